@@ -1,0 +1,79 @@
+/**
+ * @module
+ * Validation of untrusted manifest JSON at the reader's boundary.
+ */
+
+import { ArtifactError } from '../errors'
+import { BUCKETS, FORMAT_VERSION, SOURCES, type Manifest } from './format'
+
+const fail = (message: string): never => {
+  throw new ArtifactError('manifest_invalid', `manifest: ${message}`)
+}
+
+const isObject = (x: unknown): x is Record<string, unknown> =>
+  typeof x === 'object' && x !== null && !Array.isArray(x)
+
+function field<T>(obj: Record<string, unknown>, key: string, check: (v: unknown) => v is T, what: string): T {
+  const v = obj[key]
+  if (!check(v)) {
+    fail(`'${key}' must be ${what}, got ${JSON.stringify(v)?.slice(0, 60)}`)
+  }
+  return v as T
+}
+
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0
+const isString = (v: unknown): v is string => typeof v === 'string'
+const isArray = (v: unknown): v is unknown[] => Array.isArray(v)
+
+/** Parse and check a manifest; throws ArtifactError ('format_version' or 'manifest_invalid'). */
+export function parseManifest(x: unknown): Manifest {
+  if (!isObject(x)) {
+    return fail('not a JSON object')
+  }
+  if (x.formatVersion !== FORMAT_VERSION) {
+    throw new ArtifactError(
+      'format_version',
+      `manifest format version ${JSON.stringify(x.formatVersion)}; this reader understands ${FORMAT_VERSION}. Rebuild the artifacts with the same related-pins version as the worker.`
+    )
+  }
+  field(x, 'buildId', (v): v is string => isString(v) && /^[A-Za-z0-9_-]{1,64}$/.test(v), 'a short id')
+  field(x, 'createdAt', isString, 'a string')
+  field(x, 'pinCount', isCount, 'a count')
+  const shardCount = field(x, 'shardCount', (v): v is number => isCount(v) && v > 0, 'a positive count')
+  field(x, 'dims', isCount, 'a count')
+  field(x, 'vectorDtype', (v): v is string => v === 'int8' || v === 'float32' || v === 'none', "'int8', 'float32' or 'none'")
+  const sources = field(x, 'sources', isArray, 'an array')
+  for (const s of sources) {
+    if (!(SOURCES as readonly unknown[]).includes(s)) {
+      fail(`unknown source ${JSON.stringify(s)}`)
+    }
+  }
+  const shards = field(x, 'shards', isArray, 'an array')
+  if (shards.length !== shardCount) {
+    fail(`${shards.length} shard entries for shardCount ${shardCount}`)
+  }
+  shards.forEach((s, i) => {
+    if (!isObject(s) || s.index !== i || !isCount(s.byteLength) || !isString(s.sha256) || !isCount(s.recordCount)) {
+      fail(`shards[${i}] must be {index: ${i}, recordCount, byteLength, sha256}`)
+    }
+  })
+  field(x, 'popular', isArray, 'an array')
+  const blend = field(x, 'blend', isObject, 'an object')
+  const buckets = field(blend, 'buckets', isObject, 'an object')
+  field(buckets, 'tailMax', (v): v is number => typeof v === 'number', 'a number')
+  field(buckets, 'torsoMax', (v): v is number => typeof v === 'number', 'a number')
+  const weights = field(blend, 'weights', isObject, 'an object')
+  for (const bucket of BUCKETS) {
+    const w = field(weights, bucket, isObject, 'an object')
+    for (const source of SOURCES) {
+      field(w, source, (v): v is number => typeof v === 'number' && Number.isFinite(v), 'a finite number')
+    }
+  }
+  return x as unknown as Manifest
+}
+
+/** Hex SHA-256 of bytes (Web Crypto: available in workerd and Node 20). */
+export async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', bytes)
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('')
+}

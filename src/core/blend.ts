@@ -1,0 +1,92 @@
+/**
+ * @module
+ * Hybrid blending: turns a pin's stored record into a ranked list of related pins. The worker
+ * serves exactly this ranking and offline evaluation scores exactly this ranking.
+ */
+
+import {
+  SOURCES,
+  SOURCE_BIT,
+  type BlendParams,
+  type Bucket,
+  type Candidate,
+  type PinRecord,
+  type SourceName,
+  type SourceWeights,
+} from './artifact/format'
+import { cosine } from './quantize'
+
+export type RelatedPin = {
+  id: string
+  title: string
+  imageUrl: string
+  link: string
+  score: number
+  /** Score of each source that proposed this pin. */
+  sources: Partial<Record<SourceName, number>>
+}
+
+export type RankOptions = {
+  k: number
+  /** Rank only the candidates proposed by this source, by that source's score (evaluation). */
+  only?: SourceName
+  /** Ids never returned (e.g. pins already on screen). */
+  exclude?: ReadonlySet<string>
+}
+
+/** Popularity bucket of a query pin from its training engagement. */
+export function bucketOf(engagement: number, buckets: BlendParams['buckets']): Bucket {
+  if (engagement <= buckets.tailMax) {
+    return 'tail'
+  }
+  return engagement <= buckets.torsoMax ? 'torso' : 'head'
+}
+
+/** Per-source scores of one candidate; Pin2Vec's is the cosine of the stored vectors, floored at 0. */
+export function sourceScores(record: PinRecord, c: Candidate): Record<SourceName, number> {
+  const q = record.pin.vector
+  const v = c.pin.vector
+  return {
+    cooc: c.scores.cooc ?? 0,
+    pin2vec: q && v ? Math.max(0, cosine(q, v)) : 0,
+    session: c.scores.session ?? 0,
+    walk: c.scores.walk ?? 0,
+  }
+}
+
+function weightedScore(scores: Record<SourceName, number>, weights: SourceWeights): number {
+  let total = 0
+  for (const source of SOURCES) {
+    total += weights[source] * scores[source]
+  }
+  return total
+}
+
+/** Rank the candidates of `record` and return the top `k`. Ties break by pin id for stability. */
+export function rankRelated(record: PinRecord, blend: BlendParams, options: RankOptions): RelatedPin[] {
+  const weights = blend.weights[bucketOf(record.pin.engagement, blend.buckets)]
+  const onlyBit = options.only ? SOURCE_BIT[options.only] : 0
+  const scored: RelatedPin[] = []
+  for (const c of record.candidates) {
+    if ((onlyBit && !(c.sources & onlyBit)) || options.exclude?.has(c.pin.id) || c.pin.id === record.pin.id) {
+      continue
+    }
+    const scores = sourceScores(record, c)
+    const score = options.only ? scores[options.only] : weightedScore(scores, weights)
+    const attributed: RelatedPin['sources'] = {}
+    for (const source of SOURCES) {
+      if (c.sources & SOURCE_BIT[source]) {
+        attributed[source] = round4(scores[source])
+      }
+    }
+    scored.push({ id: c.pin.id, title: c.pin.title, imageUrl: c.pin.imageUrl, link: c.pin.link, score, sources: attributed })
+  }
+  scored.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+  const top = scored.slice(0, options.k)
+  for (const item of top) {
+    item.score = round4(item.score)
+  }
+  return top
+}
+
+const round4 = (x: number): number => Math.round(x * 1e4) / 1e4

@@ -1,0 +1,44 @@
+/**
+ * @module
+ * Symmetric per-vector int8 quantisation and the vector maths the worker runs on stored vectors.
+ */
+
+/** Quantise to int8 with one scale per vector: q = round(x / scale), scale = max|x| / 127. */
+export function quantizeVector(values: Float32Array): { q: Int8Array; scale: number } {
+  let maxAbs = 0
+  for (const v of values) {
+    maxAbs = Math.max(maxAbs, Math.abs(v))
+  }
+  const scale = maxAbs > 0 ? maxAbs / 127 : 1
+  const q = new Int8Array(values.length)
+  for (let i = 0; i < values.length; i++) {
+    q[i] = Math.max(-127, Math.min(127, Math.round((values[i] as number) / scale)))
+  }
+  return { q, scale }
+}
+
+export function dequantizeVector(q: Int8Array | Float32Array, scale: number): Float32Array {
+  const out = new Float32Array(q.length)
+  for (let i = 0; i < q.length; i++) {
+    out[i] = (q[i] as number) * scale
+  }
+  return out
+}
+
+/**
+ * Cosine similarity of two stored vectors. Per-vector scales cancel out, so int8 vectors are
+ * compared directly (no dequantisation on the request path).
+ */
+export function cosine(a: Int8Array | Float32Array, b: Int8Array | Float32Array): number {
+  let dot = 0
+  let na = 0
+  let nb = 0
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] as number
+    const y = b[i] as number
+    dot += x * y
+    na += x * x
+    nb += y * y
+  }
+  return na > 0 && nb > 0 ? dot / Math.sqrt(na * nb) : 0
+}
