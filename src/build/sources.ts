@@ -1,0 +1,128 @@
+/**
+ * @module
+ * Computes every candidate source from loaded inputs: board co-occurrence, sessions, Pin2Vec.
+ */
+
+import type { BuildOptions } from './config'
+import { buildGroups, type GroupStats } from './cooc/groups'
+import { cooccur } from './cooc/cooccur'
+import type { Inputs } from './inputs'
+import type { Logger } from './log'
+import type { NeighbourLists } from './neighbours'
+import { nearestNeighbours, trainPin2Vec } from './pin2vec'
+import { sessionCorpus, sessionize, type Sessions, type SessionStats } from './sessions/sessionize'
+
+export type Pin2VecSource = {
+  lists: NeighbourLists
+  /** Row-major [pinCount × dims] float32 vectors; rows with trained[i] = 0 are unused. */
+  vectors: Float32Array
+  trained: Uint8Array
+  dims: number
+  lossPerEpoch: number[]
+  pairs: number
+  pairsPerSec: number
+}
+
+export type Sources = {
+  pinCount: number
+  /** Engagement events per pin (actions with weight > 0). */
+  engagement: Int32Array
+  /** Distinct boards per pin. */
+  boardDegree: Int32Array
+  cooc: NeighbourLists | null
+  pin2vec: Pin2VecSource | null
+  sessions: Sessions | null
+  stats: {
+    boards?: GroupStats & { pairUpdates: number }
+    sessions?: SessionStats
+    actions?: Record<string, { events: number; weight: number }>
+  }
+  timings: Record<string, number>
+}
+
+/** Weight of every action code in the events table, from the build options. */
+export function actionWeights(inputs: Inputs, options: BuildOptions): Float64Array {
+  const actions = inputs.events?.actions.ids ?? []
+  return Float64Array.from(actions, (a) => options.actionWeights[a] ?? options.otherActionWeight)
+}
+
+export async function computeSources(inputs: Inputs, options: BuildOptions, log: Logger): Promise<Sources> {
+  const pinCount = inputs.pins.size
+  const timings: Record<string, number> = {}
+  const stats: Sources['stats'] = {}
+  const engagement = new Int32Array(pinCount)
+  const boardDegree = new Int32Array(pinCount)
+  let cooc: NeighbourLists | null = null
+  let pin2vec: Pin2VecSource | null = null
+  let sessions: Sessions | null = null
+
+  if (inputs.boards) {
+    const done = log.step('cooccur', 'board co-occurrence')
+    const { groups, stats: groupStats } = buildGroups(inputs.boards.board, inputs.boards.pin, inputs.boards.boards.size, {
+      maxGroupSize: options.maxBoardSize,
+      seed: options.seed,
+    })
+    for (const pin of groups.items) {
+      boardDegree[pin]!++
+    }
+    const result = cooccur(groups, pinCount, { topN: options.topN })
+    cooc = result.lists
+    stats.boards = { ...groupStats, pairUpdates: result.pairUpdates }
+    timings.cooccur = done(
+      `${groupStats.groups.toLocaleString('en')} boards, ${groupStats.cappedGroups} capped at ${options.maxBoardSize} pins, ${result.pairUpdates.toLocaleString('en')} pair updates`
+    )
+  }
+
+  if (inputs.events) {
+    const doneSessions = log.step('sessions', `sessionizing with a ${options.sessionGapMinutes} min gap`)
+    const weights = actionWeights(inputs, options)
+    const result = sessionize(inputs.events, { gapMs: options.sessionGapMinutes * 60_000, actionWeight: weights })
+    sessions = result.sessions
+    stats.sessions = result.stats
+    for (const pin of sessions.pins) {
+      engagement[pin]!++
+    }
+    stats.actions = {}
+    const perAction = new Int32Array(weights.length)
+    for (const a of inputs.events.action) {
+      perAction[a]!++
+    }
+    inputs.events.actions.ids.forEach((name, code) => {
+      stats.actions![name] = { events: perAction[code]!, weight: weights[code]! }
+    })
+    timings.sessions = doneSessions(`${result.stats.sessions.toLocaleString('en')} sessions from ${result.stats.events.toLocaleString('en')} events`)
+
+    const corpus = sessionCorpus(sessions)
+    if (corpus.tokens.length > 0) {
+      const doneTrain = log.step('train', `Pin2Vec on ${corpus.tokens.length.toLocaleString('en')} tokens in ${(corpus.offsets.length - 1).toLocaleString('en')} sessions`)
+      const trained = await trainPin2Vec(corpus, pinCount, { seed: options.seed, ...options.pin2vec }, log)
+      timings.train = doneTrain(`${trained.pairs.toLocaleString('en')} pairs, ${Math.round(trained.pairsPerSec).toLocaleString('en')} pairs/s`)
+      const doneKnn = log.step('neighbours', 'cosine top-N with tfjs')
+      const knn = nearestNeighbours(trained.embeddings, trained.trained, options.topN)
+      const counts = new Int32Array(pinCount)
+      for (let i = 0; i < pinCount; i++) {
+        let c = 0
+        while (c < options.topN && knn.indices[i * options.topN + c]! >= 0) {
+          c++
+        }
+        counts[i] = c
+      }
+      const vectors = trained.embeddings.dataSync() as Float32Array
+      const dims = trained.embeddings.shape[1]
+      trained.embeddings.dispose()
+      pin2vec = {
+        lists: { topN: options.topN, indices: knn.indices, scores: knn.scores, counts },
+        vectors,
+        trained: trained.trained,
+        dims,
+        lossPerEpoch: trained.lossPerEpoch,
+        pairs: trained.pairs,
+        pairsPerSec: trained.pairsPerSec,
+      }
+      timings.neighbours = doneKnn()
+    } else {
+      log.info('[train] skipped: no session has two distinct pins')
+    }
+  }
+  return { pinCount, engagement, boardDegree, cooc, pin2vec, sessions, stats, timings }
+}

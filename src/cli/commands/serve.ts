@@ -1,0 +1,60 @@
+/**
+ * @module
+ * `related-pins serve`: load an artifacts directory into a local KV and run the worker in workerd.
+ */
+
+import { readArtifacts } from '../../build/write'
+import { startLocalWorker, seedArtifacts } from '../../local/miniflare'
+import type { Artifacts } from '../../build/assemble'
+import { numberFlag, parseFlags, stringFlag } from '../args'
+
+export const SERVE_HELP = `Usage: related-pins serve [--artifacts DIR] [--port P] [--host H]
+
+Seeds a local Workers KV from DIR (default artifacts) through Miniflare and serves the worker in
+workerd on http://127.0.0.1:8787 (port from --port, else $PORT, else 8787). Ctrl-C stops it.`
+
+export const SERVE_FLAGS = { artifacts: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' } } as const
+
+export async function serveCommand(argv: string[]): Promise<void> {
+  const flags = parseFlags('serve', argv, SERVE_FLAGS)
+  if (flags.help) {
+    console.log(SERVE_HELP)
+    return
+  }
+  const artifacts = await readArtifacts(stringFlag(flags, 'artifacts') ?? 'artifacts')
+  await serveArtifacts(artifacts, {
+    port: numberFlag(flags, 'port', Number(process.env.PORT ?? 8787), { integer: true, min: 0, max: 65535 }),
+    host: stringFlag(flags, 'host') ?? '127.0.0.1',
+  })
+}
+
+export async function serveArtifacts(artifacts: Artifacts, options: { port: number; host: string }): Promise<void> {
+  process.stderr.write('[serve] bundling the worker and starting workerd\n')
+  const { mf, url } = await startLocalWorker({ port: options.port, host: options.host })
+  const puts = await seedArtifacts(mf, artifacts)
+  const { manifest } = artifacts
+  process.stderr.write(`[serve] loaded build ${manifest.buildId} into local KV (${puts} keys)\n`)
+  const base = url.origin
+  const examples = manifest.popular.slice(0, 3)
+  const lines = [
+    `related-pins is serving build ${manifest.buildId} (${manifest.pinCount.toLocaleString('en')} pins) at ${base}`,
+    '',
+    `  ${base}/                       popular pins`,
+    ...examples.flatMap((p) => [
+      `  ${base}/pins/${encodeURIComponent(p.id)}        ${p.title}`,
+      `  ${base}/v1/pins/${encodeURIComponent(p.id)}/related?k=10`,
+    ]),
+    `  ${base}/healthz`,
+    '',
+    'Press Ctrl-C to stop.',
+  ]
+  console.log(lines.join('\n'))
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      resolve()
+    }
+    process.once('SIGINT', stop)
+    process.once('SIGTERM', stop)
+  })
+  await mf.dispose()
+}

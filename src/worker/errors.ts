@@ -1,0 +1,51 @@
+/**
+ * @module
+ * One JSON error shape for the whole API, produced in one place.
+ */
+
+import type { Context, ErrorHandler, NotFoundHandler } from 'hono'
+import { HTTPException } from 'hono/http-exception'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import { ArtifactError } from '../core/errors'
+import type { AppEnv } from './env'
+
+export type ErrorBody = { error: { code: string; message: string } }
+
+export class ApiError extends HTTPException {
+  constructor(
+    status: ContentfulStatusCode,
+    readonly code: string,
+    message: string
+  ) {
+    super(status, { message })
+  }
+}
+
+const body = (code: string, message: string): ErrorBody => ({ error: { code, message } })
+
+/** Errors are never cached and never carry the ETag of the answer that was being prepared. */
+const noStore = (c: Context<AppEnv>): void => {
+  c.header('Cache-Control', 'no-store')
+  c.header('ETag', undefined)
+}
+
+export const onError: ErrorHandler<AppEnv> = (err, c) => {
+  noStore(c)
+  if (err instanceof ApiError) {
+    return c.json(body(err.code, err.message), err.status)
+  }
+  if (err instanceof ArtifactError) {
+    console.error(JSON.stringify({ evt: 'artifact_error', code: err.code, message: err.message }))
+    return c.json(body('artifacts_unavailable', `artifacts are missing or unreadable (${err.code}); run the build and load it into KV`), 503)
+  }
+  if (err instanceof HTTPException) {
+    return c.json(body('bad_request', err.message), err.status)
+  }
+  console.error(err)
+  return c.json(body('internal', 'Internal Server Error'), 500)
+}
+
+export const notFound: NotFoundHandler<AppEnv> = (c) => {
+  noStore(c)
+  return c.json(body('not_found', `no route for ${c.req.method} ${new URL(c.req.url).pathname}`), 404)
+}

@@ -1,0 +1,167 @@
+/**
+ * @module
+ * ArtifactStore: the worker's read side of the contract. Resolves the current build once per
+ * request, caches manifests and decoded shards per isolate (bounded), and counts KV reads.
+ */
+
+import { CURRENT_KEY, manifestKey, parseManifest, sha256Hex, ShardReader, shardKey, type Manifest, type PinRecord } from '../core/artifact'
+import { ArtifactError } from '../core/errors'
+import { shardOf } from '../core/hash'
+
+export type ArtifactStoreOptions = {
+  /** Serve this build id instead of following the pointer key. */
+  pinnedBuildId?: string
+  /** How long an isolate trusts the pointer it read, in ms (KV is eventually consistent anyway). */
+  pointerTtlMs?: number
+  /** Byte budget of decoded shards kept in isolate memory (isolates have 128 MB). */
+  shardCacheBytes?: number
+}
+
+/** One build, fixed for the duration of a request so answers never mix builds. */
+export type BuildView = {
+  manifest: Manifest
+  record(id: string): Promise<PinRecord | null>
+  /** KV reads this request caused (cache hits cost none). */
+  readonly kvReads: number
+}
+
+type ReadCounter = { kvReads: number }
+
+export class ArtifactStore {
+  private readonly pointerTtlMs: number
+  private readonly shardCacheBytes: number
+  private pointer: { buildId: string; readAt: number } | null = null
+  private readonly manifests = new Map<string, Promise<Manifest>>()
+  private readonly shards = new Map<string, Promise<ShardReader>>()
+  private readonly shardBytes = new Map<string, number>()
+  private cachedBytes = 0
+  /** KV reads made by this store since it was created. */
+  kvReads = 0
+
+  constructor(
+    private readonly kv: KVNamespace,
+    private readonly options: ArtifactStoreOptions = {}
+  ) {
+    this.pointerTtlMs = options.pointerTtlMs ?? 30_000
+    this.shardCacheBytes = options.shardCacheBytes ?? 32 * 1024 * 1024
+  }
+
+  /** The build to answer this request from. */
+  async build(now = Date.now()): Promise<BuildView> {
+    const counter: ReadCounter = { kvReads: 0 }
+    const buildId = this.options.pinnedBuildId || (await this.currentBuildId(now, counter))
+    const manifest = await this.manifest(buildId, counter)
+    return {
+      manifest,
+      record: (id) => this.record(manifest, id, counter),
+      get kvReads() {
+        return counter.kvReads
+      },
+    }
+  }
+
+  private countRead(counter: ReadCounter): void {
+    this.kvReads++
+    counter.kvReads++
+  }
+
+  private async currentBuildId(now: number, counter: ReadCounter): Promise<string> {
+    if (this.pointer && now - this.pointer.readAt < this.pointerTtlMs) {
+      return this.pointer.buildId
+    }
+    this.countRead(counter)
+    const buildId = await this.kv.get(CURRENT_KEY, 'text')
+    if (!buildId) {
+      throw new ArtifactError('pointer_missing', `KV key '${CURRENT_KEY}' is missing: no build has been loaded`)
+    }
+    this.pointer = { buildId: buildId.trim(), readAt: now }
+    return this.pointer.buildId
+  }
+
+  private manifest(buildId: string, counter: ReadCounter): Promise<Manifest> {
+    let cached = this.manifests.get(buildId)
+    if (!cached) {
+      cached = this.loadManifest(buildId, counter)
+      this.manifests.set(buildId, cached)
+      cached.catch(() => this.manifests.delete(buildId))
+    }
+    return cached
+  }
+
+  private async loadManifest(buildId: string, counter: ReadCounter): Promise<Manifest> {
+    this.countRead(counter)
+    const raw = await this.kv.get(manifestKey(buildId), 'text')
+    if (raw === null) {
+      throw new ArtifactError('manifest_missing', `manifest of build '${buildId}' is missing`)
+    }
+    let json: unknown
+    try {
+      json = JSON.parse(raw)
+    } catch (cause) {
+      throw new ArtifactError('manifest_invalid', `manifest of build '${buildId}' is not JSON`, { cause })
+    }
+    return parseManifest(json)
+  }
+
+  private async record(manifest: Manifest, id: string, counter: ReadCounter): Promise<PinRecord | null> {
+    const shard = await this.shard(manifest, shardOf(id, manifest.shardCount), counter)
+    return shard.get(id)
+  }
+
+  private shard(manifest: Manifest, index: number, counter: ReadCounter): Promise<ShardReader> {
+    const key = shardKey(manifest.buildId, index)
+    const cached = this.shards.get(key)
+    if (cached) {
+      // Re-insert to mark as most recently used.
+      this.shards.delete(key)
+      this.shards.set(key, cached)
+      return cached
+    }
+    const loading = this.loadShard(manifest, index, key, counter)
+    this.shards.set(key, loading)
+    loading.then(
+      (reader) => this.account(key, reader.bytes.byteLength),
+      () => this.shards.delete(key)
+    )
+    return loading
+  }
+
+  private async loadShard(manifest: Manifest, index: number, key: string, counter: ReadCounter): Promise<ShardReader> {
+    this.countRead(counter)
+    const buffer = await this.kv.get(key, 'arrayBuffer')
+    if (buffer === null) {
+      throw new ArtifactError('shard_missing', `shard ${index} of build '${manifest.buildId}' is missing`)
+    }
+    const bytes = new Uint8Array(buffer)
+    const expected = manifest.shards[index]?.sha256
+    if ((await sha256Hex(bytes)) !== expected) {
+      throw new ArtifactError('checksum', `shard ${index} of build '${manifest.buildId}' does not match its checksum`)
+    }
+    return new ShardReader(bytes)
+  }
+
+  /** Keep decoded shards under the byte budget, evicting least recently used first. */
+  private account(key: string, bytes: number): void {
+    if (!this.shards.has(key) || this.shardBytes.has(key)) {
+      return
+    }
+    this.shardBytes.set(key, bytes)
+    this.cachedBytes += bytes
+    for (const oldest of this.shards.keys()) {
+      if (this.cachedBytes <= this.shardCacheBytes || oldest === key) {
+        break
+      }
+      const size = this.shardBytes.get(oldest)
+      if (size !== undefined) {
+        this.shards.delete(oldest)
+        this.shardBytes.delete(oldest)
+        this.cachedBytes -= size
+      }
+    }
+  }
+
+  /** Bytes of decoded shards currently held. */
+  get cacheBytes(): number {
+    return this.cachedBytes
+  }
+}
