@@ -11,6 +11,7 @@ import { conditional, normalisedRequest } from '../http-cache'
 import { parseK, parsePinId } from '../params'
 import { Layout } from '../views/layout'
 import { PinCard } from '../views/pin-card'
+import { safeUrl } from '../views/safe-url'
 
 export const pages = new Hono<AppEnv>()
 
@@ -50,16 +51,22 @@ pages.get('/pins/:id', async (c) => {
   }
   const related = rankRelated(record, build.manifest.blend, { k })
   const { pin } = record
+  const image = safeUrl(pin.imageUrl)
+  const link = safeUrl(pin.link)
   return c.html(
     <Layout title={`${pin.title || pin.id} · related-pins`}>
       <section class="hero">
-        {pin.imageUrl ? <img src={pin.imageUrl} alt={pin.title} /> : null}
+        {image ? <img src={image} alt={pin.title} /> : null}
         <div>
           <h1>{pin.title || pin.id}</h1>
           <p class="muted">
             {pin.engagement.toLocaleString('en')} engagements · pin {pin.id}
           </p>
-          {pin.link ? <a href={pin.link} rel="nofollow noopener">Visit site</a> : null}
+          {link ? (
+            <a href={link} rel="nofollow noopener">
+              Visit site
+            </a>
+          ) : null}
         </div>
       </section>
       <h2>More like this</h2>

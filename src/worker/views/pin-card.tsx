@@ -4,6 +4,7 @@
  */
 
 import type { SourceName } from '../../core/artifact'
+import { safeUrl } from './safe-url'
 
 const REASON: Record<SourceName, string> = {
   cooc: 'saved on the same boards',
@@ -16,10 +17,11 @@ export const pinHref = (id: string): string => `/pins/${encodeURIComponent(id)}`
 
 export function PinCard(props: { id: string; title: string; imageUrl: string; sources?: Partial<Record<SourceName, number>> }) {
   const reasons = Object.keys(props.sources ?? {}).map((s) => REASON[s as SourceName])
+  const image = safeUrl(props.imageUrl)
   return (
     <div class="card">
       <a href={pinHref(props.id)}>
-        {props.imageUrl ? <img src={props.imageUrl} alt={props.title} loading="lazy" /> : null}
+        {image ? <img src={image} alt={props.title} loading="lazy" /> : null}
         <div class="t">{props.title || props.id}</div>
         {reasons.length > 0 ? <div class="why">People {reasons.join(' · ')}</div> : null}
       </a>

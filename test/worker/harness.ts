@@ -1,0 +1,43 @@
+/**
+ * Starts the bundled worker in workerd (Miniflare) with a KV seeded from real build output.
+ */
+
+import { mkdtemp } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Miniflare } from 'miniflare'
+import { DEFAULT_BUILD_OPTIONS } from '../../src/build/config'
+import { silentLogger } from '../../src/build/log'
+import { runBuild, type BuildResult } from '../../src/build/pipeline'
+import { seedArtifacts, startLocalWorker } from '../../src/local/miniflare'
+
+export const TINY = join(import.meta.dirname, '..', 'fixtures', 'tiny')
+
+/** Build the tiny fixture through the real pipeline into a temp dir. */
+export async function buildTiny(overrides: Partial<typeof DEFAULT_BUILD_OPTIONS> = {}): Promise<BuildResult> {
+  const out = await mkdtemp(join(tmpdir(), 'rp-tiny-'))
+  return runBuild(
+    {
+      inputs: { boards: join(TINY, 'boards.csv'), events: join(TINY, 'events.csv'), pins: join(TINY, 'pins.csv') },
+      out,
+      skipBadRows: false,
+      columns: { boards: {}, events: {}, pins: {} },
+      options: { ...DEFAULT_BUILD_OPTIONS, pinsPerShard: 2, ...overrides, pin2vec: { dims: 8, epochs: 20, ...overrides.pin2vec } },
+    },
+    silentLogger
+  )
+}
+
+export type TestWorker = { mf: Miniflare; fetch: (path: string, init?: RequestInit) => Promise<Response>; dispose: () => Promise<void> }
+
+export async function startWorker(result?: BuildResult, bindings?: Record<string, string>): Promise<TestWorker> {
+  const { mf, url } = await startLocalWorker({ bindings })
+  if (result) {
+    await seedArtifacts(mf, result.artifacts)
+  }
+  return {
+    mf,
+    fetch: (path, init) => fetch(new URL(path, url), init),
+    dispose: () => mf.dispose(),
+  }
+}
