@@ -6,6 +6,7 @@
 import type { ParseArgsConfig } from 'node:util'
 import { DEFAULT_BUILD_OPTIONS, type BuildOptions, type ColumnMaps, type InputPaths } from '../build/config'
 import { BuildError } from '../build/errors'
+import { parseColumnMap } from '../build/ingest'
 import { keyValueFlag, numberFlag, stringFlag, type Flags } from './args'
 
 export const INPUT_FLAGS: NonNullable<ParseArgsConfig['options']> = {
@@ -58,8 +59,17 @@ export function inputPaths(flags: Flags): InputPaths {
   return { boards: stringFlag(flags, 'boards'), events: stringFlag(flags, 'events'), pins: stringFlag(flags, 'pins') }
 }
 
+const listFlag = (flags: Flags, name: string): string[] => {
+  const raw = flags[name]
+  return Array.isArray(raw) ? raw : typeof raw === 'string' ? [raw] : []
+}
+
 export function columnMaps(flags: Flags): ColumnMaps {
-  return { boards: keyValueFlag(flags, 'boards-col'), events: keyValueFlag(flags, 'events-col'), pins: keyValueFlag(flags, 'pins-col') }
+  return {
+    boards: parseColumnMap(listFlag(flags, 'boards-col')),
+    events: parseColumnMap(listFlag(flags, 'events-col')),
+    pins: parseColumnMap(listFlag(flags, 'pins-col')),
+  }
 }
 
 export function buildOptions(flags: Flags): BuildOptions {
