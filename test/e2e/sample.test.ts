@@ -1,0 +1,109 @@
+import { mkdtemp } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { DEFAULT_BUILD_OPTIONS } from '../../src/build/config'
+import { generateWorld, readTruth, writeWorld } from '../../src/build/generate'
+import { silentLogger } from '../../src/build/log'
+import { runBuild, type BuildResult } from '../../src/build/pipeline'
+import { ShardReader } from '../../src/core/artifact'
+import { createRandom } from '../../src/core/random'
+import { cosine } from '../../src/core/quantize'
+import { startWorker, type TestWorker } from '../worker/harness'
+
+// Generate → build → seed KV → query the worker in workerd, on a generated world with known topics.
+let dir: string
+let built: BuildResult
+let truth: Map<string, number>
+let worker: TestWorker
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'rp-e2e-'))
+  await writeWorld(generateWorld({ pins: 2000, seed: 11 }), dir)
+  truth = await readTruth(dir)
+  built = await runBuild(
+    {
+      inputs: { boards: join(dir, 'boards.csv'), events: join(dir, 'events.csv'), pins: join(dir, 'pins.csv') },
+      out: join(dir, 'artifacts'),
+      skipBadRows: false,
+      columns: { boards: {}, events: {}, pins: {} },
+      options: { ...DEFAULT_BUILD_OPTIONS, seed: 11 },
+    },
+    silentLogger
+  )
+  worker = await startWorker(built)
+})
+afterAll(async () => {
+  await worker?.dispose()
+})
+
+describe('generated world end to end', () => {
+  it('serves blended related pins that mostly share the query pin topic (precision@10 >= 0.8)', async () => {
+    const ids = [...truth.keys()]
+    const random = createRandom(5)
+    let shared = 0
+    let total = 0
+    for (let q = 0; q < 150; q++) {
+      const id = ids[random.int(ids.length)]!
+      const res = await worker.fetch(`/v1/pins/${id}/related?k=10`)
+      expect(res.status).toBe(200)
+      const body = (await res.json()) as { related: { id: string }[] }
+      for (const r of body.related) {
+        total++
+        shared += truth.get(r.id) === truth.get(id) ? 1 : 0
+      }
+    }
+    expect(total).toBeGreaterThan(150 * 8)
+    expect(shared / total).toBeGreaterThanOrEqual(0.8)
+  })
+
+  it('learns Pin2Vec vectors that put same-topic pins closer than other pins', () => {
+    // Read the stored (int8) vectors back through the shard reader the worker uses.
+    const vectors = new Map<string, Int8Array | Float32Array>()
+    for (const bytes of built.artifacts.shards) {
+      const reader = new ShardReader(bytes)
+      for (const id of reader.ids()) {
+        const v = reader.get(id)!.pin.vector
+        if (v) {
+          vectors.set(id, v)
+        }
+      }
+    }
+    expect(vectors.size).toBeGreaterThan(1500)
+    // AUC: the probability that a random same-topic pair is closer than a random cross-topic pair.
+    const ids = [...vectors.keys()]
+    const byTopic = new Map<number, string[]>()
+    for (const id of ids) {
+      const t = truth.get(id)!
+      byTopic.set(t, [...(byTopic.get(t) ?? []), id])
+    }
+    const random = createRandom(8)
+    const pick = (list: string[]): string => list[random.int(list.length)]!
+    let wins = 0
+    const trials = 20000
+    for (let t = 0; t < trials; t++) {
+      const a = pick(ids)
+      const sameTopic = byTopic.get(truth.get(a)!)!.filter((id) => id !== a)
+      let b = pick(ids)
+      while (truth.get(b) === truth.get(a)) {
+        b = pick(ids)
+      }
+      const same = cosine(vectors.get(a)!, vectors.get(pick(sameTopic))!)
+      const other = cosine(vectors.get(a)!, vectors.get(b)!)
+      wins += same > other ? 1 : same === other ? 0.5 : 0
+    }
+    // Threshold: same-topic pairs closer than cross-topic pairs in at least 90% of draws.
+    expect(wins / trials).toBeGreaterThanOrEqual(0.9)
+  })
+
+  it('accounts for every input row in report.json', () => {
+    const inputs = built.report.inputs as Record<string, { read: number; used: number; skipped: Record<string, number> }>
+    for (const kind of ['boards', 'events', 'pins']) {
+      const r = inputs[kind]!
+      const skipped = Object.values(r.skipped).reduce((a, b) => a + b, 0)
+      expect(r.read).toBeGreaterThan(0)
+      expect(r.used + skipped).toBe(r.read)
+    }
+    expect(built.report.pin2vec?.lossPerEpoch.length).toBe(5)
+  })
+})
