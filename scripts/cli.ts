@@ -6,6 +6,7 @@ import { ArtifactError } from '../src/core/errors'
 import { BuildError } from '../src/build/errors'
 import { buildCommand } from '../src/cli/commands/build'
 import { demoCommand } from '../src/cli/commands/demo'
+import { evalCommand } from '../src/cli/commands/eval'
 import { generateCommand } from '../src/cli/commands/generate'
 import { serveCommand } from '../src/cli/commands/serve'
 
@@ -16,6 +17,7 @@ Commands:
   generate   write a synthetic Pinterest-like dataset
   build      build sharded, versioned KV artifacts from boards, events and pins
   serve      load artifacts into a local KV and run the worker in workerd
+  eval       offline evaluation of every source and the blend on held-out sessions
 
 Run \`related-pins <command> --help\` for its flags.`
 
@@ -24,6 +26,7 @@ const commands: Record<string, (argv: string[]) => Promise<unknown>> = {
   generate: generateCommand,
   build: buildCommand,
   serve: serveCommand,
+  eval: evalCommand,
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -1,0 +1,49 @@
+/**
+ * @module
+ * Rankers under evaluation. Our sources go through exactly what the worker runs: the shard
+ * reader (src/core/artifact) and rankRelated (src/core/blend).
+ */
+
+import type { Artifacts } from '../build/assemble'
+import type { Vocab } from '../build/vocab'
+import { ShardReader, type BlendParams, type PinRecord, type SourceName } from '../core/artifact'
+import { rankRelated } from '../core/blend'
+import { shardOf } from '../core/hash'
+
+/** Ranked pin indices for a query pin index (at most k). */
+export type Ranker = (query: number, k: number) => Int32Array
+
+/** Decodes records of a build the way the worker does, keeping each shard reader open. */
+export class ArtifactLookup {
+  private readonly readers: ShardReader[]
+  constructor(
+    readonly artifacts: Artifacts,
+    private readonly pins: Vocab
+  ) {
+    this.readers = artifacts.shards.map((bytes) => new ShardReader(bytes))
+  }
+
+  record(query: number): PinRecord | null {
+    const id = this.pins.ids[query]!
+    return this.readers[shardOf(id, this.artifacts.manifest.shardCount)]!.get(id)
+  }
+
+  /** A ranker over this build: one source alone (`only`) or the blend with `blend` params. */
+  ranker(options: { only?: SourceName; blend?: BlendParams } = {}): Ranker {
+    const blend = options.blend ?? this.artifacts.manifest.blend
+    return (query, k) => {
+      const record = this.record(query)
+      if (!record) {
+        return new Int32Array(0)
+      }
+      const ranked = rankRelated(record, blend, { k, only: options.only })
+      return Int32Array.from(ranked, (r) => this.pins.get(r.id)!)
+    }
+  }
+
+  /** The popularity baseline: the build's fallback list of most engaged pins. */
+  popularRanker(): Ranker {
+    const popular = Int32Array.from(this.artifacts.manifest.popular, (p) => this.pins.get(p.id)!)
+    return (query, k) => popular.filter((p) => p !== query).subarray(0, k)
+  }
+}

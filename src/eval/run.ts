@@ -1,0 +1,197 @@
+/**
+ * @module
+ * `related-pins eval`: temporal split → tune the blend on the validation slice → build on the
+ * training data with the same code as `build` → score every source on the held-out sessions
+ * through the worker's decoding and blending code.
+ */
+
+import { mkdir, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { assembleArtifacts } from '../build/assemble'
+import type { BuildOptions, ColumnMaps, InputPaths } from '../build/config'
+import { BuildError } from '../build/errors'
+import { loadInputs, type Inputs } from '../build/inputs'
+import type { Logger } from '../build/log'
+import { actionWeights, computeSources, type Sources } from '../build/sources'
+import { BUCKETS, type BlendParams, type SourceName } from '../core/artifact'
+import { DEFAULT_BLEND } from '../core/defaults'
+import { evaluate, pairedDifferenceInterval, tercileThresholds } from './evaluate'
+import { KS } from './metrics'
+import { ArtifactLookup, type Ranker } from './rankers'
+import { renderReport } from './report-html'
+import { SarBaseline } from './sar'
+import { computeSplit, eventsBetween, trainingInputs, type SplitOptions } from './split'
+import { nextPinQueries, type Queries } from './task'
+import { tuneBlend } from './tune'
+
+export type EvalConfig = {
+  inputs: InputPaths
+  out: string
+  skipBadRows: boolean
+  columns: ColumnMaps
+  options: BuildOptions
+  split: SplitOptions
+  /** Fixed bucket thresholds for reporting; default: terciles of the test queries' engagement. */
+  bucketThresholds?: BlendParams['buckets']
+  /** Grid step of blend weight tuning. */
+  tuneStep: number
+  bootstrap: number
+  /** Cap on evaluated queries (deterministic sample) to bound run time; 0 = all. */
+  maxQueries: number
+}
+
+type Phase = { inputs: Inputs; sources: Sources; boardsAfterCut: number; undatedBoardRows: number }
+
+async function trainPhase(inputs: Inputs, cut: number, config: EvalConfig, log: Logger, label: string): Promise<Phase> {
+  const slice = trainingInputs(inputs, cut)
+  log.info(`[eval] ${label}: training on data before ${new Date(cut).toISOString()}`)
+  const sources = await computeSources(slice.inputs, config.options, log)
+  return { inputs: slice.inputs, sources, boardsAfterCut: slice.boardsAfterCut, undatedBoardRows: slice.undatedBoardRows }
+}
+
+function sampleQueries(queries: Queries, max: number): Queries {
+  const n = queries.query.length
+  if (max <= 0 || n <= max) {
+    return queries
+  }
+  // Evenly spaced sample: deterministic and keeps the time order of the slice.
+  const step = n / max
+  const idx = Int32Array.from({ length: max }, (_, i) => Math.floor(i * step))
+  return { query: idx.map((i) => queries.query[i]!), target: idx.map((i) => queries.target[i]!) }
+}
+
+export async function runEval(config: EvalConfig, log: Logger): Promise<Record<string, unknown>> {
+  const started = performance.now()
+  const inputs = await loadInputs(config.inputs, { skipBadRows: config.skipBadRows, columns: config.columns }, log)
+  if (!inputs.events) {
+    throw new BuildError('eval', 'evaluation needs --events: the task is predicting the next engaged pin of held-out sessions')
+  }
+  const split = computeSplit(inputs.events, config.split)
+  const sessionOptions = { gapMs: config.options.sessionGapMinutes * 60_000, actionWeight: actionWeights(inputs, config.options) }
+  const ids = inputs.pins.ids
+
+  // 1. Tune the blend on the validation slice, with sources trained before it.
+  const validation = await trainPhase(inputs, split.validationCut, config, log, 'validation phase')
+  const valQueries = sampleQueries(nextPinQueries(eventsBetween(inputs.events, split.validationCut, split.testCut), sessionOptions), config.maxQueries)
+  const valArtifacts = await assembleArtifacts(ids, inputs.meta, validation.sources, { ...assembleDefaults(config), blend: DEFAULT_BLEND })
+  const valLookup = new ArtifactLookup(valArtifacts, inputs.pins)
+  const valThresholds = tercileThresholds(Array.from(valQueries.query, (q) => validation.sources.engagement[q]!))
+  const tuned = tuneBlend(valLookup, valQueries, valThresholds, ids, DEFAULT_BLEND, {
+    step: config.tuneStep,
+    origin: `tuned on validation sessions ${new Date(split.validationCut).toISOString()} .. ${new Date(split.testCut).toISOString()}`,
+  })
+  log.info(`[eval] tuned blend on ${valQueries.query.length.toLocaleString('en')} validation queries: ${JSON.stringify(tuned.blend.weights)}`)
+
+  // 2. Train on everything before the test cut; the blend's bucket thresholds scale with the data.
+  const test = await trainPhase(inputs, split.testCut, config, log, 'test phase')
+  const scale = test.inputs.events!.time.length / Math.max(1, validation.inputs.events!.time.length)
+  const blend: BlendParams = {
+    ...tuned.blend,
+    buckets: { tailMax: Math.round(valThresholds.tailMax * scale), torsoMax: Math.round(valThresholds.torsoMax * scale) },
+  }
+  const artifacts = await assembleArtifacts(ids, inputs.meta, test.sources, { ...assembleDefaults(config), blend })
+  const lookup = new ArtifactLookup(artifacts, inputs.pins)
+  const floatLookup = test.sources.pin2vec
+    ? new ArtifactLookup(await assembleArtifacts(ids, inputs.meta, test.sources, { ...assembleDefaults(config), vectorDtype: 'float32', blend }), inputs.pins)
+    : null
+
+  // 3. Score every source on the held-out sessions.
+  const allQueries = nextPinQueries(eventsBetween(inputs.events, split.testCut, Number.POSITIVE_INFINITY), sessionOptions)
+  const queries = sampleQueries(allQueries, config.maxQueries)
+  const rankers: Record<string, Ranker> = {}
+  for (const source of artifacts.manifest.sources) {
+    rankers[source] = lookup.ranker({ only: source })
+  }
+  rankers.blend = lookup.ranker()
+  rankers.popular = lookup.popularRanker()
+  const sar = new SarBaseline(sessionsOf(test.sources))
+  rankers.sar = (q, k) => sar.recommend(q, k)
+  if (floatLookup) {
+    rankers['pin2vec-float32'] = floatLookup.ranker({ only: 'pin2vec' })
+    rankers['blend-float32'] = floatLookup.ranker()
+  }
+  const thresholds = config.bucketThresholds ?? tercileThresholds(Array.from(queries.query, (q) => test.sources.engagement[q]!))
+  const catalogue = test.sources.engagement.reduce((a, e, i) => a + (e > 0 || test.sources.boardDegree[i]! > 0 ? 1 : 0), 0)
+  log.info(`[eval] scoring ${Object.keys(rankers).join(', ')} on ${queries.query.length.toLocaleString('en')} test queries`)
+  const evaluation = evaluate(rankers, queries, test.sources.engagement, thresholds, catalogue, { bootstrap: config.bootstrap, seed: config.options.seed })
+
+  const single = artifacts.manifest.sources.filter((s): s is SourceName => s in evaluation.results)
+  const comparison = compareBlend(evaluation, single, config)
+  const metrics = {
+    k: [...KS],
+    split: {
+      start: new Date(split.start).toISOString(),
+      validationCut: new Date(split.validationCut).toISOString(),
+      testCut: new Date(split.testCut).toISOString(),
+      end: new Date(split.end).toISOString(),
+      trainingEvents: test.inputs.events!.time.length,
+      validationQueries: valQueries.query.length,
+      testQueriesTotal: allQueries.query.length,
+      boardRowsAfterCutExcluded: test.boardsAfterCut,
+      undatedBoardRowsKept: test.undatedBoardRows,
+      leakageWarning: test.undatedBoardRows > 0 ? `${test.undatedBoardRows} board rows have no created_at and were kept in training: they may leak test-time information` : null,
+    },
+    queries: queries.query.length,
+    catalogue,
+    buckets: thresholds,
+    blend: { ...blend, validationHits: tuned.hits },
+    sources: evaluation.results,
+    comparison,
+    quantization: floatLookup
+      ? {
+          'pin2vec int8 recall@20': evaluation.results.pin2vec!.overall['recall@20'],
+          'pin2vec float32 recall@20': evaluation.results['pin2vec-float32']!.overall['recall@20'],
+          'blend int8 recall@20': evaluation.results.blend!.overall['recall@20'],
+          'blend float32 recall@20': evaluation.results['blend-float32']!.overall['recall@20'],
+        }
+      : null,
+    config: { inputs: config.inputs, options: config.options, split: config.split, tuneStep: config.tuneStep, bootstrap: config.bootstrap, maxQueries: config.maxQueries },
+    seconds: (performance.now() - started) / 1000,
+  }
+  await mkdir(config.out, { recursive: true })
+  await writeFile(join(config.out, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`)
+  await writeFile(join(config.out, 'blend.json'), `${JSON.stringify(blend, null, 2)}\n`)
+  await writeFile(join(config.out, 'report.html'), renderReport(metrics))
+  log.info(`[eval] wrote ${join(config.out, 'metrics.json')}, blend.json and report.html`)
+  return metrics
+}
+
+function assembleDefaults(config: EvalConfig) {
+  return { pinsPerShard: config.options.pinsPerShard, popularCount: config.options.popularCount, vectorDtype: config.options.vectorDtype }
+}
+
+function* sessionsOf(sources: Sources): Generator<Int32Array> {
+  const s = sources.sessions
+  if (!s) {
+    return
+  }
+  for (let i = 0; i + 1 < s.offsets.length; i++) {
+    yield s.pins.subarray(s.offsets[i]!, s.offsets[i + 1]!)
+  }
+}
+
+/** Blend against the best single source, overall and per bucket, with paired bootstrap intervals. */
+function compareBlend(evaluation: ReturnType<typeof evaluate>, single: SourceName[], config: EvalConfig) {
+  const groups = [['overall', -1], ...BUCKETS.map((b, i) => [b, i] as const)] as const
+  const out: Record<string, unknown> = {}
+  const blendHits = evaluation.hits20.blend!
+  for (const [name, index] of groups) {
+    const metricsOf = (s: string) => (index < 0 ? evaluation.results[s]!.overall : evaluation.results[s]!.buckets[name as (typeof BUCKETS)[number]])
+    const best = [...single].sort((a, b) => metricsOf(b)['recall@20'] - metricsOf(a)['recall@20'])[0]
+    if (!best) {
+      continue
+    }
+    const idx = [...blendHits.keys()].filter((q) => index < 0 || evaluation.bucketOfQuery[q] === index)
+    const blend = metricsOf('blend')['recall@20']
+    const bestValue = metricsOf(best)['recall@20']
+    out[name] = {
+      bestSingle: best,
+      bestSingleRecall20: bestValue,
+      blendRecall20: blend,
+      ratio: bestValue > 0 ? blend / bestValue : null,
+      difference95: pairedDifferenceInterval(blendHits, evaluation.hits20[best]!, idx, { bootstrap: config.bootstrap, seed: config.options.seed + 1 }),
+      blendOverSar: metricsOf('sar')['recall@20'] > 0 ? blend / metricsOf('sar')['recall@20'] : null,
+    }
+  }
+  return out
+}

@@ -1,0 +1,25 @@
+/**
+ * @module
+ * The evaluation task: in every held-out session, each engaged pin is a query whose target is the
+ * next distinct pin engaged in the same session.
+ */
+
+import type { EventTable } from '../build/inputs'
+import { sessionCorpus, sessionize } from '../build/sessions/sessionize'
+
+export type Queries = { query: Int32Array; target: Int32Array }
+
+export function nextPinQueries(events: EventTable, options: { gapMs: number; actionWeight: Float64Array }): Queries {
+  const { sessions } = sessionize(events, options)
+  // sessionCorpus collapses immediate repeats, so consecutive tokens are distinct pins.
+  const corpus = sessionCorpus(sessions)
+  const query: number[] = []
+  const target: number[] = []
+  for (let s = 0; s + 1 < corpus.offsets.length; s++) {
+    for (let k = corpus.offsets[s]!; k + 1 < corpus.offsets[s + 1]!; k++) {
+      query.push(corpus.tokens[k]!)
+      target.push(corpus.tokens[k + 1]!)
+    }
+  }
+  return { query: Int32Array.from(query), target: Int32Array.from(target) }
+}
