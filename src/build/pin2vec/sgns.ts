@@ -1,0 +1,196 @@
+/**
+ * @module
+ * The skip-gram negative-sampling inner loop over plain typed arrays. tfjs has no sparse
+ * embedding update (a gathered gradient becomes a dense vocabulary-sized sum), so training runs
+ * here, on the calling thread or in a worker over shared tables, and tfjs gets the result.
+ */
+
+import { createRandom } from '../../core/random'
+import { EXP_TABLE_SIZE, MAX_EXP } from './tables'
+
+/** Everything the loop reads or writes; in workers the arrays live on SharedArrayBuffers. */
+export type SgnsTables = {
+  /** Input vectors [vocabSize * dims]: the embeddings. */
+  syn0: Float32Array
+  /** Output (context) vectors [vocabSize * dims]. */
+  syn1: Float32Array
+  tokens: Int32Array
+  offsets: Int32Array
+  negTable: Int32Array
+  /** Keep probability per token; 0 drops the token (untrained). */
+  keep: Float64Array
+  sigmoid: Float64Array
+}
+
+export type SgnsParams = {
+  dims: number
+  window: number
+  negatives: number
+  epochs: number
+  learningRate: number
+  seed: number
+  /** Sessions [sessionStart, sessionEnd) belong to this run. */
+  sessionStart: number
+  sessionEnd: number
+  /** Kept-before-subsampling tokens in the range, per epoch: the denominator of the LR decay. */
+  words: number
+}
+
+/** Layout of the stats Float64Array: three totals, then three slots per epoch. */
+export const STAT_WORDS = 0
+export const STAT_PAIRS = 1
+export const STAT_EPOCHS_DONE = 2
+export const STATS_HEAD = 3
+export const statsLength = (epochs: number): number => STATS_HEAD + 3 * epochs
+/** Per-epoch slots: sampled loss sum, sampled pair count, pairs. */
+export const epochSlot = (epoch: number): number => STATS_HEAD + 3 * epoch
+
+/** word2vec recomputes the learning rate every 10,000 words; progress ticks ride along. */
+const WORDS_PER_TICK = 10_000
+/** The loss is estimated on one pair in LOSS_SAMPLE_EVERY (a power of two). */
+const LOSS_SAMPLE_EVERY = 8
+
+/** -log(sigmoid(-x)) without overflow. */
+function softplus(x: number): number {
+  return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x))
+}
+
+/**
+ * Train all epochs over one session range, updating syn0/syn1 in place and accumulating into
+ * `stats`. Deterministic for a given seed when nothing else writes the tables.
+ */
+export function runSgns(
+  tables: SgnsTables,
+  params: SgnsParams,
+  stats: Float64Array,
+  onTick?: (epoch: number) => void
+): void {
+  const { syn0, syn1, tokens, offsets, negTable, keep, sigmoid } = tables
+  const { dims, window, negatives, epochs, learningRate, sessionStart, sessionEnd, words } = params
+  const rng = createRandom(params.seed)
+  const tableSize = negTable.length
+  const sigScale = EXP_TABLE_SIZE / MAX_EXP / 2
+  const minAlpha = learningRate * 1e-4
+  const totalWords = epochs * words + 1
+  const neu1e = new Float64Array(dims)
+
+  let maxSession = 0
+  for (let s = sessionStart; s < sessionEnd; s++) {
+    maxSession = Math.max(maxSession, (offsets[s + 1] as number) - (offsets[s] as number))
+  }
+  // Sized to the longest session, so a session is never split or truncated.
+  const sen = new Int32Array(maxSession)
+
+  let wordsDone = 0
+  let wordsSinceTick = 0
+  let pairs = 0
+  let alpha = learningRate
+
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    const slot = epochSlot(epoch)
+    let lossSum = 0
+    let lossCount = 0
+    let epochPairs = 0
+    for (let s = sessionStart; s < sessionEnd; s++) {
+      const end = offsets[s + 1] as number
+      let len = 0
+      let sessionWords = 0
+      for (let i = offsets[s] as number; i < end; i++) {
+        const t = tokens[i] as number
+        const k = keep[t] as number
+        if (k === 0) {
+          continue
+        }
+        sessionWords++
+        if (k < 1 && rng.next() >= k) {
+          continue
+        }
+        sen[len++] = t
+      }
+      for (let pos = 0; pos < len; pos++) {
+        if (pos % WORDS_PER_TICK === 0) {
+          // Linear decay on words read (before subsampling), interpolated within long sessions.
+          alpha = learningRate * (1 - (wordsDone + (sessionWords * pos) / len) / totalWords)
+          if (alpha < minAlpha) {
+            alpha = minAlpha
+          }
+        }
+        const word = sen[pos] as number
+        const span = window - rng.int(window)
+        const lo = pos - span < 0 ? 0 : pos - span
+        const hi = pos + span >= len ? len - 1 : pos + span
+        for (let c = lo; c <= hi; c++) {
+          if (c === pos) {
+            continue
+          }
+          // As in word2vec's skip-gram: the context word's input vector predicts the center.
+          const l1 = (sen[c] as number) * dims
+          const sampleLoss = (pairs & (LOSS_SAMPLE_EVERY - 1)) === 0
+          pairs++
+          epochPairs++
+          for (let k = 0; k < dims; k++) {
+            neu1e[k] = 0
+          }
+          for (let d = 0; d <= negatives; d++) {
+            let target: number
+            let label: number
+            if (d === 0) {
+              target = word
+              label = 1
+            } else {
+              target = negTable[(rng.next() * tableSize) | 0] as number
+              if (target === word) {
+                continue
+              }
+              label = 0
+            }
+            const l2 = target * dims
+            let f = 0
+            for (let k = 0; k < dims; k++) {
+              f += (syn0[l1 + k] as number) * (syn1[l2 + k] as number)
+            }
+            if (sampleLoss) {
+              lossSum += label === 1 ? softplus(-f) : softplus(f)
+            }
+            let g: number
+            if (f > MAX_EXP) {
+              g = (label - 1) * alpha
+            } else if (f < -MAX_EXP) {
+              g = label * alpha
+            } else {
+              g = (label - (sigmoid[((f + MAX_EXP) * sigScale) | 0] as number)) * alpha
+            }
+            for (let k = 0; k < dims; k++) {
+              neu1e[k]! += g * (syn1[l2 + k] as number)
+              syn1[l2 + k]! += g * (syn0[l1 + k] as number)
+            }
+          }
+          if (sampleLoss) {
+            lossCount++
+          }
+          for (let k = 0; k < dims; k++) {
+            syn0[l1 + k]! += neu1e[k] as number
+          }
+        }
+      }
+      wordsDone += sessionWords
+      wordsSinceTick += sessionWords
+      if (wordsSinceTick >= WORDS_PER_TICK) {
+        wordsSinceTick = 0
+        stats[STAT_WORDS] = wordsDone
+        stats[STAT_PAIRS] = pairs
+        stats[slot] = lossSum
+        stats[slot + 1] = lossCount
+        stats[slot + 2] = epochPairs
+        onTick?.(epoch)
+      }
+    }
+    stats[STAT_WORDS] = wordsDone
+    stats[STAT_PAIRS] = pairs
+    stats[slot] = lossSum
+    stats[slot + 1] = lossCount
+    stats[slot + 2] = epochPairs
+    stats[STAT_EPOCHS_DONE] = epoch + 1
+    onTick?.(epoch)
+  }
+}
