@@ -1,0 +1,193 @@
+import { describe, expect, it } from 'vitest'
+import type { EventTable, Inputs } from '../../src/build/inputs'
+import { Vocab } from '../../src/build/vocab'
+import { DEFAULT_BLEND } from '../../src/core/defaults'
+import { bucketOf } from '../../src/core/blend'
+import { encodeShard, FORMAT_VERSION, type Manifest, type PinEntry, type PinRecord } from '../../src/core/artifact'
+import { ArtifactLookup } from '../../src/eval/rankers'
+import { evaluate, percentileInterval, tercileThresholds } from '../../src/eval/evaluate'
+import { rankOf, summarise } from '../../src/eval/metrics'
+import { SarBaseline } from '../../src/eval/sar'
+import { computeSplit, eventsBetween, trainingInputs } from '../../src/eval/split'
+import { nextPinQueries } from '../../src/eval/task'
+import { simplexGrid } from '../../src/eval/tune'
+
+describe('metrics', () => {
+  it('computes recall, MRR and NDCG exactly on hand-made ranks', () => {
+    // Ranks of the target: 1, 3, 15, 30, absent, and one empty answer.
+    const outcomes = [
+      { rank: 1, length: 50 },
+      { rank: 3, length: 50 },
+      { rank: 15, length: 50 },
+      { rank: 30, length: 50 },
+      { rank: 0, length: 50 },
+      { rank: 0, length: 0 },
+    ]
+    const m = summarise(outcomes, new Set([1, 2, 3]), 10)
+    expect(m['recall@10']).toBeCloseTo(2 / 6, 12)
+    expect(m['recall@20']).toBeCloseTo(3 / 6, 12)
+    expect(m['recall@50']).toBeCloseTo(4 / 6, 12)
+    expect(m['mrr@20']).toBeCloseTo((1 + 1 / 3 + 1 / 15) / 6, 12)
+    expect(m['ndcg@20']).toBeCloseTo((1 + 1 / Math.log2(4) + 1 / Math.log2(16)) / 6, 12)
+    expect(m.coverage).toBeCloseTo(0.3, 12)
+    expect(m.noAnswer).toBeCloseTo(1 / 6, 12)
+    expect(m.n).toBe(6)
+  })
+
+  it('finds the 1-based rank of the target', () => {
+    expect(rankOf([5, 7, 9], 9)).toBe(3)
+    expect(rankOf([5, 7, 9], 4)).toBe(0)
+  })
+
+  it('gives a bootstrap interval that contains the mean and narrows with more data', () => {
+    const values = Array.from({ length: 400 }, (_, i) => (i % 4 === 0 ? 1 : 0))
+    const [lo, hi] = percentileInterval(values, { bootstrap: 300, seed: 1 })
+    expect(lo).toBeLessThan(0.25)
+    expect(hi).toBeGreaterThan(0.25)
+    const [lo2, hi2] = percentileInterval([...values, ...values, ...values, ...values], { bootstrap: 300, seed: 1 })
+    expect(hi2 - lo2).toBeLessThan(hi - lo)
+  })
+})
+
+describe('buckets', () => {
+  it('assigns at the thresholds: tail <= tailMax < torso <= torsoMax < head', () => {
+    const buckets = { tailMax: 3, torsoMax: 20 }
+    expect(bucketOf(0, buckets)).toBe('tail')
+    expect(bucketOf(3, buckets)).toBe('tail')
+    expect(bucketOf(4, buckets)).toBe('torso')
+    expect(bucketOf(20, buckets)).toBe('torso')
+    expect(bucketOf(21, buckets)).toBe('head')
+  })
+
+  it('puts the thresholds at the terciles of query engagement', () => {
+    expect(tercileThresholds([1, 2, 3, 4, 5, 6, 7, 8, 9])).toEqual({ tailMax: 4, torsoMax: 7 })
+  })
+})
+
+const DAY = 86_400_000
+function eventTable(rows: [user: string, pin: string, day: number][], pins: Vocab): EventTable {
+  const users = new Vocab()
+  const actions = new Vocab()
+  actions.intern('save')
+  return {
+    users,
+    actions,
+    user: Int32Array.from(rows, (r) => users.intern(r[0])),
+    pin: Int32Array.from(rows, (r) => pins.intern(r[1])),
+    action: new Int32Array(rows.length),
+    time: Float64Array.from(rows, (r) => r[2] * DAY),
+  }
+}
+
+describe('temporal split', () => {
+  const pins = new Vocab()
+  const events = eventTable(
+    Array.from({ length: 100 }, (_, i) => [`u${i % 7}`, `p${i % 13}`, i] as [string, string, number]),
+    pins
+  )
+  const boards = {
+    boards: new Vocab(),
+    board: Int32Array.from([0, 0, 1, 1, 2]),
+    pin: Int32Array.from([0, 1, 2, 3, 4]),
+    createdAt: Float64Array.from([10 * DAY, 10 * DAY, 95 * DAY, 95 * DAY, Number.NaN]),
+  }
+  const inputs: Inputs = { pins, meta: { title: [], imageUrl: [], link: [] }, boards, events, reports: {} }
+
+  it('never lets a test-slice event or a later board into training', () => {
+    const split = computeSplit(events, { testFraction: 0.2, validationFraction: 0.1 })
+    expect(split.testCut).toBeCloseTo(99 * DAY * 0.8, 3)
+    expect(split.validationCut).toBeCloseTo(99 * DAY * 0.7, 3)
+    const train = trainingInputs(inputs, split.testCut)
+    for (const t of train.inputs.events!.time) {
+      expect(t).toBeLessThan(split.testCut)
+    }
+    expect(train.inputs.events!.time.length).toBe(80)
+    expect(train.boardsAfterCut).toBe(2)
+    expect(train.undatedBoardRows).toBe(1)
+    expect([...train.inputs.boards!.pin]).toEqual([0, 1, 4])
+    const test = eventsBetween(events, split.testCut, Infinity)
+    for (const t of test.time) {
+      expect(t).toBeGreaterThanOrEqual(split.testCut)
+    }
+    expect(test.time.length + train.inputs.events!.time.length).toBe(100)
+  })
+
+  it('makes next-distinct-pin queries inside sessions only', () => {
+    const p = new Vocab()
+    const e = eventTable(
+      [['a', 'x', 0], ['a', 'x', 0.0001], ['a', 'y', 0.0002], ['a', 'z', 0.0003], ['b', 'y', 0], ['a', 'w', 5]],
+      p
+    )
+    const q = nextPinQueries(e, { gapMs: 30 * 60_000, actionWeight: Float64Array.from([1]) })
+    const pairs = Array.from(q.query, (x, i) => `${p.ids[x]}>${p.ids[q.target[i]!]}`)
+    expect(pairs).toEqual(['x>y', 'y>z'])
+  })
+})
+
+describe('SAR baseline', () => {
+  it('ranks by Jaccard over session sets', () => {
+    // 0 with 1 in 2 sessions (n0 = 3, n1 = 2): 2 / 3; 0 with 2 in 1 session (n2 = 3): 1 / 5.
+    const sar = new SarBaseline([[0, 1], [0, 1, 1], [0, 2], [2, 3], [2, 3]])
+    expect([...sar.recommend(0, 5)]).toEqual([1, 2])
+    expect([...sar.recommend(3, 5)]).toEqual([2])
+  })
+})
+
+describe('blend tuning grid', () => {
+  it('enumerates the simplex', () => {
+    const grid = simplexGrid(['cooc', 'pin2vec', 'session'], 0.5)
+    expect(grid.length).toBe(6)
+    for (const w of grid) {
+      expect(w.cooc + w.pin2vec + w.session).toBeCloseTo(1, 12)
+    }
+  })
+})
+
+describe('evaluation scores the worker ranking', () => {
+  const entry = (id: string, v: number[] | null, engagement = 1): PinEntry => ({ id, title: id, imageUrl: '', link: '', engagement, vector: v ? Int8Array.from(v) : null, scale: 1 })
+  const query = entry('q', [10, 0, 0], 1)
+  const record: PinRecord = {
+    pin: query,
+    candidates: [
+      { pin: entry('a', [0, 10, 0]), sources: 1, scores: { cooc: 0.9 } },
+      { pin: entry('b', [10, 1, 0]), sources: 2, scores: {} },
+    ],
+  }
+  const pinsVocab = new Vocab()
+  for (const id of ['q', 'a', 'b']) {
+    pinsVocab.intern(id)
+  }
+  const manifestFor = (shard: Uint8Array): Manifest => ({
+    formatVersion: FORMAT_VERSION,
+    buildId: 'test',
+    createdAt: '',
+    pinCount: 1,
+    shardCount: 1,
+    dims: 3,
+    vectorDtype: 'int8',
+    sources: ['cooc', 'pin2vec'],
+    blend: DEFAULT_BLEND,
+    popular: [],
+    shards: [{ index: 0, recordCount: 1, byteLength: shard.length, sha256: '' }],
+  })
+  const shard = encodeShard([record], { dims: 3, vectorDtype: 'int8' })
+  const lookup = new ArtifactLookup({ manifest: manifestFor(shard), shards: [shard] }, pinsVocab)
+  const rankerFor = (blend: typeof DEFAULT_BLEND) => lookup.ranker({ blend })
+
+  it('changes its result when the blend the worker uses changes', () => {
+    const queries = { query: Int32Array.from([0]), target: Int32Array.from([2]) }
+    const engagement = Int32Array.from([1, 1, 1])
+    const leanCooc = { ...DEFAULT_BLEND, weights: { ...DEFAULT_BLEND.weights, tail: { cooc: 1, pin2vec: 0, session: 0, walk: 0 } } }
+    const leanP2v = { ...DEFAULT_BLEND, weights: { ...DEFAULT_BLEND.weights, tail: { cooc: 0, pin2vec: 1, session: 0, walk: 0 } } }
+    const opts = { bootstrap: 20, seed: 1 }
+    const a = evaluate({ blend: rankerFor(leanCooc) }, queries, engagement, DEFAULT_BLEND.buckets, 3, opts)
+    const b = evaluate({ blend: rankerFor(leanP2v) }, queries, engagement, DEFAULT_BLEND.buckets, 3, opts)
+    expect(a.results.blend!.overall['mrr@20']).toBeCloseTo(0.5, 12)
+    expect(b.results.blend!.overall['mrr@20']).toBeCloseTo(1, 12)
+  })
+
+  it('decodes records through the shard reader and ranks with rankRelated', () => {
+    expect([...lookup.ranker({ only: 'cooc' })(0, 5)]).toEqual([1])
+    expect([...lookup.ranker({ only: 'pin2vec' })(0, 5)]).toEqual([2])
+  })
+})

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest'
+import { sessionCooccurrence } from '../../src/build/sessions/session-cooc'
+import type { Sessions } from '../../src/build/sessions/sessionize'
+
+// Pins a=0, b=1, c=2. Actions: save=0 (w 1), click=1 (w 0.5), closeup=2 (w 0.25).
+// S0 = [a save, b click, c closeup], S1 = [a save, b save].
+const sessions: Sessions = {
+  offsets: Int32Array.from([0, 3, 5]),
+  pins: Int32Array.from([0, 1, 2, 0, 1]),
+  actions: Int32Array.from([0, 1, 2, 0, 0]),
+  times: new Float64Array(5),
+  user: Int32Array.from([0, 0]),
+}
+const actionWeight = Float64Array.from([1, 0.5, 0.25])
+const base = { topN: 5, maxDistance: 10, decay: 0.5, actionWeight }
+
+const scoreOf = (lists: ReturnType<typeof sessionCooccurrence>['lists'], i: number, j: number): number => {
+  for (let r = 0; r < lists.counts[i]!; r++) {
+    if (lists.indices[i * lists.topN + r] === j) {
+      return lists.scores[i * lists.topN + r]!
+    }
+  }
+  return Number.NaN
+}
+
+describe('session co-occurrence', () => {
+  it('damped: weights actions, distance and session length, normalised by pin mass', () => {
+    const { lists } = sessionCooccurrence(sessions, 3, { ...base, scoring: 'damped' })
+    const lw0 = 1 / Math.log2(4)
+    const lw1 = 1 / Math.log2(3)
+    const massA = lw0 + lw1
+    const massB = 0.5 * lw0 + lw1
+    const massC = 0.25 * lw0
+    const cAB = 1 * lw0 * 0.5 + lw1
+    const cAC = 1 * lw0 * 0.25 * 0.5 // distance 2: one decay step
+    const cBC = 0.5 * lw0 * 0.25
+    expect(scoreOf(lists, 0, 1)).toBeCloseTo(cAB / Math.sqrt(massA * massB), 6)
+    expect(scoreOf(lists, 1, 0)).toBeCloseTo(cAB / Math.sqrt(massA * massB), 6)
+    expect(scoreOf(lists, 0, 2)).toBeCloseTo(cAC / Math.sqrt(massA * massC), 6)
+    expect(scoreOf(lists, 2, 1)).toBeCloseTo(Math.min(1, cBC / Math.sqrt(massB * massC)), 6)
+    expect([...lists.indices.subarray(0, 2)]).toEqual([1, 2])
+  })
+
+  it('jaccard: shared sessions over the union of sessions', () => {
+    const { lists } = sessionCooccurrence(sessions, 3, { ...base, scoring: 'jaccard' })
+    expect(scoreOf(lists, 0, 1)).toBeCloseTo(1, 6)
+    expect(scoreOf(lists, 0, 2)).toBeCloseTo(0.5, 6)
+    expect(scoreOf(lists, 2, 1)).toBeCloseTo(0.5, 6)
+  })
+
+  it('does not pair engagements further apart than maxDistance', () => {
+    const { lists } = sessionCooccurrence(sessions, 3, { ...base, maxDistance: 1, scoring: 'damped' })
+    expect(Number.isNaN(scoreOf(lists, 0, 2))).toBe(true)
+    expect(scoreOf(lists, 0, 1)).toBeGreaterThan(0)
+  })
+
+  it('counts a session once per pair in jaccard even with repeated pins', () => {
+    const repeated: Sessions = { ...sessions, offsets: Int32Array.from([0, 4]), pins: Int32Array.from([0, 1, 0, 1]), actions: new Int32Array(4), user: Int32Array.from([0]) }
+    const { lists } = sessionCooccurrence(repeated, 2, { ...base, scoring: 'jaccard' })
+    expect(scoreOf(lists, 0, 1)).toBeCloseTo(1, 6)
+  })
+})
