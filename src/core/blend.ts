@@ -14,6 +14,7 @@ import {
   type SourceName,
   type SourceWeights,
 } from './artifact/format'
+import { candidateFeatures, FEATURE_COUNT, scoreModel } from './features'
 import { cosine } from './quantize'
 
 export type RelatedPin = {
@@ -62,25 +63,47 @@ function weightedScore(scores: Record<SourceName, number>, weights: SourceWeight
   return total
 }
 
-/** Rank the candidates of `record` and return the top `k`. Ties break by pin id for stability. */
+/**
+ * Rank the candidates of `record` and return the top `k`. The blend's learned model scores them
+ * when the manifest has one, else the weights of the query's popularity bucket. Ties break by pin
+ * id for stability.
+ */
 export function rankRelated(record: PinRecord, blend: BlendParams, options: RankOptions): RelatedPin[] {
   const weights = blend.weights[bucketOf(record.pin.engagement, blend.buckets)]
   const onlyBit = options.only ? SOURCE_BIT[options.only] : 0
-  const scored: RelatedPin[] = []
+  const kept: Candidate[] = []
+  const perSource: Record<SourceName, number>[] = []
   for (const c of record.candidates) {
     if ((onlyBit && !(c.sources & onlyBit)) || options.exclude?.has(c.pin.id) || c.pin.id === record.pin.id) {
       continue
     }
-    const scores = sourceScores(record, c)
-    const score = options.only ? scores[options.only] : weightedScore(scores, weights)
+    kept.push(c)
+    perSource.push(sourceScores(record, c))
+  }
+  const totals = new Float64Array(kept.length)
+  if (options.only) {
+    const only = options.only
+    perSource.forEach((s, i) => {
+      totals[i] = s[only]
+    })
+  } else if (blend.model) {
+    const features = new Float32Array(kept.length * FEATURE_COUNT)
+    candidateFeatures(record, kept, perSource, features)
+    scoreModel(blend.model, features, kept.length, totals)
+  } else {
+    perSource.forEach((s, i) => {
+      totals[i] = weightedScore(s, weights)
+    })
+  }
+  const scored: RelatedPin[] = kept.map((c, i) => {
     const attributed: RelatedPin['sources'] = {}
     for (const source of SOURCES) {
       if (c.sources & SOURCE_BIT[source]) {
-        attributed[source] = round4(scores[source])
+        attributed[source] = round4(perSource[i]![source])
       }
     }
-    scored.push({ id: c.pin.id, title: c.pin.title, imageUrl: c.pin.imageUrl, link: c.pin.link, score, sources: attributed })
-  }
+    return { id: c.pin.id, title: c.pin.title, imageUrl: c.pin.imageUrl, link: c.pin.link, score: totals[i]!, sources: attributed }
+  })
   scored.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
   const top = scored.slice(0, options.k)
   for (const item of top) {

@@ -22,7 +22,7 @@ import { renderReport } from './report-html'
 import { SarBaseline } from './sar'
 import { computeSplit, eventsBetween, trainingInputs, type SplitOptions } from './split'
 import { nextPinQueries, type Queries } from './task'
-import { tuneBlend } from './tune'
+import { fitBlend } from './fit-blend'
 
 export type EvalConfig = {
   inputs: InputPaths
@@ -76,11 +76,12 @@ export async function runEval(config: EvalConfig, log: Logger): Promise<Record<s
   const valArtifacts = await assembleArtifacts(ids, inputs.meta, validation.sources, { ...assembleDefaults(config), blend: DEFAULT_BLEND })
   const valLookup = new ArtifactLookup(valArtifacts, inputs.pins)
   const valThresholds = tercileThresholds(Array.from(valQueries.query, (q) => validation.sources.engagement[q]!))
-  const tuned = tuneBlend(valLookup, valQueries, valThresholds, ids, DEFAULT_BLEND, {
+  const tuned = await fitBlend(valLookup, valQueries, ids, validation.sources.engagement, valThresholds, DEFAULT_BLEND, {
     step: config.tuneStep,
-    origin: `tuned on validation sessions ${new Date(split.validationCut).toISOString()} .. ${new Date(split.testCut).toISOString()}`,
+    origin: `fitted on validation sessions ${new Date(split.validationCut).toISOString()} .. ${new Date(split.testCut).toISOString()}`,
+    seed: config.options.seed,
   })
-  log.info(`[eval] tuned blend on ${valQueries.query.length.toLocaleString('en')} validation queries: ${JSON.stringify(tuned.blend.weights)}`)
+  log.info(`[eval] blend fitted on ${valQueries.query.length.toLocaleString('en')} validation queries: weights ${JSON.stringify(tuned.blend.weights)}; learned model ${tuned.report.model ? `check recall@20 ${tuned.report.model.checkRecall20.toFixed(4)} vs weights ${tuned.report.model.weightedCheckRecall20.toFixed(4)}: ${tuned.report.model.kept ? 'kept' : 'not kept'}` : 'not fitted'}`)
 
   // 2. Train on everything before the test cut; the blend's bucket thresholds scale with the data.
   const test = await trainPhase(inputs, split.testCut, config, log, 'test phase')
@@ -103,6 +104,9 @@ export async function runEval(config: EvalConfig, log: Logger): Promise<Record<s
     rankers[source] = lookup.ranker({ only: source })
   }
   rankers.blend = lookup.ranker()
+  if (blend.model) {
+    rankers['blend-weighted'] = lookup.ranker({ blend: { ...blend, model: null } })
+  }
   rankers.popular = lookup.popularRanker()
   const sar = new SarBaseline(sessionsOf(test.sources))
   rankers.sar = (q, k) => sar.recommend(q, k)
@@ -134,7 +138,7 @@ export async function runEval(config: EvalConfig, log: Logger): Promise<Record<s
     queries: queries.query.length,
     catalogue,
     buckets: thresholds,
-    blend: { ...blend, validationHits: tuned.hits },
+    blend: { ...blend, fit: tuned.report },
     sources: evaluation.results,
     comparison,
     quantization: floatLookup

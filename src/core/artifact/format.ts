@@ -31,8 +31,11 @@ export type Bucket = (typeof BUCKETS)[number]
 
 export type SourceWeights = Record<SourceName, number>
 
-/** A logistic-regression ranker over per-candidate features (see core/blend.ts for the features). */
-export type LinearModel = { kind: 'logistic'; features: string[]; weights: number[]; bias: number }
+/**
+ * A logistic-regression ranker over per-candidate features (core/features.ts): features are
+ * standardised with `mean` and `scale`, then p = σ(bias + Σ weights · x).
+ */
+export type LinearModel = { kind: 'logistic'; features: string[]; weights: number[]; bias: number; mean: number[]; scale: number[] }
 
 /**
  * How the worker blends sources. A query pin falls into a popularity bucket by its training

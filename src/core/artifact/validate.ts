@@ -4,6 +4,7 @@
  */
 
 import { ArtifactError } from '../errors'
+import { FEATURE_NAMES } from '../features'
 import { BUCKETS, FORMAT_VERSION, SOURCES, type Manifest } from './format'
 
 const fail = (message: string): never => {
@@ -68,6 +69,20 @@ export function parseManifest(x: unknown): Manifest {
     for (const source of SOURCES) {
       field(w, source, (v): v is number => typeof v === 'number' && Number.isFinite(v), 'a finite number')
     }
+  }
+  if (blend.model !== undefined && blend.model !== null) {
+    const model = field(blend, 'model', isObject, 'an object or null')
+    const features = field(model, 'features', isArray, 'an array')
+    if (model.kind !== 'logistic' || features.join('|') !== FEATURE_NAMES.join('|')) {
+      fail('blend.model was fitted on other features than this reader computes; rebuild the artifacts')
+    }
+    for (const key of ['weights', 'mean', 'scale']) {
+      const values = field(model, key, isArray, 'an array')
+      if (values.length !== FEATURE_NAMES.length || !values.every((v) => typeof v === 'number' && Number.isFinite(v))) {
+        fail(`blend.model.${key} must hold ${FEATURE_NAMES.length} finite numbers`)
+      }
+    }
+    field(model, 'bias', (v): v is number => typeof v === 'number' && Number.isFinite(v), 'a finite number')
   }
   return x as unknown as Manifest
 }
