@@ -83,6 +83,8 @@ function candidatesOf(i: number, entries: PinEntry[], sources: Sources): Candida
     }
   }
   add(sources.cooc, 'cooc')
+  add(sources.walk, 'walk')
+  add(sources.session, 'session')
   add(sources.pin2vec?.lists ?? null, 'pin2vec')
   return [...byIndex.values()]
 }
@@ -121,6 +123,12 @@ export async function assembleArtifacts(ids: string[], meta: PinMeta, sources: S
   }
   if (sources.pin2vec) {
     present.push('pin2vec')
+  }
+  if (sources.walk) {
+    present.push('walk')
+  }
+  if (sources.session) {
+    present.push('session')
   }
   const body = {
     formatVersion: FORMAT_VERSION,

@@ -3,7 +3,9 @@
  * Build configuration with its defaults. Every field is a CLI flag (see README "CLI").
  */
 
+import { DEFAULT_COOC_OPTIONS, type CoocBuildOptions } from './cooc'
 import type { Pin2VecOptions } from './pin2vec'
+import type { SessionScoring } from './sessions/session-cooc'
 
 export type ColumnMaps = {
   boards: Partial<Record<string, string>>
@@ -18,11 +20,19 @@ export type BuildOptions = {
   topN: number
   /** Boards above this size are sampled down to it before pair counting. */
   maxBoardSize: number
+  /** Board co-occurrence scoring, pruning and random walks (src/build/cooc/options.ts). */
+  cooc: CoocBuildOptions
   /** Inactivity gap that ends a session, in minutes. */
   sessionGapMinutes: number
   /** Weight per action; actions not listed get `otherActionWeight`; weight 0 drops the action. */
   actionWeights: Record<string, number>
   otherActionWeight: number
+  /** Session co-occurrence scoring (see src/build/sessions/session-cooc.ts). */
+  sessionScoring: SessionScoring
+  /** Engagements further apart than this inside a session do not pair. */
+  sessionMaxDistance: number
+  /** Per-step decay of a session pair's weight with distance. */
+  sessionDecay: number
   /** Pins whose records share one KV value. */
   pinsPerShard: number
   /** Size of the fallback list of popular pins stored in the manifest. */
@@ -35,9 +45,13 @@ export type BuildOptions = {
 export const DEFAULT_BUILD_OPTIONS: BuildOptions = {
   topN: 50,
   maxBoardSize: 1000,
+  cooc: DEFAULT_COOC_OPTIONS,
   sessionGapMinutes: 30,
-  actionWeights: { save: 1, click: 1, closeup: 1 },
-  otherActionWeight: 1,
+  actionWeights: { save: 1, click: 0.75, closeup: 0.5 },
+  otherActionWeight: 0.5,
+  sessionScoring: 'damped',
+  sessionMaxDistance: 10,
+  sessionDecay: 0.8,
   pinsPerShard: 32,
   popularCount: 100,
   vectorDtype: 'int8',

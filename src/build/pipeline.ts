@@ -37,6 +37,7 @@ function buildReport(config: BuildConfig, sources: Sources, artifacts: Artifacts
       shards: manifest.shardCount,
       shardBytes: manifest.shards.reduce((a, s) => a + s.byteLength, 0),
       pinsWithCooc: countNonEmpty(sources.cooc?.counts),
+      pinsWithWalk: countNonEmpty(sources.walk?.counts),
       pinsWithEmbedding: sources.pin2vec ? sources.pin2vec.trained.reduce((a, b) => a + b, 0) : 0,
     },
     boards: sources.stats.boards ?? null,

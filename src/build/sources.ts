@@ -4,12 +4,12 @@
  */
 
 import type { BuildOptions } from './config'
-import { buildGroups, type GroupStats } from './cooc/groups'
-import { cooccur } from './cooc/cooccur'
+import { computeBoardSources, type BoardSourceStats } from './cooc'
 import type { Inputs } from './inputs'
 import type { Logger } from './log'
 import type { NeighbourLists } from './neighbours'
 import { nearestNeighbours, trainPin2Vec } from './pin2vec'
+import { sessionCooccurrence } from './sessions/session-cooc'
 import { sessionCorpus, sessionize, type Sessions, type SessionStats } from './sessions/sessionize'
 
 export type Pin2VecSource = {
@@ -30,10 +30,14 @@ export type Sources = {
   /** Distinct boards per pin. */
   boardDegree: Int32Array
   cooc: NeighbourLists | null
+  /** Pixie-style random-walk neighbours, for pins with short co-occurrence lists. */
+  walk: NeighbourLists | null
+  /** Session co-occurrence neighbours. */
+  session: NeighbourLists | null
   pin2vec: Pin2VecSource | null
   sessions: Sessions | null
   stats: {
-    boards?: GroupStats & { pairUpdates: number }
+    boards?: BoardSourceStats
     sessions?: SessionStats
     actions?: Record<string, { events: number; weight: number }>
   }
@@ -53,24 +57,23 @@ export async function computeSources(inputs: Inputs, options: BuildOptions, log:
   const engagement = new Int32Array(pinCount)
   const boardDegree = new Int32Array(pinCount)
   let cooc: NeighbourLists | null = null
+  let walk: NeighbourLists | null = null
   let pin2vec: Pin2VecSource | null = null
+  let session: NeighbourLists | null = null
   let sessions: Sessions | null = null
 
   if (inputs.boards) {
-    const done = log.step('cooccur', 'board co-occurrence')
-    const { groups, stats: groupStats } = buildGroups(inputs.boards.board, inputs.boards.pin, inputs.boards.boards.size, {
-      maxGroupSize: options.maxBoardSize,
-      seed: options.seed,
-    })
-    for (const pin of groups.items) {
-      boardDegree[pin]!++
-    }
-    const result = cooccur(groups, pinCount, { topN: options.topN })
-    cooc = result.lists
-    stats.boards = { ...groupStats, pairUpdates: result.pairUpdates }
-    timings.cooccur = done(
-      `${groupStats.groups.toLocaleString('en')} boards, ${groupStats.cappedGroups} capped at ${options.maxBoardSize} pins, ${result.pairUpdates.toLocaleString('en')} pair updates`
+    const board = await computeBoardSources(
+      { board: inputs.boards.board, pin: inputs.boards.pin, boardCount: inputs.boards.boards.size },
+      pinCount,
+      { ...options.cooc, topN: options.topN, maxBoardSize: options.maxBoardSize, seed: options.seed },
+      log
     )
+    boardDegree.set(board.boardDegree)
+    cooc = board.cooc
+    walk = board.walk
+    stats.boards = board.stats
+    Object.assign(timings, board.timings)
   }
 
   if (inputs.events) {
@@ -91,6 +94,17 @@ export async function computeSources(inputs: Inputs, options: BuildOptions, log:
       stats.actions![name] = { events: perAction[code]!, weight: weights[code]! }
     })
     timings.sessions = doneSessions(`${result.stats.sessions.toLocaleString('en')} sessions from ${result.stats.events.toLocaleString('en')} events`)
+
+    const doneSessionCooc = log.step('session-cooc', `session co-occurrence (${options.sessionScoring})`)
+    const sessionCooc = sessionCooccurrence(sessions, pinCount, {
+      topN: options.topN,
+      scoring: options.sessionScoring,
+      maxDistance: options.sessionMaxDistance,
+      decay: options.sessionDecay,
+      actionWeight: weights,
+    })
+    session = sessionCooc.lists
+    timings.sessionCooc = doneSessionCooc(`${sessionCooc.pairUpdates.toLocaleString('en')} pair updates`)
 
     const corpus = sessionCorpus(sessions)
     if (corpus.tokens.length > 0) {
@@ -124,5 +138,5 @@ export async function computeSources(inputs: Inputs, options: BuildOptions, log:
       log.info('[train] skipped: no session has two distinct pins')
     }
   }
-  return { pinCount, engagement, boardDegree, cooc, pin2vec, sessions, stats, timings }
+  return { pinCount, engagement, boardDegree, cooc, walk, session, pin2vec, sessions, stats, timings }
 }

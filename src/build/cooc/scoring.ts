@@ -1,0 +1,55 @@
+/**
+ * @module
+ * Pair scorings of board co-occurrence: how shared boards become one score in [0, 1] per pair.
+ * Formulas in docs/architecture.md#scores; measured comparison in docs/benchmarks.md.
+ */
+
+export const COOC_SCORINGS = ['raw', 'weighted', 'cosine', 'weighted-cosine', 'jaccard', 'lift'] as const
+export type CoocScoring = (typeof COOC_SCORINGS)[number]
+
+/** Chosen by recall on generated data and online retail (docs/benchmarks.md#board-co-occurrence). */
+export const DEFAULT_COOC_SCORING: CoocScoring = 'weighted-cosine'
+
+/** Contribution w(n) of one shared board of size n: 'log' is 1 / log2(1 + n), a number α is n^-α. */
+export type BoardWeight = 'log' | number
+
+export const logSizeWeight = (n: number): number => 1 / Math.log2(1 + n)
+
+export function boardWeightFn(weight: BoardWeight): (n: number) => number {
+  return weight === 'log' ? logSizeWeight : (n) => n ** -weight
+}
+
+/** Scorings that count every shared board as 1 (the others use the size weight w). */
+export const isUnweighted = (s: CoocScoring): boolean => s === 'raw' || s === 'cosine' || s === 'jaccard'
+
+/** Scorings whose pair score is the count over the row's best count (the top neighbour scores 1). */
+export const isRowNormalised = (s: CoocScoring): boolean => s === 'raw' || s === 'weighted'
+
+/** Numeric code of a scoring, so worker threads get a plain number. */
+export const scoringCode = (s: CoocScoring): number => COOC_SCORINGS.indexOf(s)
+
+/**
+ * Score of a pair from c = Σ shared w, the two degrees d = Σ w over each pin's boards and the total
+ * W = Σ w over all boards. Row-normalised scorings return c here and are divided by the row's
+ * maximum after ranking (a positive constant per row keeps the order).
+ */
+export function pairScore(code: number, c: number, di: number, dj: number, total: number): number {
+  switch (code) {
+    case 2: // cosine
+    case 3: // weighted-cosine
+      return Math.min(1, c / Math.sqrt(di * dj))
+    case 4: // jaccard
+      return Math.min(1, c / (di + dj - c))
+    case 5: {
+      // lift as normalised PMI: ln(p_ij / (p_i p_j)) / -ln p_ij in [-1, 1], negatives clipped to 0.
+      const pij = c / total
+      if (pij >= 1) {
+        return 1
+      }
+      const npmi = Math.log((c * total) / (di * dj)) / -Math.log(pij)
+      return Math.min(1, Math.max(0, npmi))
+    }
+    default: // raw, weighted
+      return c
+  }
+}
