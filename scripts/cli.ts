@@ -9,6 +9,7 @@ import { demoCommand } from '../src/cli/commands/demo'
 import { evalCommand } from '../src/cli/commands/eval'
 import { generateCommand } from '../src/cli/commands/generate'
 import { serveCommand } from '../src/cli/commands/serve'
+import { uploadCommand } from '../src/cli/commands/upload'
 
 const USAGE = `Usage: related-pins <command> [flags]
 
@@ -17,6 +18,7 @@ Commands:
   generate   write a synthetic Pinterest-like dataset
   build      build sharded, versioned KV artifacts from boards, events and pins
   serve      load artifacts into a local KV and run the worker in workerd
+  upload     write artifacts to Workers KV (or a persisted local KV): resumable, pointer last
   eval       offline evaluation of every source and the blend on held-out sessions
 
 Run \`related-pins <command> --help\` for its flags.`
@@ -26,6 +28,7 @@ const commands: Record<string, (argv: string[]) => Promise<unknown>> = {
   generate: generateCommand,
   build: buildCommand,
   serve: serveCommand,
+  upload: uploadCommand,
   eval: evalCommand,
 }
 

@@ -1,16 +1,28 @@
 /**
  * @module
- * Runs the bundled worker in workerd through Miniflare with an in-memory KV seeded from
- * artifacts. Seeding goes through Miniflare's API because `wrangler kv bulk put --local` (4.86)
- * corrupts binary values.
+ * Runs the bundled worker in workerd through Miniflare with a KV seeded from artifacts (in memory,
+ * or persisted where `wrangler dev --local` reads it). Seeding goes through Miniflare's API
+ * because `wrangler kv bulk put --local` (4.86) corrupts binary values.
  */
 
+import type { Readable } from 'node:stream'
 import { Miniflare } from 'miniflare'
 import type { Artifacts } from '../build/assemble'
 import { kvEntries } from '../build/write'
 import { bundleWorker, COMPATIBILITY_DATE } from './bundle'
 
-export type LocalWorkerOptions = { port?: number; host?: string; scriptPath?: string; bindings?: Record<string, string> }
+export type LocalWorkerOptions = {
+  port?: number
+  host?: string
+  scriptPath?: string
+  bindings?: Record<string, string>
+  /** Persist KV in this directory (Miniflare's kvPersist) instead of memory. */
+  kvPersist?: string
+  /** KV namespace id behind the ARTIFACTS binding (persisted KV is stored per id). */
+  kvNamespaceId?: string
+  /** Receives workerd's stdout and stderr (the worker's console), e.g. to assert on logs. */
+  handleRuntimeStdio?: (stdout: Readable, stderr: Readable) => void
+}
 
 export async function startLocalWorker(options: LocalWorkerOptions = {}): Promise<{ mf: Miniflare; url: URL }> {
   const scriptPath = options.scriptPath ?? (await bundleWorker())
@@ -18,7 +30,9 @@ export async function startLocalWorker(options: LocalWorkerOptions = {}): Promis
     modules: true,
     scriptPath,
     compatibilityDate: COMPATIBILITY_DATE,
-    kvNamespaces: ['ARTIFACTS'],
+    kvNamespaces: options.kvNamespaceId ? { ARTIFACTS: options.kvNamespaceId } : ['ARTIFACTS'],
+    ...(options.kvPersist ? { kvPersist: options.kvPersist } : {}),
+    ...(options.handleRuntimeStdio ? { handleRuntimeStdio: options.handleRuntimeStdio } : {}),
     bindings: { ARTIFACT_BUILD_ID: '', ...options.bindings },
     host: options.host ?? '127.0.0.1',
     port: options.port ?? 0,
@@ -27,14 +41,16 @@ export async function startLocalWorker(options: LocalWorkerOptions = {}): Promis
   return { mf, url }
 }
 
+/** Miniflare wants a plain ArrayBuffer, not a Node Buffer or a view. */
+export const plainBuffer = (value: Uint8Array): ArrayBuffer =>
+  value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength) as ArrayBuffer
+
 /** Put every KV pair of a build, in safe order (shards, manifest, pointer). */
 export async function seedArtifacts(mf: Miniflare, artifacts: Artifacts): Promise<number> {
   const kv = await mf.getKVNamespace('ARTIFACTS')
   const entries = kvEntries(artifacts)
   for (const { key, value } of entries) {
-    // Miniflare wants a plain ArrayBuffer, not a Node Buffer or a view.
-    const body = typeof value === 'string' ? value : value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength)
-    await kv.put(key, body as ArrayBuffer | string)
+    await kv.put(key, typeof value === 'string' ? value : plainBuffer(value))
   }
   return entries.length
 }

@@ -10,6 +10,16 @@ export type Bindings = {
   ARTIFACTS: KVNamespace
   /** Serve this build instead of the one named by the pointer key (optional). */
   ARTIFACT_BUILD_ID?: string
+  /** Injection mode: paths the worker does not own are proxied to this origin (and only to it). */
+  ORIGIN_URL?: string
+  /** Default near-duplicate threshold (cosine, 0..1; 1 disables the collapse). */
+  DEDUP_THRESHOLD?: string
+  /** How long an isolate trusts the pointer key, in ms (default 30000). */
+  POINTER_TTL_MS?: string
+  /** 'off' skips the Cache API (the ETag and Cache-Control headers stay). */
+  CACHE_API?: string
+  /** '1' enables the /__debug routes used by tests and `npm run bench -- edge`. Never in production. */
+  DEBUG?: string
 }
 
 export type AppEnv = { Bindings: Bindings; Variables: { store: ArtifactStore } }

@@ -29,14 +29,31 @@ const noStore = (c: Context<AppEnv>): void => {
   c.header('ETag', undefined)
 }
 
+// A bad shard fails every request for its pins; one log line per distinct failure is enough.
+const logged = new Set<string>()
+const MAX_LOGGED = 1000
+
+/** Log an artifact error the first time this isolate sees it. */
+export function logOnce(err: ArtifactError): void {
+  const key = `${err.code}:${err.message}`
+  if (logged.has(key)) {
+    return
+  }
+  if (logged.size >= MAX_LOGGED) {
+    logged.clear()
+  }
+  logged.add(key)
+  console.error(JSON.stringify({ evt: 'artifact_error', code: err.code, message: err.message }))
+}
+
 export const onError: ErrorHandler<AppEnv> = (err, c) => {
   noStore(c)
   if (err instanceof ApiError) {
     return c.json(body(err.code, err.message), err.status)
   }
   if (err instanceof ArtifactError) {
-    console.error(JSON.stringify({ evt: 'artifact_error', code: err.code, message: err.message }))
-    return c.json(body('artifacts_unavailable', `artifacts are missing or unreadable (${err.code}); run the build and load it into KV`), 503)
+    logOnce(err)
+    return c.json(body('artifacts_unavailable', `artifacts are missing or unreadable (${err.code}): ${err.message.replace('[artifact] ', '')}`), 503)
   }
   if (err instanceof HTTPException) {
     return c.json(body('bad_request', err.message), err.status)

@@ -1,12 +1,14 @@
 /**
  * @module
- * CDN caching: a strong ETag from the build id and the normalised request, 304 on a match, and
- * Cache-Control that lets a CDN keep answers until the next build.
+ * CDN caching: a strong ETag from the build id and the normalised request, 304 on a match,
+ * Cache-Control that lets a CDN keep answers until the next build, and the Cache API under a key
+ * that carries the build id, so an answer of one build is never served for another.
  */
 
 import type { Context } from 'hono'
 import { fnv1a32 } from '../core/hash'
 import type { AppEnv } from './env'
+import type { BuildView } from './store'
 
 export const CACHE_CONTROL = 'public, max-age=60, s-maxage=3600, stale-while-revalidate=86400'
 
@@ -20,17 +22,61 @@ export function normalisedRequest(url: string, params: Record<string, string>): 
   return query ? `${path}?${query}` : path
 }
 
+export const etagOf = (buildId: string, normalised: string): string => `"${buildId}-${fnv1a32(normalised).toString(16)}"`
+
 /**
  * Set ETag and Cache-Control for a response of `buildId` to the normalised request. Returns a 304
  * response when the client already holds it, else null.
  */
 export function conditional(c: Context<AppEnv>, buildId: string, normalised: string): Response | null {
-  const etag = `"${buildId}-${fnv1a32(normalised).toString(16)}"`
+  const etag = etagOf(buildId, normalised)
   c.header('ETag', etag)
   c.header('Cache-Control', CACHE_CONTROL)
   const ifNoneMatch = c.req.header('If-None-Match')
-  if (ifNoneMatch && ifNoneMatch.split(',').some((tag) => tag.trim() === etag)) {
+  if (c.req.method === 'GET' && ifNoneMatch && ifNoneMatch.split(',').some((tag) => tag.trim() === etag)) {
     return c.body(null, 304)
   }
   return null
+}
+
+/** The Cache API key of a normalised request: same origin, build id in the path. */
+export const cacheKey = (url: string, buildId: string, normalised: string): string =>
+  `${new URL(url).origin}/__cache/${buildId}${normalised}`
+
+const usageHeaders = (res: Response, build: BuildView): void => {
+  res.headers.set('X-KV-Reads', String(build.kvReads))
+  res.headers.set('X-KV-Bytes', String(build.kvBytes))
+}
+
+/**
+ * Answer from the Cache API when it holds this exact (build, normalised request), else produce the
+ * answer and store it in the background. ETag and 304 are handled first: they cost nothing.
+ */
+export async function cachedAnswer(
+  c: Context<AppEnv>,
+  build: BuildView,
+  normalised: string,
+  produce: () => Promise<Response>
+): Promise<Response> {
+  const buildId = build.manifest.buildId
+  const notModified = conditional(c, buildId, normalised)
+  if (notModified) {
+    return notModified
+  }
+  const cache = c.env.CACHE_API === 'off' ? null : caches.default
+  const key = cacheKey(c.req.url, buildId, normalised)
+  const hit = cache ? await cache.match(key) : undefined
+  if (hit) {
+    const res = new Response(hit.body, hit)
+    res.headers.set('X-Cache', 'HIT')
+    usageHeaders(res, build)
+    return res
+  }
+  const res = await produce()
+  res.headers.set('X-Cache', cache ? 'MISS' : 'BYPASS')
+  usageHeaders(res, build)
+  if (cache && res.status === 200) {
+    c.executionCtx.waitUntil(cache.put(key, res.clone()))
+  }
+  return res
 }

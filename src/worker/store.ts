@@ -15,6 +15,8 @@ export type ArtifactStoreOptions = {
   pointerTtlMs?: number
   /** Byte budget of decoded shards kept in isolate memory (isolates have 128 MB). */
   shardCacheBytes?: number
+  /** How long a missing or corrupt shard is remembered, in ms, so each bad request costs no KV read. */
+  failureTtlMs?: number
 }
 
 /** One build, fixed for the duration of a request so answers never mix builds. */
@@ -23,17 +25,27 @@ export type BuildView = {
   record(id: string): Promise<PinRecord | null>
   /** KV reads this request caused (cache hits cost none). */
   readonly kvReads: number
+  /** Bytes of KV values this request read. */
+  readonly kvBytes: number
 }
 
-type ReadCounter = { kvReads: number }
+/**
+ * Per-request state. In-flight KV reads are shared only within one request: workerd cancels a
+ * request that waits on a promise another request's I/O would resolve ("code had hung") when that
+ * other request goes away, so across requests only resolved values are shared.
+ */
+type ReadCounter = { kvReads: number; kvBytes: number; inflight: Map<string, Promise<ShardReader>> }
 
 export class ArtifactStore {
   private readonly pointerTtlMs: number
   private readonly shardCacheBytes: number
   private pointer: { buildId: string; readAt: number } | null = null
-  private readonly manifests = new Map<string, Promise<Manifest>>()
-  private readonly shards = new Map<string, Promise<ShardReader>>()
+  private readonly manifests = new Map<string, Manifest>()
+  /** Decoded shards, least recently used first. */
+  private readonly shards = new Map<string, ShardReader>()
   private readonly shardBytes = new Map<string, number>()
+  private readonly failures = new Map<string, { error: unknown; until: number }>()
+  private readonly failureTtlMs: number
   private cachedBytes = 0
   /** KV reads made by this store since it was created. */
   kvReads = 0
@@ -44,11 +56,12 @@ export class ArtifactStore {
   ) {
     this.pointerTtlMs = options.pointerTtlMs ?? 30_000
     this.shardCacheBytes = options.shardCacheBytes ?? 32 * 1024 * 1024
+    this.failureTtlMs = options.failureTtlMs ?? 30_000
   }
 
   /** The build to answer this request from. */
   async build(now = Date.now()): Promise<BuildView> {
-    const counter: ReadCounter = { kvReads: 0 }
+    const counter: ReadCounter = { kvReads: 0, kvBytes: 0, inflight: new Map() }
     const buildId = this.options.pinnedBuildId || (await this.currentBuildId(now, counter))
     const manifest = await this.manifest(buildId, counter)
     return {
@@ -56,6 +69,9 @@ export class ArtifactStore {
       record: (id) => this.record(manifest, id, counter),
       get kvReads() {
         return counter.kvReads
+      },
+      get kvBytes() {
+        return counter.kvBytes
       },
     }
   }
@@ -71,6 +87,7 @@ export class ArtifactStore {
     }
     this.countRead(counter)
     const buildId = await this.kv.get(CURRENT_KEY, 'text')
+    counter.kvBytes += buildId?.length ?? 0
     if (!buildId) {
       throw new ArtifactError('pointer_missing', `KV key '${CURRENT_KEY}' is missing: no build has been loaded`)
     }
@@ -78,19 +95,24 @@ export class ArtifactStore {
     return this.pointer.buildId
   }
 
-  private manifest(buildId: string, counter: ReadCounter): Promise<Manifest> {
-    let cached = this.manifests.get(buildId)
-    if (!cached) {
-      cached = this.loadManifest(buildId, counter)
-      this.manifests.set(buildId, cached)
-      cached.catch(() => this.manifests.delete(buildId))
+  private async manifest(buildId: string, counter: ReadCounter): Promise<Manifest> {
+    const cached = this.manifests.get(buildId)
+    if (cached) {
+      return cached
     }
-    return cached
+    const manifest = await this.loadManifest(buildId, counter)
+    // Manifests are small and a pointer names few builds over an isolate's life; keep the last few.
+    if (this.manifests.size >= 8) {
+      this.manifests.delete(this.manifests.keys().next().value as string)
+    }
+    this.manifests.set(buildId, manifest)
+    return manifest
   }
 
   private async loadManifest(buildId: string, counter: ReadCounter): Promise<Manifest> {
     this.countRead(counter)
     const raw = await this.kv.get(manifestKey(buildId), 'text')
+    counter.kvBytes += raw?.length ?? 0
     if (raw === null) {
       throw new ArtifactError('manifest_missing', `manifest of build '${buildId}' is missing`)
     }
@@ -115,13 +137,24 @@ export class ArtifactStore {
       // Re-insert to mark as most recently used.
       this.shards.delete(key)
       this.shards.set(key, cached)
-      return cached
+      return Promise.resolve(cached)
+    }
+    const failed = this.failures.get(key)
+    if (failed && Date.now() < failed.until) {
+      return Promise.reject(failed.error)
+    }
+    const pending = counter.inflight.get(key)
+    if (pending) {
+      return pending // the same shard twice in one request (seeds, context): one read
     }
     const loading = this.loadShard(manifest, index, key, counter)
-    this.shards.set(key, loading)
+    counter.inflight.set(key, loading)
     loading.then(
-      (reader) => this.account(key, reader.bytes.byteLength),
-      () => this.shards.delete(key)
+      (reader) => this.keep(key, reader),
+      (error: unknown) => {
+        // Build keys are immutable, so a bad shard stays bad: remember it instead of re-reading it.
+        this.failures.set(key, { error, until: Date.now() + this.failureTtlMs })
+      }
     )
     return loading
   }
@@ -132,6 +165,7 @@ export class ArtifactStore {
     if (buffer === null) {
       throw new ArtifactError('shard_missing', `shard ${index} of build '${manifest.buildId}' is missing`)
     }
+    counter.kvBytes += buffer.byteLength
     const bytes = new Uint8Array(buffer)
     const expected = manifest.shards[index]?.sha256
     if ((await sha256Hex(bytes)) !== expected) {
@@ -140,23 +174,22 @@ export class ArtifactStore {
     return new ShardReader(bytes)
   }
 
-  /** Keep decoded shards under the byte budget, evicting least recently used first. */
-  private account(key: string, bytes: number): void {
-    if (!this.shards.has(key) || this.shardBytes.has(key)) {
-      return
+  /** Cache a decoded shard, evicting least recently used ones to stay under the byte budget. */
+  private keep(key: string, reader: ShardReader): void {
+    if (this.shards.has(key)) {
+      return // another request loaded it meanwhile
     }
+    const bytes = reader.bytes.byteLength
+    this.shards.set(key, reader)
     this.shardBytes.set(key, bytes)
     this.cachedBytes += bytes
     for (const oldest of this.shards.keys()) {
       if (this.cachedBytes <= this.shardCacheBytes || oldest === key) {
         break
       }
-      const size = this.shardBytes.get(oldest)
-      if (size !== undefined) {
-        this.shards.delete(oldest)
-        this.shardBytes.delete(oldest)
-        this.cachedBytes -= size
-      }
+      this.shards.delete(oldest)
+      this.cachedBytes -= this.shardBytes.get(oldest) ?? 0
+      this.shardBytes.delete(oldest)
     }
   }
 

@@ -9,12 +9,13 @@ import type { Miniflare } from 'miniflare'
 import { DEFAULT_BUILD_OPTIONS } from '../../src/build/config'
 import { silentLogger } from '../../src/build/log'
 import { runBuild, type BuildResult } from '../../src/build/pipeline'
-import { seedArtifacts, startLocalWorker } from '../../src/local/miniflare'
+import type { BlendParams } from '../../src/core/artifact'
+import { seedArtifacts, startLocalWorker, type LocalWorkerOptions } from '../../src/local/miniflare'
 
 export const TINY = join(import.meta.dirname, '..', 'fixtures', 'tiny')
 
 /** Build the tiny fixture through the real pipeline into a temp dir. */
-export async function buildTiny(overrides: Partial<typeof DEFAULT_BUILD_OPTIONS> = {}): Promise<BuildResult> {
+export async function buildTiny(overrides: Partial<typeof DEFAULT_BUILD_OPTIONS> = {}, blend?: BlendParams): Promise<BuildResult> {
   const out = await mkdtemp(join(tmpdir(), 'rp-tiny-'))
   return runBuild(
     {
@@ -23,21 +24,35 @@ export async function buildTiny(overrides: Partial<typeof DEFAULT_BUILD_OPTIONS>
       skipBadRows: false,
       columns: { boards: {}, events: {}, pins: {} },
       options: { ...DEFAULT_BUILD_OPTIONS, pinsPerShard: 2, ...overrides, pin2vec: { dims: 8, epochs: 20, ...overrides.pin2vec } },
+      blend,
     },
     silentLogger
   )
 }
 
-export type TestWorker = { mf: Miniflare; fetch: (path: string, init?: RequestInit) => Promise<Response>; dispose: () => Promise<void> }
+export type TestWorker = {
+  mf: Miniflare
+  url: URL
+  fetch: (path: string, init?: RequestInit) => Promise<Response>
+  dispose: () => Promise<void>
+}
 
-export async function startWorker(result?: BuildResult, bindings?: Record<string, string>): Promise<TestWorker> {
-  const { mf, url } = await startLocalWorker({ bindings })
+export async function startWorker(
+  result?: BuildResult,
+  bindings?: Record<string, string>,
+  options: Omit<LocalWorkerOptions, 'bindings'> = {}
+): Promise<TestWorker> {
+  const { mf, url } = await startLocalWorker({ ...options, bindings })
   if (result) {
     await seedArtifacts(mf, result.artifacts)
   }
   return {
     mf,
+    url,
     fetch: (path, init) => fetch(new URL(path, url), init),
     dispose: () => mf.dispose(),
   }
 }
+
+/** Seeded pseudo-random numbers (mulberry32) for reproducible fuzzing. */
+export { createRandom } from '../../src/core/random'

@@ -69,8 +69,8 @@ describe('GET /v1/pins/:id/related', () => {
     expect(res.headers.get('etag')).toBeNull()
   })
 
-  it('returns 404 pin_not_found for an unknown pin', async () => {
-    const res = await worker.fetch('/v1/pins/no-such-pin/related')
+  it('returns 404 pin_not_found for an unknown pin with fallback=none', async () => {
+    const res = await worker.fetch('/v1/pins/no-such-pin/related?fallback=none')
     expect(res.status).toBe(404)
     expect(await json(res)).toEqual({ error: { code: 'pin_not_found', message: expect.stringContaining("'no-such-pin'") } })
   })
@@ -81,9 +81,10 @@ describe('GET /v1/pins/:id/related', () => {
     expect((await json(res)).pin.id).toBe('<script>alert(1)</script>')
   })
 
-  it('returns an empty list, not an error, for a known pin without candidates', async () => {
-    const body = await json(await worker.fetch('/v1/pins/lonely-pin/related'))
+  it('returns an empty list, not an error, for a known pin without candidates with fallback=none', async () => {
+    const body = await json(await worker.fetch('/v1/pins/lonely-pin/related?fallback=none'))
     expect(body.related).toEqual([])
+    expect(body.fallback).toBe(false)
   })
 })
 
@@ -91,7 +92,8 @@ describe('other routes', () => {
   it('GET /healthz reports the build and counts', async () => {
     const body = await json(await worker.fetch('/healthz'))
     expect(body).toMatchObject({ status: 'ok', build: built.artifacts.manifest.buildId, pins: 7, formatVersion: 1 })
-    expect(body.sources).toEqual(['cooc', 'pin2vec'])
+    expect(body.sources).toEqual(built.artifacts.manifest.sources)
+    expect(body.sources).toEqual(expect.arrayContaining(['cooc', 'pin2vec']))
   })
 
   it('unknown routes give the JSON 404 shape', async () => {

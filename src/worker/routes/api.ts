@@ -1,39 +1,113 @@
 /**
  * @module
- * JSON API: related pins of one pin, and health.
+ * JSON API: related pins of one pin or of several seed pins, health and the OpenAPI description.
  */
 
-import { Hono } from 'hono'
-import { rankRelated } from '../../core/blend'
+import { Hono, type Context } from 'hono'
 import type { AppEnv } from '../env'
 import { ApiError } from '../errors'
-import { conditional, normalisedRequest } from '../http-cache'
-import { parseK, parsePinId } from '../params'
+import { cachedAnswer, normalisedRequest } from '../http-cache'
+import { OPENAPI } from '../openapi'
+import { DEFAULT_K, MAX_SEEDS, parseIdList, parsePinId, readBody } from '../params'
+import { canonicalParams, parseQuery, runQuery, summary, type RawParams, type RelatedQuery } from '../query'
 
 export const api = new Hono<AppEnv>()
 
 api.get('/v1/pins/:id/related', async (c) => {
   const id = parsePinId(c.req.param('id'))
-  const k = parseK(c.req.query('k'))
+  const q = parseQuery([id], c.req.query(), c.env, DEFAULT_K)
   const build = await c.var.store.build()
-  const notModified = conditional(c, build.manifest.buildId, normalisedRequest(c.req.url, { k: String(k) }))
-  if (notModified) {
-    return notModified
-  }
-  const record = await build.record(id)
-  c.header('X-KV-Reads', String(build.kvReads))
-  if (!record) {
-    throw new ApiError(404, 'pin_not_found', `pin '${id}' is not in build ${build.manifest.buildId}`)
-  }
-  const related = rankRelated(record, build.manifest.blend, { k })
-  const { pin } = record
-  return c.json({
-    pin: { id: pin.id, title: pin.title, imageUrl: pin.imageUrl, link: pin.link, engagement: pin.engagement },
-    build: build.manifest.buildId,
-    k,
-    related,
+  return cachedAnswer(c, build, normalisedRequest(c.req.url, canonicalParams(q, false)), async () => {
+    const r = await runQuery(build, q)
+    const seed = r.found[0]
+    if (!seed && !r.fallback) {
+      throw new ApiError(404, 'pin_not_found', `pin '${id}' is not in build ${r.build}`)
+    }
+    return c.json({ pin: seed ? summary(seed.pin) : null, build: r.build, k: r.k, fallback: r.fallback, context: r.context, related: r.related })
   })
 })
+
+async function multiSeed(c: Context<AppEnv>, q: RelatedQuery): Promise<Response> {
+  const build = await c.var.store.build()
+  // GET and POST of the same query share one normalised request, so they share cache entries.
+  const normalised = normalisedRequest(new URL('/v1/related', c.req.url).href, canonicalParams(q, true))
+  return cachedAnswer(c, build, normalised, async () => {
+    const r = await runQuery(build, q)
+    if (r.found.length === 0 && !r.fallback) {
+      throw new ApiError(404, 'pin_not_found', `none of the seed pins is in build ${r.build}`)
+    }
+    const found = new Set(r.found.map((s) => s.pin.id))
+    return c.json({
+      pins: q.seeds.map((id) => ({ id, found: found.has(id) })),
+      build: r.build,
+      k: r.k,
+      fallback: r.fallback,
+      context: r.context,
+      related: r.related,
+    })
+  })
+}
+
+function requireSeeds(raw: string | readonly unknown[] | undefined): string[] {
+  const seeds = parseIdList(raw, 'pins', MAX_SEEDS)
+  if (seeds.length === 0) {
+    throw new ApiError(400, 'bad_request', `pins is required: 1 to ${MAX_SEEDS} seed pin ids`)
+  }
+  return seeds
+}
+
+api.get('/v1/related', async (c) => {
+  const raw = c.req.query()
+  return multiSeed(c, parseQuery(requireSeeds(raw.pins), raw, c.env, DEFAULT_K))
+})
+
+const BODY_FIELDS = ['pins', 'k', 'exclude', 'context', 'fallback', 'dedup']
+
+/** The POST body: the same parameters as the query string, ids as JSON arrays (ids may contain commas). */
+function bodyParams(text: string): { pins: unknown; raw: RawParams } {
+  let body: unknown
+  try {
+    body = JSON.parse(text)
+  } catch {
+    throw new ApiError(400, 'bad_request', 'body must be a JSON object like {"pins": ["id", ...], "k": 20}')
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new ApiError(400, 'bad_request', 'body must be a JSON object like {"pins": ["id", ...], "k": 20}')
+  }
+  const fields = body as Record<string, unknown>
+  const unknown = Object.keys(fields).filter((key) => !BODY_FIELDS.includes(key))
+  if (unknown.length > 0) {
+    throw new ApiError(400, 'bad_request', `unknown body field ${JSON.stringify(unknown[0]?.slice(0, 20))}; expected ${BODY_FIELDS.join(', ')}`)
+  }
+  const scalar = (name: string, type: 'number' | 'string'): string | undefined => {
+    const v = fields[name]
+    if (v === undefined) {
+      return undefined
+    }
+    if (typeof v !== type) {
+      throw new ApiError(400, 'bad_request', `${name} must be a ${type}`)
+    }
+    return String(v)
+  }
+  const list = (name: string): readonly unknown[] | undefined => {
+    const v = fields[name]
+    if (v !== undefined && !Array.isArray(v)) {
+      throw new ApiError(400, 'bad_request', `${name} must be an array of pin ids`)
+    }
+    return v
+  }
+  return {
+    pins: list('pins'),
+    raw: { k: scalar('k', 'number'), exclude: list('exclude'), context: list('context'), fallback: scalar('fallback', 'string'), dedup: scalar('dedup', 'number') },
+  }
+}
+
+api.post('/v1/related', async (c) => {
+  const { pins, raw } = bodyParams(await readBody(c.req.raw))
+  return multiSeed(c, parseQuery(requireSeeds(pins as readonly unknown[] | undefined), raw, c.env, DEFAULT_K))
+})
+
+api.get('/v1/openapi.json', (c) => c.json(OPENAPI))
 
 api.get('/healthz', async (c) => {
   const { manifest } = await c.var.store.build()

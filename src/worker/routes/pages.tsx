@@ -1,16 +1,18 @@
 /**
  * @module
- * Server-rendered HTML pages that a CDN can cache: the home page and one page per pin.
+ * Server-rendered HTML that a CDN can cache: the home page, one page per pin, and the related-pins
+ * fragment for embedding into an existing page.
  */
 
 import { Hono } from 'hono'
-import { rankRelated } from '../../core/blend'
 import type { AppEnv } from '../env'
 import { ApiError } from '../errors'
-import { conditional, normalisedRequest } from '../http-cache'
-import { parseK, parsePinId } from '../params'
+import { cachedAnswer, conditional, normalisedRequest } from '../http-cache'
+import { parsePinId } from '../params'
+import { canonicalParams, parseQuery, runQuery } from '../query'
 import { Layout } from '../views/layout'
 import { PinCard } from '../views/pin-card'
+import { RelatedGrid, renderFragment } from '../views/related-grid'
 import { safeUrl } from '../views/safe-url'
 
 export const pages = new Hono<AppEnv>()
@@ -39,43 +41,48 @@ pages.get('/', async (c) => {
 
 pages.get('/pins/:id', async (c) => {
   const id = parsePinId(c.req.param('id'))
-  const k = parseK(c.req.query('k') ?? '30')
+  const q = parseQuery([id], c.req.query(), c.env, 30)
   const build = await c.var.store.build()
-  const notModified = conditional(c, build.manifest.buildId, normalisedRequest(c.req.url, { k: String(k) }))
-  if (notModified) {
-    return notModified
-  }
-  const record = await build.record(id)
-  if (!record) {
-    throw new ApiError(404, 'pin_not_found', `pin '${id}' is not in build ${build.manifest.buildId}`)
-  }
-  const related = rankRelated(record, build.manifest.blend, { k })
-  const { pin } = record
-  const image = safeUrl(pin.imageUrl)
-  const link = safeUrl(pin.link)
-  return c.html(
-    <Layout title={`${pin.title || pin.id} · related-pins`}>
-      <section class="hero">
-        {image ? <img src={image} alt={pin.title} /> : null}
-        <div>
-          <h1>{pin.title || pin.id}</h1>
-          <p class="muted">
-            {pin.engagement.toLocaleString('en')} engagements · pin {pin.id}
-          </p>
-          {link ? (
-            <a href={link} rel="nofollow noopener">
-              Visit site
-            </a>
-          ) : null}
-        </div>
-      </section>
-      <h2>More like this</h2>
-      {related.length === 0 ? <p class="muted">No related pins yet.</p> : null}
-      <div class="grid">
-        {related.map((r) => (
-          <PinCard id={r.id} title={r.title} imageUrl={r.imageUrl} sources={r.sources} />
-        ))}
-      </div>
-    </Layout>
-  )
+  return cachedAnswer(c, build, normalisedRequest(c.req.url, canonicalParams(q, false)), async () => {
+    const r = await runQuery(build, q)
+    const record = r.found[0]
+    if (!record) {
+      throw new ApiError(404, 'pin_not_found', `pin '${id}' is not in build ${r.build}`)
+    }
+    const { pin } = record
+    const image = safeUrl(pin.imageUrl)
+    const link = safeUrl(pin.link)
+    return c.html(
+      <Layout title={`${pin.title || pin.id} · related-pins`}>
+        <section class="hero">
+          {image ? <img src={image} alt={pin.title} /> : null}
+          <div>
+            <h1>{pin.title || pin.id}</h1>
+            <p class="muted">
+              {pin.engagement.toLocaleString('en')} engagements · pin {pin.id}
+            </p>
+            {link ? (
+              <a href={link} rel="nofollow noopener">
+                Visit site
+              </a>
+            ) : null}
+          </div>
+        </section>
+        <RelatedGrid items={r.related} fallback={r.fallback} build={r.build} />
+      </Layout>
+    )
+  })
+})
+
+pages.get('/fragments/pins/:id/related', async (c) => {
+  const id = parsePinId(c.req.param('id'))
+  const q = parseQuery([id], c.req.query(), c.env, 12)
+  const build = await c.var.store.build()
+  return cachedAnswer(c, build, normalisedRequest(c.req.url, canonicalParams(q, false)), async () => {
+    const r = await runQuery(build, q)
+    if (r.found.length === 0 && !r.fallback) {
+      throw new ApiError(404, 'pin_not_found', `pin '${id}' is not in build ${r.build}`)
+    }
+    return c.html(await renderFragment({ items: r.related, fallback: r.fallback, build: r.build }))
+  })
 })

@@ -1,0 +1,54 @@
+/**
+ * @module
+ * /__debug routes, only when the DEBUG binding is '1' (tests and `npm run bench -- edge`): a hello
+ * route for the throughput baseline, the registered routes (checked against the OpenAPI
+ * description), and a CPU timer for the ranking path with KV excluded.
+ */
+
+import type { Hono } from 'hono'
+import type { AppEnv } from './env'
+import { DEFAULT_K, parseIdList, parseK } from './params'
+import { parseQuery, rankQuery, summary } from './query'
+
+export function registerDebug(app: Hono<AppEnv>): void {
+  app.use('/__debug/*', async (c, next) => {
+    if (c.env.DEBUG !== '1') {
+      return c.notFound()
+    }
+    await next()
+  })
+
+  app.get('/__debug/hello', (c) => c.text('hello'))
+
+  app.get('/__debug/routes', (c) =>
+    c.json(app.routes.filter((r) => r.method !== 'ALL' && !r.path.startsWith('/__debug')).map((r) => ({ method: r.method, path: r.path })))
+  )
+
+  /**
+   * For each pin of `pins`: load its records (and the context's) once, untimed, then time `reps`
+   * runs of what a request does after its KV reads: record decode from the cached shard, blend,
+   * context re-rank, collapse and JSON serialisation. workerd's clock is coarse (1 ms locally), so
+   * one sample is the mean over `reps` runs of the same request.
+   */
+  app.get('/__debug/cpu', async (c) => {
+    const raw = c.req.query()
+    const pins = parseIdList(raw.pins, 'pins', 1000)
+    const reps = parseK(raw.reps, 50) // 1..100 runs per sample
+    const build = await c.var.store.build()
+    const samples: { pin: string; ms: number }[] = []
+    let bytes = 0
+    for (const pin of pins) {
+      const q = parseQuery([pin], raw, c.env, DEFAULT_K)
+      const ids = [...q.seeds, ...q.context]
+      await Promise.all(ids.map((id) => build.record(id))) // warm: KV excluded from the timing
+      const t0 = performance.now()
+      for (let i = 0; i < reps; i++) {
+        const [seed, ...context] = await Promise.all(ids.map((id) => build.record(id)))
+        const r = rankQuery(build, q, [seed ?? null], context)
+        bytes += JSON.stringify({ pin: seed ? summary(seed.pin) : null, build: r.build, k: r.k, fallback: r.fallback, context: r.context, related: r.related }).length
+      }
+      samples.push({ pin, ms: (performance.now() - t0) / reps })
+    }
+    return c.json({ reps, samples, bytesPerAnswer: bytes / Math.max(1, reps * samples.length) })
+  })
+}

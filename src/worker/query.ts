@@ -1,0 +1,130 @@
+/**
+ * @module
+ * A related-pins query, from parsed parameters to the JSON answer: the one code path behind the
+ * JSON API, the HTML fragment, injection mode and the CPU benchmark route.
+ */
+
+import type { PinEntry, PinRecord } from '../core/artifact'
+import { ArtifactError } from '../core/errors'
+import { DEFAULT_DEDUP_THRESHOLD, recommend, type RankedPin } from '../core/rerank'
+import type { Bindings } from './env'
+import { parseDedup, parseFallback, parseIdList, parseK, MAX_CONTEXT, MAX_EXCLUDE } from './params'
+import type { BuildView } from './store'
+
+export type RelatedQuery = {
+  seeds: string[]
+  k: number
+  exclude: string[]
+  context: string[]
+  fallback: boolean
+  dedup: number
+}
+
+export type PinSummary = { id: string; title: string; imageUrl: string; link: string; engagement: number }
+
+export type QueryResult = {
+  build: string
+  k: number
+  /** Seeds found in the build (records in seed order) and the ids that were not. */
+  found: PinRecord[]
+  missing: string[]
+  fallback: boolean
+  context: { used: boolean; pins: string[]; ignored: string[] } | null
+  related: RankedPin[]
+}
+
+export type RawParams = {
+  k?: string
+  exclude?: string | readonly unknown[]
+  context?: string | readonly unknown[]
+  fallback?: string
+  dedup?: string
+}
+
+export const defaultDedup = (env: Bindings): number => parseDedup(env.DEDUP_THRESHOLD, DEFAULT_DEDUP_THRESHOLD)
+
+/** Validate the parameters shared by every related-pins route. */
+export function parseQuery(seeds: string[], raw: RawParams, env: Bindings, defaultK: number): RelatedQuery {
+  return {
+    seeds,
+    k: parseK(raw.k, defaultK),
+    exclude: parseIdList(raw.exclude, 'exclude', MAX_EXCLUDE),
+    context: parseIdList(raw.context, 'context', MAX_CONTEXT),
+    fallback: parseFallback(raw.fallback),
+    dedup: parseDedup(raw.dedup, defaultDedup(env)),
+  }
+}
+
+/**
+ * Canonical parameters of a query, for ETags and Cache API keys: sorted, deduplicated id lists
+ * (order does not change the answer), k as a number, defaults spelled out, unknown params dropped.
+ */
+export function canonicalParams(q: RelatedQuery, multi: boolean): Record<string, string> {
+  const sorted = (ids: string[]): string => [...ids].sort().join(',')
+  const params: Record<string, string> = { k: String(q.k), fallback: q.fallback ? 'popular' : 'none', dedup: String(q.dedup) }
+  if (multi) {
+    params.pins = sorted(q.seeds)
+  }
+  if (q.exclude.length > 0) {
+    params.exclude = sorted(q.exclude)
+  }
+  if (q.context.length > 0) {
+    params.context = sorted(q.context)
+  }
+  return params
+}
+
+/** Context pins that cannot be read (unknown, or their shard is unavailable) are ignored, not fatal. */
+async function contextRecord(build: BuildView, id: string): Promise<PinRecord | null> {
+  try {
+    return await build.record(id)
+  } catch (err) {
+    if (err instanceof ArtifactError) {
+      return null
+    }
+    throw err
+  }
+}
+
+/** Run a query: seeds and context are read in parallel, at most one KV read per distinct cold shard. */
+export async function runQuery(build: BuildView, q: RelatedQuery): Promise<QueryResult> {
+  const [seedRecords, contextRecords] = await Promise.all([
+    Promise.all(q.seeds.map((id) => build.record(id))),
+    Promise.all(q.context.map((id) => contextRecord(build, id))),
+  ])
+  return rankQuery(build, q, seedRecords, contextRecords)
+}
+
+/** The CPU part of a query, once its records are loaded (timed on its own by the bench). */
+export function rankQuery(build: BuildView, q: RelatedQuery, seedRecords: (PinRecord | null)[], contextRecords: (PinRecord | null)[]): QueryResult {
+  const found = seedRecords.filter((r): r is PinRecord => r !== null)
+  const missing = q.seeds.filter((_, i) => !seedRecords[i])
+  const context: PinEntry[] = []
+  const ignored: string[] = []
+  contextRecords.forEach((r, i) => {
+    if (r?.pin.vector) {
+      context.push(r.pin)
+    } else {
+      ignored.push(q.context[i] as string)
+    }
+  })
+  const { manifest } = build
+  const result = recommend(found, manifest.blend, manifest.popular, {
+    k: q.k,
+    exclude: new Set(q.exclude),
+    context,
+    dedupThreshold: q.dedup,
+    fallback: q.fallback,
+  })
+  return {
+    build: manifest.buildId,
+    k: q.k,
+    found,
+    missing,
+    fallback: result.fallback,
+    context: q.context.length > 0 ? { used: context.length > 0, pins: context.map((p) => p.id), ignored } : null,
+    related: result.related,
+  }
+}
+
+export const summary = (pin: PinEntry): PinSummary => ({ id: pin.id, title: pin.title, imageUrl: pin.imageUrl, link: pin.link, engagement: pin.engagement })

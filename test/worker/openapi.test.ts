@@ -1,0 +1,51 @@
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { buildTiny, startWorker, type TestWorker } from './harness'
+
+let worker: TestWorker
+let debugOff: TestWorker
+
+beforeAll(async () => {
+  const built = await buildTiny()
+  worker = await startWorker(built, { DEBUG: '1' })
+  debugOff = await startWorker(built)
+})
+afterAll(async () => {
+  await worker?.dispose()
+  await debugOff?.dispose()
+})
+
+type OpenApi = { openapi: string; paths: Record<string, Record<string, unknown>> }
+const documented = (doc: OpenApi): string[] =>
+  Object.entries(doc.paths)
+    .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`))
+    .sort()
+
+describe('/v1/openapi.json', () => {
+  it('describes exactly the routes the app registers', async () => {
+    const doc = (await (await worker.fetch('/v1/openapi.json')).json()) as OpenApi
+    expect(doc.openapi).toBe('3.1.0')
+    const routes = (await (await worker.fetch('/__debug/routes')).json()) as { method: string; path: string }[]
+    const registered = routes.map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, '{$1}')}`).sort()
+    expect(registered).toEqual(documented(doc))
+  })
+
+  it('matches docs/api.md, which names every documented route', async () => {
+    const doc = (await (await worker.fetch('/v1/openapi.json')).json()) as OpenApi
+    const md = await readFile(join(import.meta.dirname, '..', '..', 'docs', 'api.md'), 'utf8')
+    for (const route of documented(doc)) {
+      const [method, path] = route.split(' ')
+      expect(md, route).toContain(`${method} ${path!.replace(/\{(\w+)\}/g, ':$1')}`)
+    }
+  })
+
+  it('keeps the debug routes off unless DEBUG=1', async () => {
+    for (const path of ['/__debug/routes', '/__debug/hello', '/__debug/cpu?pins=oak-table']) {
+      const res = await debugOff.fetch(path)
+      expect(res.status).toBe(404)
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('not_found')
+    }
+    expect(await (await worker.fetch('/__debug/hello')).text()).toBe('hello')
+  })
+})
