@@ -40,6 +40,12 @@ export type BuildOptions = {
   vectorDtype: 'int8' | 'float32'
   pin2vec: Partial<Pin2VecOptions>
   seed: number
+  /** Share of the events' time span, at the end, held out to fit the blend (0 = default blend). */
+  holdout: number
+  /** Cap on held-out queries used to fit the blend (evenly spaced sample). */
+  holdoutMaxQueries: number
+  /** Grid step of the blend weight search. */
+  tuneStep: number
 }
 
 export const DEFAULT_BUILD_OPTIONS: BuildOptions = {
@@ -57,4 +63,7 @@ export const DEFAULT_BUILD_OPTIONS: BuildOptions = {
   vectorDtype: 'int8',
   pin2vec: {},
   seed: 42,
+  holdout: 0.1,
+  holdoutMaxQueries: 20_000,
+  tuneStep: 0.1,
 }

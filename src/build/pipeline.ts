@@ -7,7 +7,9 @@ import { DEFAULT_BLEND } from '../core/defaults'
 import type { BlendParams } from '../core/artifact'
 import { assembleArtifacts, type Artifacts } from './assemble'
 import type { BuildOptions, ColumnMaps, InputPaths } from './config'
-import { loadInputs } from './inputs'
+import { computeSplit } from '../eval/split'
+import { fitBlendOnHoldout, scaleThresholds } from '../eval/holdout'
+import { loadInputs, type Inputs } from './inputs'
 import type { Logger } from './log'
 import { computeSources, type Sources } from './sources'
 import { writeArtifacts, writeReport } from './write'
@@ -53,24 +55,41 @@ function buildReport(config: BuildConfig, sources: Sources, artifacts: Artifacts
 
 const countNonEmpty = (counts?: Int32Array): number => (counts ? counts.reduce((a, c) => a + (c > 0 ? 1 : 0), 0) : 0)
 
+/**
+ * Fit the blend on the last `holdout` share of the events' time span, with sources trained on the
+ * rest; the caller then retrains on all events. Null when disabled, given, or without events.
+ */
+async function fitBlendForBuild(inputs: Inputs, config: BuildConfig, log: Logger) {
+  const { holdout } = config.options
+  if (config.blend || holdout <= 0 || !inputs.events || inputs.events.time.length === 0) {
+    return null
+  }
+  const started = performance.now()
+  const split = computeSplit(inputs.events, { testFraction: holdout, validationFraction: 0 })
+  const fit = await fitBlendOnHoldout(inputs, split.testCut, split.end + 1, config.options, { tuneStep: config.options.tuneStep, maxQueries: config.options.holdoutMaxQueries }, log)
+  return { blend: fit.blend, report: fit.report, trainingEvents: fit.trainingEvents, seconds: (performance.now() - started) / 1000 }
+}
+
 export async function runBuild(config: BuildConfig, log: Logger): Promise<BuildResult> {
   const start = performance.now()
   const doneIngest = log.step('ingest', 'loading inputs')
   const inputs = await loadInputs(config.inputs, { skipBadRows: config.skipBadRows, columns: config.columns }, log)
   const ingestSeconds = doneIngest(`${inputs.pins.size.toLocaleString('en')} distinct pins`)
+  const fit = await fitBlendForBuild(inputs, config, log)
   const sources = await computeSources(inputs, config.options, log)
+  const blend = config.blend ?? (fit ? scaleThresholds(fit.blend, fit.trainingEvents, inputs.events?.time.length ?? 0) : DEFAULT_BLEND)
   const doneWrite = log.step('write', `encoding shards of ${config.options.pinsPerShard} pins`)
   const artifacts = await assembleArtifacts(inputs.pins.ids, inputs.meta, sources, {
     pinsPerShard: config.options.pinsPerShard,
     popularCount: config.options.popularCount,
     vectorDtype: config.options.vectorDtype,
-    blend: config.blend ?? DEFAULT_BLEND,
+    blend,
   })
-  const timings: Record<string, number> = { ingest: ingestSeconds, ...sources.timings }
+  const timings: Record<string, number> = { ingest: ingestSeconds, ...(fit ? { blendFit: fit.seconds } : {}), ...sources.timings }
   const files = await writeArtifacts(artifacts, config.out)
   timings.write = doneWrite(`${artifacts.manifest.shardCount} shards, build ${artifacts.manifest.buildId}`)
   timings.total = (performance.now() - start) / 1000
-  const report = buildReport(config, sources, artifacts, inputs.reports, timings)
+  const report = { ...buildReport(config, sources, artifacts, inputs.reports, timings), blendFit: fit?.report ?? null }
   files.push(await writeReport(config.out, report))
   return { artifacts, report, files }
 }

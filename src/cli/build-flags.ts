@@ -135,6 +135,9 @@ export function buildOptions(flags: Flags): BuildOptions {
     sessionDecay: numberFlag(flags, 'session-decay', d.sessionDecay, { min: 0, max: 1 }),
     pinsPerShard: numberFlag(flags, 'pins-per-shard', d.pinsPerShard, int),
     popularCount: d.popularCount,
+    holdout: d.holdout,
+    holdoutMaxQueries: d.holdoutMaxQueries,
+    tuneStep: d.tuneStep,
     vectorDtype,
     seed,
     pin2vec: {

@@ -14,15 +14,14 @@ import { loadInputs, type Inputs } from '../build/inputs'
 import type { Logger } from '../build/log'
 import { actionWeights, computeSources, type Sources } from '../build/sources'
 import { BUCKETS, type BlendParams, type SourceName } from '../core/artifact'
-import { DEFAULT_BLEND } from '../core/defaults'
 import { evaluate, pairedDifferenceInterval, tercileThresholds } from './evaluate'
 import { KS } from './metrics'
 import { ArtifactLookup, type Ranker } from './rankers'
 import { renderReport } from './report-html'
 import { SarBaseline } from './sar'
 import { computeSplit, eventsBetween, trainingInputs, type SplitOptions } from './split'
-import { nextPinQueries, type Queries } from './task'
-import { fitBlend } from './fit-blend'
+import { nextPinQueries } from './task'
+import { fitBlendOnHoldout, sampleQueries, scaleThresholds } from './holdout'
 
 export type EvalConfig = {
   inputs: InputPaths
@@ -49,17 +48,6 @@ async function trainPhase(inputs: Inputs, cut: number, config: EvalConfig, log: 
   return { inputs: slice.inputs, sources, boardsAfterCut: slice.boardsAfterCut, undatedBoardRows: slice.undatedBoardRows }
 }
 
-function sampleQueries(queries: Queries, max: number): Queries {
-  const n = queries.query.length
-  if (max <= 0 || n <= max) {
-    return queries
-  }
-  // Evenly spaced sample: deterministic and keeps the time order of the slice.
-  const step = n / max
-  const idx = Int32Array.from({ length: max }, (_, i) => Math.floor(i * step))
-  return { query: idx.map((i) => queries.query[i]!), target: idx.map((i) => queries.target[i]!) }
-}
-
 export async function runEval(config: EvalConfig, log: Logger): Promise<Record<string, unknown>> {
   const started = performance.now()
   const inputs = await loadInputs(config.inputs, { skipBadRows: config.skipBadRows, columns: config.columns }, log)
@@ -70,26 +58,13 @@ export async function runEval(config: EvalConfig, log: Logger): Promise<Record<s
   const sessionOptions = { gapMs: config.options.sessionGapMinutes * 60_000, actionWeight: actionWeights(inputs, config.options) }
   const ids = inputs.pins.ids
 
-  // 1. Tune the blend on the validation slice, with sources trained before it.
-  const validation = await trainPhase(inputs, split.validationCut, config, log, 'validation phase')
-  const valQueries = sampleQueries(nextPinQueries(eventsBetween(inputs.events, split.validationCut, split.testCut), sessionOptions), config.maxQueries)
-  const valArtifacts = await assembleArtifacts(ids, inputs.meta, validation.sources, { ...assembleDefaults(config), blend: DEFAULT_BLEND })
-  const valLookup = new ArtifactLookup(valArtifacts, inputs.pins)
-  const valThresholds = tercileThresholds(Array.from(valQueries.query, (q) => validation.sources.engagement[q]!))
-  const tuned = await fitBlend(valLookup, valQueries, ids, validation.sources.engagement, valThresholds, DEFAULT_BLEND, {
-    step: config.tuneStep,
-    origin: `fitted on validation sessions ${new Date(split.validationCut).toISOString()} .. ${new Date(split.testCut).toISOString()}`,
-    seed: config.options.seed,
-  })
-  log.info(`[eval] blend fitted on ${valQueries.query.length.toLocaleString('en')} validation queries: weights ${JSON.stringify(tuned.blend.weights)}; learned model ${tuned.report.model ? `check recall@20 ${tuned.report.model.checkRecall20.toFixed(4)} vs weights ${tuned.report.model.weightedCheckRecall20.toFixed(4)}: ${tuned.report.model.kept ? 'kept' : 'not kept'}` : 'not fitted'}`)
+  // 1. Fit the blend on the validation slice, with sources trained before it.
+  const validation = await fitBlendOnHoldout(inputs, split.validationCut, split.testCut, config.options, { tuneStep: config.tuneStep, maxQueries: config.maxQueries }, log)
+  const tuned = { report: validation.report }
 
   // 2. Train on everything before the test cut; the blend's bucket thresholds scale with the data.
   const test = await trainPhase(inputs, split.testCut, config, log, 'test phase')
-  const scale = test.inputs.events!.time.length / Math.max(1, validation.inputs.events!.time.length)
-  const blend: BlendParams = {
-    ...tuned.blend,
-    buckets: { tailMax: Math.round(valThresholds.tailMax * scale), torsoMax: Math.round(valThresholds.torsoMax * scale) },
-  }
+  const blend = scaleThresholds(validation.blend, validation.trainingEvents, test.inputs.events!.time.length)
   const artifacts = await assembleArtifacts(ids, inputs.meta, test.sources, { ...assembleDefaults(config), blend })
   const lookup = new ArtifactLookup(artifacts, inputs.pins)
   const floatLookup = test.sources.pin2vec
@@ -97,7 +72,7 @@ export async function runEval(config: EvalConfig, log: Logger): Promise<Record<s
     : null
 
   // 3. Score every source on the held-out sessions.
-  const allQueries = nextPinQueries(eventsBetween(inputs.events, split.testCut, Number.POSITIVE_INFINITY), sessionOptions)
+  const allQueries = nextPinQueries(eventsBetween(inputs.events, split.testCut, split.end + 1), sessionOptions)
   const queries = sampleQueries(allQueries, config.maxQueries)
   const rankers: Record<string, Ranker> = {}
   for (const source of artifacts.manifest.sources) {
@@ -129,7 +104,7 @@ export async function runEval(config: EvalConfig, log: Logger): Promise<Record<s
       testCut: new Date(split.testCut).toISOString(),
       end: new Date(split.end).toISOString(),
       trainingEvents: test.inputs.events!.time.length,
-      validationQueries: valQueries.query.length,
+      validationQueries: validation.report.validationQueries,
       testQueriesTotal: allQueries.query.length,
       boardRowsAfterCutExcluded: test.boardsAfterCut,
       undatedBoardRowsKept: test.undatedBoardRows,

@@ -15,7 +15,7 @@ export type FitExample = { record: PinRecord; targetId: string }
 
 export type FitOptions = { negativesPerQuery: number; steps: number; learningRate: number; l2: number; seed: number }
 
-export const DEFAULT_FIT_OPTIONS: FitOptions = { negativesPerQuery: 30, steps: 300, learningRate: 0.05, l2: 1e-4, seed: 1 }
+export const DEFAULT_FIT_OPTIONS: FitOptions = { negativesPerQuery: 10, steps: 200, learningRate: 0.1, l2: 1e-4, seed: 1 }
 
 export type FitReport = { rows: number; positives: number; queries: number; lossStart: number; lossEnd: number; seconds: number }
 

@@ -1,0 +1,96 @@
+/**
+ * @module
+ * Fit the blend on a held-out slice of the events: train every source on what happened before
+ * `trainCut`, then fit weights and the learned model on next-pin queries of the sessions in
+ * [trainCut, queryEnd). `eval` runs it on its validation slice; `build` on the last share of its
+ * own events, so production builds ship tuned weights.
+ */
+
+import { assembleArtifacts } from '../build/assemble'
+import type { BuildOptions } from '../build/config'
+import type { Inputs } from '../build/inputs'
+import type { Logger } from '../build/log'
+import { actionWeights, computeSources, type Sources } from '../build/sources'
+import type { BlendParams } from '../core/artifact'
+import { DEFAULT_BLEND } from '../core/defaults'
+import { tercileThresholds } from './evaluate'
+import { fitBlend, type BlendFitReport } from './fit-blend'
+import { ArtifactLookup } from './rankers'
+import { eventsBetween, trainingInputs } from './split'
+import { nextPinQueries, type Queries } from './task'
+
+export type HoldoutOptions = { tuneStep: number; maxQueries: number }
+
+export type HoldoutFit = {
+  blend: BlendParams
+  report: BlendFitReport & { trainCut: string; queryEnd: string; trainingEvents: number; thresholds: BlendParams['buckets'] }
+  trainingEvents: number
+  sources: Sources
+  inputs: Inputs
+  boardsAfterCut: number
+  undatedBoardRows: number
+}
+
+/** Evenly spaced sample of at most `max` queries (deterministic, keeps time order); 0 = all. */
+export function sampleQueries(queries: Queries, max: number): Queries {
+  const n = queries.query.length
+  if (max <= 0 || n <= max) {
+    return queries
+  }
+  const step = n / max
+  const idx = Int32Array.from({ length: max }, (_, i) => Math.floor(i * step))
+  return { query: idx.map((i) => queries.query[i]!), target: idx.map((i) => queries.target[i]!) }
+}
+
+export async function fitBlendOnHoldout(
+  inputs: Inputs,
+  trainCut: number,
+  queryEnd: number,
+  options: BuildOptions,
+  holdout: HoldoutOptions,
+  log: Logger
+): Promise<HoldoutFit> {
+  const slice = trainingInputs(inputs, trainCut)
+  log.info(`[blend] fitting on sessions after ${new Date(trainCut).toISOString()}, sources trained before it`)
+  const sources = await computeSources(slice.inputs, options, log)
+  const sessionOptions = { gapMs: options.sessionGapMinutes * 60_000, actionWeight: actionWeights(inputs, options) }
+  const queries = sampleQueries(nextPinQueries(eventsBetween(inputs.events!, trainCut, queryEnd), sessionOptions), holdout.maxQueries)
+  const artifacts = await assembleArtifacts(inputs.pins.ids, inputs.meta, sources, {
+    pinsPerShard: options.pinsPerShard,
+    popularCount: options.popularCount,
+    vectorDtype: options.vectorDtype,
+    blend: DEFAULT_BLEND,
+  })
+  const lookup = new ArtifactLookup(artifacts, inputs.pins)
+  const thresholds = tercileThresholds(Array.from(queries.query, (q) => sources.engagement[q]!))
+  const fitted = await fitBlend(lookup, queries, inputs.pins.ids, sources.engagement, thresholds, DEFAULT_BLEND, {
+    step: holdout.tuneStep,
+    origin: `fitted on held-out sessions ${new Date(trainCut).toISOString()} .. ${new Date(queryEnd).toISOString()}`,
+    seed: options.seed,
+  })
+  const model = fitted.report.model
+  log.info(
+    `[blend] ${queries.query.length.toLocaleString('en')} held-out queries; weights ${JSON.stringify(fitted.blend.weights)}; learned model ${
+      model ? `recall@20 ${model.checkRecall20.toFixed(4)} vs weights ${model.weightedCheckRecall20.toFixed(4)}: ${model.kept ? 'kept' : 'not kept'}` : 'not fitted (too few queries)'
+    }`
+  )
+  const trainingEvents = slice.inputs.events?.time.length ?? 0
+  return {
+    blend: fitted.blend,
+    report: { ...fitted.report, trainCut: new Date(trainCut).toISOString(), queryEnd: new Date(queryEnd).toISOString(), trainingEvents, thresholds },
+    trainingEvents,
+    sources,
+    inputs: slice.inputs,
+    boardsAfterCut: slice.boardsAfterCut,
+    undatedBoardRows: slice.undatedBoardRows,
+  }
+}
+
+/**
+ * Bucket thresholds were measured on a training slice of `fromEvents`; engagement counts grow
+ * with the data, so scale them to a model trained on `toEvents`.
+ */
+export function scaleThresholds(blend: BlendParams, fromEvents: number, toEvents: number): BlendParams {
+  const scale = toEvents / Math.max(1, fromEvents)
+  return { ...blend, buckets: { tailMax: Math.round(blend.buckets.tailMax * scale), torsoMax: Math.round(blend.buckets.torsoMax * scale) } }
+}
