@@ -58,7 +58,7 @@ export const DEFAULT_BUILD_OPTIONS: BuildOptions = {
   sessionScoring: 'damped',
   sessionMaxDistance: 10,
   sessionDecay: 0.8,
-  pinsPerShard: 32,
+  pinsPerShard: 8,
   popularCount: 100,
   vectorDtype: 'int8',
   pin2vec: {},

@@ -61,15 +61,15 @@ Model:
   --top-n N                neighbours per pin and source (50)
   --max-board-size N       boards above N pins are sampled down to N (1000)
   --cooc-scoring S         board pair score: raw | weighted | cosine | weighted-cosine | jaccard | lift
-                           (weighted-cosine; formulas in docs/architecture.md#scores)
+                           (weighted-cosine; formulas in src/build/cooc/scoring.ts)
   --cooc-board-weight W    weight of a board of n pins: log = 1/log2(1+n), or a number α for n^-α (log)
   --diverse-min-size N     boards of N+ pins whose pins share no other boards are dropped; 0 = off (50)
   --diverse-margin X       ... when coherence <= baseline + X·(1 - baseline), baseline = random pairs (0.1)
   --pin-degree-exponent X  Pixie cap: a pin on d boards keeps its ceil(d^X) smallest boards; 1 = off (1)
   --cooc-threads N         threads for co-occurrence and walks, used when the work pays (2)
-  --walk-min-cooc N        random walks for pins with < N co-occurrence neighbours; 0 = no walks (20)
+  --walk-min-cooc N        random walks for pins with < N co-occurrence neighbours; 0 = no walks (10)
   --walk-steps N --walk-restart X --walk-stop-pins N --walk-stop-visits N
-                           walk budget per pin (1000, × min(4, 1 + ln degree)), restart chance (0.5),
+                           walk budget per pin (100, × min(4, 1 + ln degree)), restart chance (0.5),
                            early stop once N pins were reached in V walks each (50, 4)
   --session-gap MIN        inactivity that ends a session, minutes (30)
   --action-weight A=W      weight of an action; 0 drops it (repeatable; save 1, click 0.75, closeup 0.5)
@@ -77,7 +77,7 @@ Model:
   --session-scoring S      session co-occurrence: damped | jaccard (damped)
   --session-max-distance N engagements further apart in a session do not pair (10)
   --session-decay X        per-step decay of a session pair's weight (0.8)
-  --pins-per-shard N       pins per KV value (32)
+  --pins-per-shard N       pins per KV value (8)
   --vector-dtype T         int8 | float32 (int8)
   --dims N --window N --negatives N --ns-exponent X --sample X --epochs N --min-count N --threads N
                            Pin2Vec (skip-gram, negative sampling) settings

@@ -15,7 +15,7 @@ import { tuneBlend, type TuneResult } from './tune'
 export type BlendFitReport = {
   validationQueries: number
   weighted: TuneResult['hits']
-  model: (FitReport & { checkRecall20: number; weightedCheckRecall20: number; kept: boolean }) | null
+  model: (FitReport & { checkRecall20: number; weightedCheckRecall20: number; singleCheckRecall20: Record<string, number>; kept: boolean }) | null
 }
 
 const slice = (q: Queries, from: number, to: number): Queries => ({ query: q.query.subarray(from, to), target: q.target.subarray(from, to) })
@@ -44,8 +44,9 @@ export async function fitBlend(
     return { blend: weighted, report: { validationQueries: queries.query.length, weighted: tuned.hits, model: null } }
   }
   const withModel: BlendParams = { ...weighted, model: fitted.model }
+  const singles = Object.fromEntries(lookup.artifacts.manifest.sources.map((source) => [`only:${source}`, lookup.ranker({ only: source })]))
   const check = evaluate(
-    { model: lookup.ranker({ blend: withModel }), weighted: lookup.ranker({ blend: weighted }) },
+    { model: lookup.ranker({ blend: withModel }), weighted: lookup.ranker({ blend: weighted }), ...singles },
     checkPart,
     engagement,
     thresholds,
@@ -54,9 +55,10 @@ export async function fitBlend(
   )
   const checkRecall20 = check.results.model!.overall['recall@20']
   const weightedCheckRecall20 = check.results.weighted!.overall['recall@20']
+  const singleCheckRecall20 = Object.fromEntries(lookup.artifacts.manifest.sources.map((source) => [source, check.results[`only:${source}`]!.overall['recall@20']]))
   const kept = checkRecall20 > weightedCheckRecall20
   return {
     blend: kept ? withModel : weighted,
-    report: { validationQueries: queries.query.length, weighted: tuned.hits, model: { ...fitted.report, checkRecall20, weightedCheckRecall20, kept } },
+    report: { validationQueries: queries.query.length, weighted: tuned.hits, model: { ...fitted.report, checkRecall20, weightedCheckRecall20, singleCheckRecall20, kept } },
   }
 }

@@ -8,6 +8,7 @@ import type { Artifacts } from '../build/assemble'
 import type { Vocab } from '../build/vocab'
 import { ShardReader, type BlendParams, type PinRecord, type SourceName } from '../core/artifact'
 import { rankRelated } from '../core/blend'
+import { recommend } from '../core/rerank'
 import { shardOf } from '../core/hash'
 
 /** Ranked pin indices for a query pin index (at most k). */
@@ -38,6 +39,21 @@ export class ArtifactLookup {
       }
       const ranked = rankRelated(record, blend, { k, only: options.only })
       return Int32Array.from(ranked, (r) => this.pins.get(r.id)!)
+    }
+  }
+
+  /**
+   * What the worker serves for `GET /v1/pins/:id/related?k=` with default parameters: the blend,
+   * near-duplicate collapse, and the popular fallback when the pin has no candidates.
+   */
+  servedRanker(blend?: BlendParams): Ranker {
+    const params = blend ?? this.artifacts.manifest.blend
+    const popular = this.artifacts.manifest.popular
+    return (query, k) => {
+      const record = this.record(query)
+      const seeds = record ? [record] : []
+      const { related } = recommend(seeds, params, popular, { k, fallback: true, exclude: new Set([this.pins.ids[query]!]) })
+      return Int32Array.from(related, (r) => this.pins.get(r.id)!)
     }
   }
 

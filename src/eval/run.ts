@@ -78,16 +78,17 @@ export async function runEval(config: EvalConfig, log: Logger): Promise<Record<s
   for (const source of artifacts.manifest.sources) {
     rankers[source] = lookup.ranker({ only: source })
   }
-  rankers.blend = lookup.ranker()
+  // `blend` is exactly what the worker serves (collapse and fallback included).
+  rankers.blend = lookup.servedRanker()
   if (blend.model) {
-    rankers['blend-weighted'] = lookup.ranker({ blend: { ...blend, model: null } })
+    rankers['blend-weighted'] = lookup.servedRanker({ ...blend, model: null })
   }
   rankers.popular = lookup.popularRanker()
   const sar = new SarBaseline(sessionsOf(test.sources))
   rankers.sar = (q, k) => sar.recommend(q, k)
   if (floatLookup) {
     rankers['pin2vec-float32'] = floatLookup.ranker({ only: 'pin2vec' })
-    rankers['blend-float32'] = floatLookup.ranker()
+    rankers['blend-float32'] = floatLookup.servedRanker()
   }
   const thresholds = config.bucketThresholds ?? tercileThresholds(Array.from(queries.query, (q) => test.sources.engagement[q]!))
   const catalogue = test.sources.engagement.reduce((a, e, i) => a + (e > 0 || test.sources.boardDegree[i]! > 0 ? 1 : 0), 0)

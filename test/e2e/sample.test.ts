@@ -6,7 +6,9 @@ import { DEFAULT_BUILD_OPTIONS } from '../../src/build/config'
 import { generateWorld, readTruth, writeWorld } from '../../src/build/generate'
 import { silentLogger } from '../../src/build/log'
 import { runBuild, type BuildResult } from '../../src/build/pipeline'
+import { Vocab } from '../../src/build/vocab'
 import { ShardReader } from '../../src/core/artifact'
+import { ArtifactLookup } from '../../src/eval/rankers'
 import { createRandom } from '../../src/core/random'
 import { cosine } from '../../src/core/quantize'
 import { startWorker, type TestWorker } from '../worker/harness'
@@ -94,6 +96,32 @@ describe('generated world end to end', () => {
     }
     // Threshold: same-topic pairs closer than cross-topic pairs in at least 90% of draws.
     expect(wins / trials).toBeGreaterThanOrEqual(0.9)
+  })
+
+  it('serves exactly the ranking offline evaluation scores', async () => {
+    const pins = new Vocab()
+    for (const bytes of built.artifacts.shards) {
+      for (const id of new ShardReader(bytes).ids()) {
+        pins.intern(id)
+      }
+    }
+    const served = new ArtifactLookup(built.artifacts, pins).servedRanker()
+    const random = createRandom(21)
+    for (let t = 0; t < 40; t++) {
+      const q = random.int(pins.size)
+      const body = (await (await worker.fetch(`/v1/pins/${pins.ids[q]}/related?k=20`)).json()) as { related: { id: string }[] }
+      expect(body.related.map((r) => r.id)).toEqual(Array.from(served(q, 20), (i) => pins.ids[i]))
+    }
+  })
+
+  it('ships a blend fitted on its own held-out sessions that beats every single source there', async () => {
+    const fit = built.report.blendFit
+    expect(fit).not.toBeNull()
+    expect(built.artifacts.manifest.blend.origin).toMatch(/^fitted on held-out sessions/)
+    const model = fit!.model!
+    expect(model.queries).toBeGreaterThan(500)
+    const bestSingle = Math.max(...Object.values(model.singleCheckRecall20))
+    expect(Math.max(model.checkRecall20, model.weightedCheckRecall20)).toBeGreaterThan(bestSingle)
   })
 
   it('accounts for every input row in report.json', () => {
