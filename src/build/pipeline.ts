@@ -8,7 +8,7 @@ import type { BlendParams } from '../core/artifact'
 import { assembleArtifacts, type Artifacts } from './assemble'
 import type { BuildOptions, ColumnMaps, InputPaths } from './config'
 import { computeSplit } from '../eval/split'
-import { fitBlendOnHoldout, scaleThresholds } from '../eval/holdout'
+import { fitBlendOnHoldout, scaleThresholds, type HoldoutFit } from '../eval/holdout'
 import { loadInputs, type Inputs } from './inputs'
 import type { Logger } from './log'
 import { computeSources, type Sources } from './sources'
@@ -25,7 +25,8 @@ export type BuildConfig = {
 
 export type BuildResult = { artifacts: Artifacts; report: BuildReport; files: string[] }
 
-export type BuildReport = ReturnType<typeof buildReport>
+/** report.json: everything buildReport collects, plus the blend fit on the held-out events. */
+export type BuildReport = ReturnType<typeof buildReport> & { blendFit: HoldoutFit['report'] | null }
 
 function buildReport(config: BuildConfig, sources: Sources, artifacts: Artifacts, reports: object, timings: Record<string, number>) {
   const { manifest } = artifacts
@@ -89,7 +90,7 @@ export async function runBuild(config: BuildConfig, log: Logger): Promise<BuildR
   const files = await writeArtifacts(artifacts, config.out)
   timings.write = doneWrite(`${artifacts.manifest.shardCount} shards, build ${artifacts.manifest.buildId}`)
   timings.total = (performance.now() - start) / 1000
-  const report = { ...buildReport(config, sources, artifacts, inputs.reports, timings), blendFit: fit?.report ?? null }
+  const report: BuildReport = { ...buildReport(config, sources, artifacts, inputs.reports, timings), blendFit: fit?.report ?? null }
   files.push(await writeReport(config.out, report))
   return { artifacts, report, files }
 }
