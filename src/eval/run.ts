@@ -18,6 +18,7 @@ import { evaluate, pairedDifferenceInterval, tercileThresholds } from './evaluat
 import { KS } from './metrics'
 import { ArtifactLookup, type Ranker } from './rankers'
 import { renderReport } from './report-html'
+import { renderMarkdown } from './report-markdown'
 import { SarBaseline } from './sar'
 import { computeSplit, eventsBetween, trainingInputs, type SplitOptions } from './split'
 import { nextPinQueries } from './task'
@@ -132,7 +133,8 @@ export async function runEval(config: EvalConfig, log: Logger): Promise<Record<s
   await writeFile(join(config.out, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`)
   await writeFile(join(config.out, 'blend.json'), `${JSON.stringify(blend, null, 2)}\n`)
   await writeFile(join(config.out, 'report.html'), renderReport(metrics))
-  log.info(`[eval] wrote ${join(config.out, 'metrics.json')}, blend.json and report.html`)
+  await writeFile(join(config.out, 'metrics.md'), renderMarkdown(metrics))
+  log.info(`[eval] wrote ${join(config.out, 'metrics.json')}, metrics.md, blend.json and report.html`)
   return metrics
 }
 
