@@ -35,5 +35,5 @@ export const DEFAULT_COOC_OPTIONS: CoocBuildOptions = {
   diverseMargin: 0.1,
   pinDegreeExponent: 1,
   threads: Math.min(2, availableParallelism()),
-  walk: { enabled: true, minCooc: 20, steps: 1000, restart: 0.5, stopPins: 50, stopVisits: 4 },
+  walk: { enabled: true, minCooc: 10, steps: 100, restart: 0.5, stopPins: 50, stopVisits: 4 },
 }

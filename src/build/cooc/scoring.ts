@@ -1,13 +1,20 @@
 /**
  * @module
  * Pair scorings of board co-occurrence: how shared boards become one score in [0, 1] per pair.
- * Formulas in docs/architecture.md#scores; measured comparison in docs/benchmarks.md.
+ * With c(i, j) = Σ_{g ∋ i, j} w(g), d(i) = Σ_{g ∋ i} w(g), W = Σ_g w(g) (boards of one pin count 0):
+ *   raw              w = 1,          c / max_k c(i, k)
+ *   weighted         w = w(|g|),     c / max_k c(i, k)
+ *   cosine           w = 1,          c / √(d(i) d(j))
+ *   weighted-cosine  w = w(|g|),     c / √(d(i) d(j))
+ *   jaccard          w = 1,          c / (d(i) + d(j) − c)
+ *   lift             w = w(|g|),     max(0, NPMI), NPMI = ln(c W / (d(i) d(j))) / −ln(c / W)
+ * w(n) = 1 / log2(1 + n) by default, or n^-α (BoardWeight).
  */
 
 export const COOC_SCORINGS = ['raw', 'weighted', 'cosine', 'weighted-cosine', 'jaccard', 'lift'] as const
 export type CoocScoring = (typeof COOC_SCORINGS)[number]
 
-/** Chosen by recall on generated data and online retail (docs/benchmarks.md#board-co-occurrence). */
+/** The build's original scoring, kept as default: the scorings were not yet compared on the eval harness. */
 export const DEFAULT_COOC_SCORING: CoocScoring = 'weighted-cosine'
 
 /** Contribution w(n) of one shared board of size n: 'log' is 1 / log2(1 + n), a number α is n^-α. */
