@@ -42,7 +42,7 @@ const VARIANTS: [string, Partial<Pin2VecOptions>][] = [
   ['sample 0', { sample: 0 }],
   ['ns exponent 0.5', { nsExponent: 0.5 }],
   ['ns exponent 0', { nsExponent: 0 }],
-  ['ns exponent -0.5', { nsExponent: -0.5 }],
+  ['ns exponent 1', { nsExponent: 1 }],
   ['window 2', { window: 2 }],
   ['window 10', { window: 10 }],
   ['epochs 10', { epochs: 10 }],
