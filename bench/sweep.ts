@@ -47,6 +47,11 @@ const VARIANTS: [string, Partial<Pin2VecOptions>][] = [
   ['window 10', { window: 10 }],
   ['epochs 10', { epochs: 10 }],
   ['epochs 20', { epochs: 20 }],
+  ['sample 3e-4', { sample: 3e-4 }],
+  ['sample 3e-4, ns 0.5', { sample: 3e-4, nsExponent: 0.5 }],
+  ['sample 1e-4, ns 0', { sample: 1e-4, nsExponent: 0 }],
+  ['ns 0.5, window 3', { nsExponent: 0.5, window: 3 }],
+  ['ns 0.25', { nsExponent: 0.25 }],
 ]
 
 export async function run(argv: string[]): Promise<void> {
