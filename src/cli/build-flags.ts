@@ -61,7 +61,7 @@ Model:
   --top-n N                neighbours per pin and source (50)
   --max-board-size N       boards above N pins are sampled down to N (1000)
   --cooc-scoring S         board pair score: raw | weighted | cosine | weighted-cosine | jaccard | lift
-                           (weighted-cosine; formulas in src/build/cooc/scoring.ts)
+                           (weighted; formulas in src/build/cooc/scoring.ts)
   --cooc-board-weight W    weight of a board of n pins: log = 1/log2(1+n), or a number α for n^-α (log)
   --diverse-min-size N     boards of N+ pins whose pins share no other boards are dropped; 0 = off (50)
   --diverse-margin X       ... when coherence <= baseline + X·(1 - baseline), baseline = random pairs (0.1)

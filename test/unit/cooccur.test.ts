@@ -10,7 +10,7 @@ describe('board co-occurrence', () => {
   it('scores pairs by size-weighted shared boards over the cosine norm', () => {
     const { groups, stats } = buildGroups(boardOf, pinOf, 3, { maxGroupSize: 100, seed: 1 })
     expect(stats.duplicateMemberships).toBe(1)
-    const { lists } = cooccur(groups, 4, { topN: 3 })
+    const { lists } = cooccur(groups, 4, { topN: 3, scoring: 'weighted-cosine' })
     const w3 = 1 / Math.log2(4)
     const w2 = 1 / Math.log2(3)
     const d = [w3 + w2, w3 + w2 + w2, w3, w2]

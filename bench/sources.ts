@@ -1,0 +1,114 @@
+/**
+ * `npm run bench -- sources`: chooses the default scorings of the co-occurrence sources by
+ * measurement. On each dataset (generated world, online-retail), sources are computed on data
+ * before a temporal cut (boards created after it excluded) and each source alone is scored on
+ * next-pin queries of the held-out sessions: recall@20 overall and on tail query pins (lowest
+ * tercile of training engagement), for every board scoring (with and without walks filling short
+ * lists) and both session scorings. Writes docs/benchmarks.md ("Source scorings") and
+ * bench/results.json ("sources").
+ */
+
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { computeBoardSources, COOC_SCORINGS } from '../src/build/cooc'
+import { DEFAULT_BUILD_OPTIONS } from '../src/build/config'
+import { generateWorld, writeWorld } from '../src/build/generate'
+import { loadInputs } from '../src/build/inputs'
+import { silentLogger } from '../src/build/log'
+import type { NeighbourLists } from '../src/build/neighbours'
+import { actionWeights } from '../src/build/sources'
+import { sessionCooccurrence } from '../src/build/sessions/session-cooc'
+import { sessionize } from '../src/build/sessions/sessionize'
+import { tercileThresholds } from '../src/eval/evaluate'
+import { computeSplit, eventsBetween, trainingInputs } from '../src/eval/split'
+import { nextPinQueries } from '../src/eval/task'
+import { machine, mergeResults, ROOT, writeDocSection } from './lib/results'
+
+const K = 20
+
+/** Top-K of a pin: its own list, then `fill` (walks) for the remaining slots. */
+function topK(lists: NeighbourLists, pin: number, fill: NeighbourLists | null): number[] {
+  const out: number[] = []
+  for (let r = 0; r < lists.counts[pin]! && out.length < K; r++) {
+    out.push(lists.indices[pin * lists.topN + r]!)
+  }
+  for (let r = 0; fill && r < fill.counts[pin]! && out.length < K; r++) {
+    const j = fill.indices[pin * fill.topN + r]!
+    if (!out.includes(j)) {
+      out.push(j)
+    }
+  }
+  return out
+}
+
+export async function run(): Promise<void> {
+  const gen = join(ROOT, 'bench', 'data', 'gen-5000')
+  if (!existsSync(join(gen, 'events.csv'))) {
+    await writeWorld(generateWorld({ pins: 5000, seed: 42 }), gen)
+  }
+  const retail = join(ROOT, '..', 'shared', 'data', 'online-retail')
+  const datasets = [
+    { name: 'generated (5,000 pins)', boards: join(gen, 'boards.csv'), events: join(gen, 'events.csv') },
+    { name: 'online-retail', boards: join(retail, 'boards.csv.gz'), events: join(retail, 'events.csv.gz') },
+  ].filter((d) => existsSync(d.events))
+  const results: Record<string, Record<string, { recall20: number; tailRecall20: number }>> = {}
+  for (const ds of datasets) {
+    const inputs = await loadInputs(ds, { skipBadRows: false, columns: { boards: {}, events: {}, pins: {} } }, silentLogger)
+    const split = computeSplit(inputs.events!, { testFraction: 0.2, validationFraction: 0.1 })
+    const train = trainingInputs(inputs, split.testCut).inputs
+    const weights = actionWeights(inputs, DEFAULT_BUILD_OPTIONS)
+    const sessionOptions = { gapMs: 30 * 60_000, actionWeight: weights }
+    const queries = nextPinQueries(eventsBetween(inputs.events!, split.testCut, split.end + 1), sessionOptions)
+    const { sessions } = sessionize(train.events!, sessionOptions)
+    const engagement = new Int32Array(inputs.pins.size)
+    for (const p of sessions.pins) {
+      engagement[p]!++
+    }
+    const { tailMax } = tercileThresholds(Array.from(queries.query, (q) => engagement[q]!))
+    const score = (lists: NeighbourLists, fill: NeighbourLists | null) => {
+      let hits = 0
+      let tailHits = 0
+      let tail = 0
+      for (let q = 0; q < queries.query.length; q++) {
+        const hit = topK(lists, queries.query[q]!, fill).includes(queries.target[q]!) ? 1 : 0
+        hits += hit
+        if (engagement[queries.query[q]!]! <= tailMax) {
+          tail++
+          tailHits += hit
+        }
+      }
+      return { recall20: hits / queries.query.length, tailRecall20: tail ? tailHits / tail : 0 }
+    }
+    results[ds.name] = {}
+    const b = train.boards!
+    for (const scoring of COOC_SCORINGS) {
+      const sources = await computeBoardSources(
+        { board: b.board, pin: b.pin, boardCount: b.boards.size },
+        inputs.pins.size,
+        { ...DEFAULT_BUILD_OPTIONS.cooc, scoring, topN: 50, maxBoardSize: DEFAULT_BUILD_OPTIONS.maxBoardSize, seed: 42 },
+        silentLogger
+      )
+      results[ds.name]![`board ${scoring}`] = score(sources.cooc, null)
+      results[ds.name]![`board ${scoring} + walks`] = score(sources.cooc, sources.walk)
+      console.error(`[sources] ${ds.name} board ${scoring}: ${JSON.stringify(results[ds.name]![`board ${scoring}`])}`)
+    }
+    for (const scoring of ['damped', 'jaccard'] as const) {
+      const { lists } = sessionCooccurrence(sessions, inputs.pins.size, { topN: 50, scoring, maxDistance: DEFAULT_BUILD_OPTIONS.sessionMaxDistance, decay: DEFAULT_BUILD_OPTIONS.sessionDecay, actionWeight: weights })
+      results[ds.name]![`session ${scoring}`] = score(lists, null)
+      console.error(`[sources] ${ds.name} session ${scoring}: ${JSON.stringify(results[ds.name]![`session ${scoring}`])}`)
+    }
+  }
+  await mergeResults('sources', results)
+  const names = Object.keys(results)
+  const labels = Object.keys(results[names[0]!] ?? {})
+  const pct = (x: number): string => (x * 100).toFixed(2)
+  await writeDocSection(
+    'Source scorings',
+    `Command: \`npm run bench -- sources\` (${new Date().toISOString().slice(0, 10)}; ${machine()}).
+Each source alone: recall@20 (%) of its top-20 list for the next pin of held-out sessions (last 20% of the time span), overall / on tail query pins (lowest tercile of training engagement). "+ walks" fills lists shorter than 20 with Pixie-style walk candidates.
+
+| source | ${names.map((n) => `${n} overall | ${n} tail`).join(' | ')} |
+|---|${names.map(() => '---|---|').join('')}
+${labels.map((l) => `| ${l} | ${names.map((n) => `${pct(results[n]![l]!.recall20)} | ${pct(results[n]![l]!.tailRecall20)}`).join(' | ')} |`).join('\n')}`
+  )
+}
