@@ -16,10 +16,10 @@ import { DEFAULT_BLEND } from '../core/defaults'
 import { tercileThresholds } from './evaluate'
 import { fitBlend, type BlendFitReport } from './fit-blend'
 import { ArtifactLookup } from './rankers'
-import { eventsBetween, trainingInputs } from './split'
+import { eventsBetween, trainingInputs, type TrainOn } from './split'
 import { nextPinQueries, type Queries } from './task'
 
-export type HoldoutOptions = { tuneStep: number; maxQueries: number }
+export type HoldoutOptions = { tuneStep: number; maxQueries: number; trainOn?: TrainOn }
 
 export type HoldoutFit = {
   blend: BlendParams
@@ -50,7 +50,7 @@ export async function fitBlendOnHoldout(
   holdout: HoldoutOptions,
   log: Logger
 ): Promise<HoldoutFit> {
-  const slice = trainingInputs(inputs, trainCut)
+  const slice = trainingInputs(inputs, trainCut, holdout.trainOn)
   log.info(`[blend] fitting on sessions after ${new Date(trainCut).toISOString()}, sources trained before it`)
   const sources = await computeSources(slice.inputs, options, log)
   const sessionOptions = { gapMs: options.sessionGapMinutes * 60_000, actionWeight: actionWeights(inputs, options) }

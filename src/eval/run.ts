@@ -13,6 +13,7 @@ import { BuildError } from '../build/errors'
 import { loadInputs, type Inputs } from '../build/inputs'
 import type { Logger } from '../build/log'
 import { actionWeights, computeSources, type Sources } from '../build/sources'
+import { sessionize, type Sessions } from '../build/sessions/sessionize'
 import { BUCKETS, type BlendParams, type SourceName } from '../core/artifact'
 import { evaluate, pairedDifferenceInterval, tercileThresholds } from './evaluate'
 import { KS } from './metrics'
@@ -20,7 +21,7 @@ import { ArtifactLookup, type Ranker } from './rankers'
 import { renderReport } from './report-html'
 import { renderMarkdown } from './report-markdown'
 import { SarBaseline } from './sar'
-import { computeSplit, eventsBetween, trainingInputs, type SplitOptions } from './split'
+import { computeSplit, eventsBetween, trainingInputs, type SplitOptions, type TrainOn } from './split'
 import { nextPinQueries } from './task'
 import { fitBlendOnHoldout, sampleQueries, scaleThresholds } from './holdout'
 
@@ -38,12 +39,14 @@ export type EvalConfig = {
   bootstrap: number
   /** Cap on evaluated queries (deterministic sample) to bound run time; 0 = all. */
   maxQueries: number
+  /** Train on both signals (default) or one alone; test sessions always come from the events. */
+  trainOn: TrainOn
 }
 
 type Phase = { inputs: Inputs; sources: Sources; boardsAfterCut: number; undatedBoardRows: number }
 
 async function trainPhase(inputs: Inputs, cut: number, config: EvalConfig, log: Logger, label: string): Promise<Phase> {
-  const slice = trainingInputs(inputs, cut)
+  const slice = trainingInputs(inputs, cut, config.trainOn)
   log.info(`[eval] ${label}: training on data before ${new Date(cut).toISOString()}`)
   const sources = await computeSources(slice.inputs, config.options, log)
   return { inputs: slice.inputs, sources, boardsAfterCut: slice.boardsAfterCut, undatedBoardRows: slice.undatedBoardRows }
@@ -60,12 +63,12 @@ export async function runEval(config: EvalConfig, log: Logger): Promise<Record<s
   const ids = inputs.pins.ids
 
   // 1. Fit the blend on the validation slice, with sources trained before it.
-  const validation = await fitBlendOnHoldout(inputs, split.validationCut, split.testCut, config.options, { tuneStep: config.tuneStep, maxQueries: config.maxQueries }, log)
+  const validation = await fitBlendOnHoldout(inputs, split.validationCut, split.testCut, config.options, { tuneStep: config.tuneStep, maxQueries: config.maxQueries, trainOn: config.trainOn }, log)
   const tuned = { report: validation.report }
 
   // 2. Train on everything before the test cut; the blend's bucket thresholds scale with the data.
   const test = await trainPhase(inputs, split.testCut, config, log, 'test phase')
-  const blend = scaleThresholds(validation.blend, validation.trainingEvents, test.inputs.events!.time.length)
+  const blend = scaleThresholds(validation.blend, validation.trainingEvents, test.inputs.events?.time.length ?? 0)
   const artifacts = await assembleArtifacts(ids, inputs.meta, test.sources, { ...assembleDefaults(config), blend })
   const lookup = new ArtifactLookup(artifacts, inputs.pins)
   const floatLookup = test.sources.pin2vec
@@ -85,7 +88,8 @@ export async function runEval(config: EvalConfig, log: Logger): Promise<Record<s
     rankers['blend-weighted'] = lookup.servedRanker({ ...blend, model: null })
   }
   rankers.popular = lookup.popularRanker()
-  const sar = new SarBaseline(sessionsOf(test.sources))
+  // The peer baseline always learns from all training sessions, whatever our sources may use.
+  const sar = new SarBaseline(sessionsOf(sessionize(eventsBetween(inputs.events, split.start, split.testCut), sessionOptions).sessions))
   rankers.sar = (q, k) => sar.recommend(q, k)
   if (floatLookup) {
     rankers['pin2vec-float32'] = floatLookup.ranker({ only: 'pin2vec' })
@@ -105,7 +109,7 @@ export async function runEval(config: EvalConfig, log: Logger): Promise<Record<s
       validationCut: new Date(split.validationCut).toISOString(),
       testCut: new Date(split.testCut).toISOString(),
       end: new Date(split.end).toISOString(),
-      trainingEvents: test.inputs.events!.time.length,
+      trainingEvents: test.inputs.events?.time.length ?? 0,
       validationQueries: validation.report.validationQueries,
       testQueriesTotal: allQueries.query.length,
       boardRowsAfterCutExcluded: test.boardsAfterCut,
@@ -126,7 +130,7 @@ export async function runEval(config: EvalConfig, log: Logger): Promise<Record<s
           'blend float32 recall@20': evaluation.results['blend-float32']!.overall['recall@20'],
         }
       : null,
-    config: { inputs: config.inputs, options: config.options, split: config.split, tuneStep: config.tuneStep, bootstrap: config.bootstrap, maxQueries: config.maxQueries },
+    config: { inputs: config.inputs, options: config.options, split: config.split, tuneStep: config.tuneStep, bootstrap: config.bootstrap, maxQueries: config.maxQueries, trainOn: config.trainOn },
     seconds: (performance.now() - started) / 1000,
   }
   await mkdir(config.out, { recursive: true })
@@ -142,11 +146,7 @@ function assembleDefaults(config: EvalConfig) {
   return { pinsPerShard: config.options.pinsPerShard, popularCount: config.options.popularCount, vectorDtype: config.options.vectorDtype }
 }
 
-function* sessionsOf(sources: Sources): Generator<Int32Array> {
-  const s = sources.sessions
-  if (!s) {
-    return
-  }
+function* sessionsOf(s: Sessions): Generator<Int32Array> {
   for (let i = 0; i + 1 < s.offsets.length; i++) {
     yield s.pins.subarray(s.offsets[i]!, s.offsets[i + 1]!)
   }

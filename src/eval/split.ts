@@ -89,11 +89,18 @@ function sliceBoards(boards: BoardTable, cut: number): { boards: BoardTable; dro
 
 export type TrainingSlice = { inputs: Inputs; boardsAfterCut: number; undatedBoardRows: number }
 
-/** Inputs restricted to what was known before `cut` (same pin vocabulary, so ids line up). */
-export function trainingInputs(inputs: Inputs, cut: number): TrainingSlice {
-  const boards = inputs.boards ? sliceBoards(inputs.boards, cut) : null
+/** Which inputs the sources may learn from: both, or one alone (to evaluate single-signal builds). */
+export type TrainOn = 'all' | 'boards' | 'events'
+
+/**
+ * Inputs restricted to what was known before `cut` (same pin vocabulary, so ids line up), and to
+ * the signals `trainOn` allows.
+ */
+export function trainingInputs(inputs: Inputs, cut: number, trainOn: TrainOn = 'all'): TrainingSlice {
+  const boards = inputs.boards && trainOn !== 'events' ? sliceBoards(inputs.boards, cut) : null
+  const events = inputs.events && trainOn !== 'boards' ? sliceEvents(inputs.events, (t) => t < cut) : null
   return {
-    inputs: { ...inputs, boards: boards?.boards ?? null, events: inputs.events ? sliceEvents(inputs.events, (t) => t < cut) : null },
+    inputs: { ...inputs, boards: boards?.boards ?? null, events },
     boardsAfterCut: boards?.dropped ?? 0,
     undatedBoardRows: boards?.undated ?? 0,
   }

@@ -24,6 +24,8 @@ DIR/metrics.json, DIR/report.html and DIR/blend.json (the tuned blend).
   --tune-step X                grid step of blend weight tuning (0.1)
   --bootstrap N                bootstrap resamples for intervals (200)
   --max-queries N              evaluate an evenly spaced sample of N queries, 0 = all (50000)
+  --train-on S                 all | boards | events: let the sources learn from one signal only
+                               (test sessions still come from the events) (all)
 ${INPUT_HELP}`
 
 export async function evalCommand(argv: string[]): Promise<Record<string, unknown> | null> {
@@ -37,6 +39,7 @@ export async function evalCommand(argv: string[]): Promise<Record<string, unknow
     'tune-step': { type: 'string' },
     bootstrap: { type: 'string' },
     'max-queries': { type: 'string' },
+    'train-on': { type: 'string' },
   })
   if (flags.help) {
     console.log(EVAL_HELP)
@@ -65,6 +68,10 @@ export async function evalCommand(argv: string[]): Promise<Record<string, unknow
     }
     bucketThresholds = { tailMax: a, torsoMax: b }
   }
+  const trainOn = stringFlag(flags, 'train-on') ?? 'all'
+  if (trainOn !== 'all' && trainOn !== 'boards' && trainOn !== 'events') {
+    throw new BuildError('config', `--train-on must be all, boards or events, got '${trainOn}'`)
+  }
   const metrics = await runEval(
     {
       inputs: inputPaths(flags),
@@ -77,6 +84,7 @@ export async function evalCommand(argv: string[]): Promise<Record<string, unknow
       tuneStep: numberFlag(flags, 'tune-step', 0.1, { min: 0.01, max: 0.5 }),
       bootstrap: numberFlag(flags, 'bootstrap', 200, { integer: true, min: 10 }),
       maxQueries: numberFlag(flags, 'max-queries', 50_000, { integer: true, min: 0 }),
+      trainOn,
     },
     createLogger({ silent: Boolean(flags.quiet) })
   )

@@ -1,0 +1,73 @@
+import { mkdtemp } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { DEFAULT_BUILD_OPTIONS } from '../../src/build/config'
+import { generateWorld, writeWorld } from '../../src/build/generate'
+import { silentLogger } from '../../src/build/log'
+import { runBuild } from '../../src/build/pipeline'
+import { runEval } from '../../src/eval/run'
+import type { SourceResult } from '../../src/eval/evaluate'
+import { startWorker } from '../worker/harness'
+
+// Builds with only one signal: they build, serve, and evaluate, and the blend keeps up with the
+// best source it has.
+let dir: string
+const columns = { boards: {}, events: {}, pins: {} }
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'rp-single-'))
+  await writeWorld(generateWorld({ pins: 1200, seed: 5 }), dir)
+})
+
+describe.each([
+  ['boards only', { boards: 'boards.csv' }, 'boards', ['cooc']],
+  ['events only', { events: 'events.csv' }, 'events', ['session', 'pin2vec']],
+] as const)('%s', (_, files, trainOn, expected) => {
+  it('builds and serves related pins from the sources it has', async () => {
+    const inputs = Object.fromEntries(Object.entries(files).map(([k, f]) => [k, join(dir, f)]))
+    const built = await runBuild(
+      { inputs: { ...inputs, pins: join(dir, 'pins.csv') }, out: join(dir, `out-${trainOn}`), skipBadRows: false, columns, options: DEFAULT_BUILD_OPTIONS },
+      silentLogger
+    )
+    for (const source of expected) {
+      expect(built.artifacts.manifest.sources).toContain(source)
+    }
+    const worker = await startWorker(built)
+    try {
+      const id = built.artifacts.manifest.popular[0]!.id
+      const body = (await (await worker.fetch(`/v1/pins/${id}/related?k=10`)).json()) as { fallback: boolean; related: { sources: Record<string, number> }[] }
+      expect(body.fallback).toBe(false)
+      expect(body.related.length).toBe(10)
+      for (const r of body.related) {
+        expect(Object.keys(r.sources).every((s) => built.artifacts.manifest.sources.includes(s as never))).toBe(true)
+      }
+    } finally {
+      await worker.dispose()
+    }
+  })
+
+  it('evaluates, with the blend not below the best available source beyond its interval', async () => {
+    const metrics = (await runEval(
+      {
+        inputs: { boards: join(dir, 'boards.csv'), events: join(dir, 'events.csv') },
+        out: join(dir, `eval-${trainOn}`),
+        skipBadRows: false,
+        columns,
+        options: DEFAULT_BUILD_OPTIONS,
+        split: { testFraction: 0.2, validationFraction: 0.1 },
+        tuneStep: 0.25,
+        bootstrap: 100,
+        maxQueries: 4000,
+        trainOn,
+      },
+      silentLogger
+    )) as { sources: Record<string, SourceResult> }
+    const sources = metrics.sources
+    const available = expected.filter((s) => s in sources)
+    expect(available.length).toBe(expected.length)
+    const best = Math.max(...available.map((s) => sources[s]!.overall['recall@20']))
+    // The blend's upper 95% bound must reach the best single source's recall.
+    expect(sources.blend!.ci.overall[1]).toBeGreaterThanOrEqual(best)
+  })
+})
