@@ -24,7 +24,8 @@ async function sampleArtifacts() {
   if (!existsSync(join(DATA, 'boards.csv'))) {
     await generateCommand(['--out', DATA, '--pins', '5000', '--seed', '42', '--quiet'])
   }
-  if (!existsSync(join(OUT, 'manifest.json'))) {
+  // Always rebuild: artifacts from an older checkout would measure old code and old defaults.
+  {
     await buildCommand(['--boards', join(DATA, 'boards.csv'), '--events', join(DATA, 'events.csv'), '--pins', join(DATA, 'pins.csv'), '--out', OUT, '--seed', '42'])
   }
   return readArtifacts(OUT)
