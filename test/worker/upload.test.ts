@@ -1,7 +1,7 @@
 import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import type { BuildResult } from '../../src/build/pipeline'
 import { uploadCommand } from '../../src/cli/commands/upload'
 import { CURRENT_KEY } from '../../src/core/artifact'
