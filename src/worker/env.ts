@@ -18,6 +18,8 @@ export type Bindings = {
   POINTER_TTL_MS?: string
   /** 'off' skips the Cache API (the ETag and Cache-Control headers stay). */
   CACHE_API?: string
+  /** 'off' skips the isolate's memo of finished answers (src/worker/response-memo.ts). */
+  RESPONSE_MEMO?: string
   /** '1' enables the /__debug routes used by tests and `npm run bench -- edge`. Never in production. */
   DEBUG?: string
 }

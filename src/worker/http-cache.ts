@@ -8,6 +8,7 @@
 import type { Context } from 'hono'
 import { fnv1a32 } from '../core/hash'
 import type { AppEnv } from './env'
+import { responseMemo } from './response-memo'
 import type { BuildView } from './store'
 
 export const CACHE_CONTROL = 'public, max-age=60, s-maxage=3600, stale-while-revalidate=86400'
@@ -63,16 +64,27 @@ export async function cachedAnswer(
   if (notModified) {
     return notModified
   }
-  const cache = c.env.CACHE_API === 'off' ? null : caches.default
   const key = cacheKey(c.req.url, buildId, normalised)
+  const memo = c.env.RESPONSE_MEMO === 'off' ? null : responseMemo
+  const remembered = memo?.get(key)
+  if (remembered) {
+    remembered.headers.set('X-Cache', 'MEMORY')
+    usageHeaders(remembered, build)
+    return remembered
+  }
+  const cache = c.env.CACHE_API === 'off' ? null : caches.default
   const hit = cache ? await cache.match(key) : undefined
   if (hit) {
     const res = new Response(hit.body, hit)
     res.headers.set('X-Cache', 'HIT')
     usageHeaders(res, build)
+    await memo?.put(key, res)
     return res
   }
   const res = await produce()
+  if (res.status === 200) {
+    await memo?.put(key, res)
+  }
   res.headers.set('X-Cache', cache ? 'MISS' : 'BYPASS')
   usageHeaders(res, build)
   if (cache && res.status === 200) {

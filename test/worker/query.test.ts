@@ -10,7 +10,8 @@ let worker: TestWorker
 
 beforeAll(async () => {
   built = await buildTiny()
-  worker = await startWorker(built)
+  // The isolate memo would answer repeats before the Cache API: this file tests the Cache API.
+  worker = await startWorker(built, { RESPONSE_MEMO: 'off' })
 })
 afterAll(async () => {
   await worker?.dispose()
@@ -184,6 +185,26 @@ describe('multi-seed /v1/related', () => {
     const res = await worker.fetch('/v1/related', { method: 'POST', body })
     expect(res.status).toBe(400)
     expect((await json(res)).error.message).toContain(message)
+  })
+})
+
+describe('isolate memo of answers', () => {
+  it('answers a repeated request from memory, with no KV read, and keeps builds apart by key', async () => {
+    const memoWorker = await startWorker(built)
+    try {
+      const first = await memoWorker.fetch('/v1/pins/copper-pan/related?k=5')
+      expect(first.headers.get('x-cache')).toBe('MISS')
+      const body = await json(first)
+      const again = await memoWorker.fetch('/v1/pins/copper-pan/related?k=05')
+      expect(again.headers.get('x-cache')).toBe('MEMORY')
+      expect(again.headers.get('x-kv-reads')).toBe('0')
+      expect(again.headers.get('etag')).toBe(first.headers.get('etag'))
+      expect(await json(again)).toEqual(body)
+      const other = await memoWorker.fetch('/v1/pins/copper-pan/related?k=6')
+      expect(other.headers.get('x-cache')).toBe('MISS')
+    } finally {
+      await memoWorker.dispose()
+    }
   })
 })
 
