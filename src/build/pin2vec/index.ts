@@ -6,6 +6,8 @@
 
 export { DEFAULT_PIN2VEC_OPTIONS, resolvePin2VecOptions, type Pin2VecOptions } from './options'
 export { trainPin2Vec, type Pin2VecResult } from './train'
-export { nearestNeighbours, type Neighbours } from './neighbours'
+export { nearestNeighbours, EXACT_MAX_ROWS, type Neighbours, type NeighbourOptions } from './neighbours'
+export { recallAgainstExact, type IvfOptions } from './knn-ivf'
+export { prepareWasmBackend } from './backend'
 export { loadEmbeddings, saveEmbeddings } from './io'
 export type { Corpus } from './tables'

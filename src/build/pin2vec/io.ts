@@ -19,6 +19,8 @@ type Header = {
   /** JSON has no NaN: an epoch without a loss sample is stored as null. */
   lossPerEpoch: (number | null)[]
   pairs: number
+  /** Absent in files written before it was recorded. */
+  effectiveWords?: number
   seconds: number
   pairsPerSec: number
 }
@@ -38,6 +40,7 @@ export async function saveEmbeddings(result: Pin2VecResult, path: string): Promi
     dims,
     lossPerEpoch: result.lossPerEpoch.map((x) => (Number.isFinite(x) ? x : null)),
     pairs: result.pairs,
+    effectiveWords: result.effectiveWords,
     seconds: result.seconds,
     pairsPerSec: result.pairsPerSec,
   }
@@ -78,6 +81,7 @@ export async function loadEmbeddings(path: string): Promise<Pin2VecResult> {
     trained,
     lossPerEpoch: header.lossPerEpoch.map((x) => x ?? Number.NaN),
     pairs: header.pairs,
+    effectiveWords: header.effectiveWords ?? 0,
     seconds: header.seconds,
     pairsPerSec: header.pairsPerSec,
   }

@@ -1,19 +1,35 @@
 /**
  * @module
- * Cosine nearest neighbours over the embedding table: blocked matMul of L2-normalised rows plus
- * topk, so only one [block, vocab] score matrix exists at a time.
+ * Cosine nearest neighbours over the embedding table: exact blocked matMul of L2-normalised rows
+ * (tfjs, on the wasm backend when it loads) with top-k selection on plain arrays, or an IVF index
+ * (knn-ivf.ts) when the vocabulary is too large for an exact all-pairs pass in a build.
  */
 
 import * as tf from '@tensorflow/tfjs'
+import { withFastBackend } from './backend'
+import { ivfNeighbours, type IvfOptions } from './knn-ivf'
+import { exactSearch, normalisedRows } from './knn-exact'
 
-/** Score-matrix budget per block (floats), so a block stays ~64 MB whatever the vocabulary. */
-const MAX_BLOCK_FLOATS = 1 << 24
+/**
+ * Above this many trained rows 'auto' switches to IVF: exact is O(n^2 d), measured ~5 GFLOP/s on
+ * one core with the wasm backend: 62 s at 50k rows, so ~4 min at 100k and ~7 h at 1M; IVF took
+ * 8.8 s at 50k (see docs/benchmarks.md).
+ */
+export const EXACT_MAX_ROWS = 50_000
 
 export type Neighbours = {
   /** [vocabSize * topN] neighbour indices, best first; -1 where a row has fewer than topN. */
   indices: Int32Array
   /** [vocabSize * topN] cosine similarities; 0 where the index is -1. */
   scores: Float32Array
+}
+
+export type NeighbourOptions = {
+  /** Query rows per matMul block (default: fit MAX_BLOCK_FLOATS, at most 1024). */
+  blockSize?: number
+  /** 'auto' (default) is exact up to EXACT_MAX_ROWS trained rows, IVF above. */
+  method?: 'auto' | 'exact' | 'ivf'
+  ivf?: IvfOptions
 }
 
 /**
@@ -24,9 +40,9 @@ export function nearestNeighbours(
   embeddings: tf.Tensor2D,
   trained: Uint8Array,
   topN: number,
-  options?: { blockSize?: number }
+  options?: NeighbourOptions
 ): Neighbours {
-  const [vocabSize, dims] = embeddings.shape
+  const [vocabSize] = embeddings.shape
   if (trained.length !== vocabSize) {
     throw new RangeError(`trained has ${trained.length} entries for ${vocabSize} embedding rows`)
   }
@@ -35,55 +51,28 @@ export function nearestNeighbours(
   }
   const indices = new Int32Array(vocabSize * topN).fill(-1)
   const scores = new Float32Array(vocabSize * topN)
-  const trainedRows: number[] = []
-  for (let t = 0; t < vocabSize; t++) {
-    if (trained[t] === 1) {
-      trainedRows.push(t)
-    }
-  }
-  const count = trainedRows.length
+  const count = trained.reduce((n, x) => n + x, 0)
   if (count < 2) {
     return { indices, scores }
   }
-  const blockSize = Math.max(1, options?.blockSize ?? Math.min(1024, Math.floor(MAX_BLOCK_FLOATS / count)))
-  // One extra candidate, because a row's best match is itself and is dropped below.
-  const k = Math.min(topN + 1, count)
-
-  // Only trained rows take part, compacted once: cheaper than masking untrained columns in every
-  // block (a broadcast add on the cpu backend costs half a matMul).
-  const candidates = tf.tidy(() => {
-    const rows = tf.gather(embeddings, Int32Array.from(trainedRows))
-    const norms = tf.norm(rows, 'euclidean', 1, true)
-    return tf.div(rows, tf.maximum(norms, 1e-12)) as tf.Tensor2D
-  })
-  try {
-    for (let start = 0; start < count; start += blockSize) {
-      const rows = Math.min(blockSize, count - start)
-      const top = tf.tidy(() => {
-        const query = tf.slice(candidates, [start, 0], [rows, dims])
-        return tf.topk(tf.matMul(query, candidates, false, true), k, true)
-      })
-      const topValues = top.values.dataSync()
-      const topIndices = top.indices.dataSync()
-      top.values.dispose()
-      top.indices.dispose()
-      for (let r = 0; r < rows; r++) {
-        const self = start + r
-        let out = (trainedRows[self] as number) * topN
-        const end = out + topN
-        for (let j = 0; j < k && out < end; j++) {
-          const candidate = topIndices[r * k + j] as number
-          if (candidate === self) {
-            continue
-          }
-          indices[out] = trainedRows[candidate] as number
-          scores[out] = topValues[r * k + j] as number
-          out++
-        }
+  const method = options?.method ?? 'auto'
+  const useIvf = method === 'ivf' || (method === 'auto' && count > EXACT_MAX_ROWS)
+  withFastBackend(() => {
+    const { rows, ids } = normalisedRows(embeddings, trained)
+    try {
+      if (useIvf) {
+        ivfNeighbours(rows, ids, topN, indices, scores, options?.ivf)
+        return
       }
+      const rowsT = tf.transpose(rows) as tf.Tensor2D
+      try {
+        exactSearch(rowsT, ids, rows, ids, ids, topN, indices, scores, options?.blockSize)
+      } finally {
+        rowsT.dispose()
+      }
+    } finally {
+      rows.dispose()
     }
-  } finally {
-    candidates.dispose()
-  }
+  })
   return { indices, scores }
 }

@@ -6,6 +6,7 @@
  */
 
 import { createRandom } from '../../core/random'
+import { instantiateKernel, type KernelSpec } from './kernel'
 import { EXP_TABLE_SIZE, MAX_EXP } from './tables'
 
 /** Everything the loop reads or writes; in workers the arrays live on SharedArrayBuffers. */
@@ -20,6 +21,8 @@ export type SgnsTables = {
   /** Keep probability per token; 0 drops the token (untrained). */
   keep: Float64Array
   sigmoid: Float64Array
+  /** When set, syn0/syn1 live in this wasm memory and the SIMD kernel trains each pair. */
+  kernel?: KernelSpec
 }
 
 export type SgnsParams = {
@@ -34,13 +37,17 @@ export type SgnsParams = {
   sessionEnd: number
   /** Kept-before-subsampling tokens in the range, per epoch: the denominator of the LR decay. */
   words: number
+  /** Thread index: picks the kernel's scratch slot. */
+  thread?: number
 }
 
-/** Layout of the stats Float64Array: three totals, then three slots per epoch. */
+/** Layout of the stats Float64Array: four totals, then three slots per epoch. */
 export const STAT_WORDS = 0
 export const STAT_PAIRS = 1
 export const STAT_EPOCHS_DONE = 2
-export const STATS_HEAD = 3
+/** Tokens left after subsampling: gensim's "effective words", the base of the peer comparison. */
+export const STAT_KEPT = 3
+export const STATS_HEAD = 4
 export const statsLength = (epochs: number): number => STATS_HEAD + 3 * epochs
 /** Per-epoch slots: sampled loss sum, sampled pair count, pairs. */
 export const epochSlot = (epoch: number): number => STATS_HEAD + 3 * epoch
@@ -73,6 +80,11 @@ export function runSgns(
   const minAlpha = learningRate * 1e-4
   const totalWords = epochs * words + 1
   const neu1e = new Float64Array(dims)
+  const kernel = tables.kernel ? instantiateKernel(tables.kernel, params.thread ?? 0) : undefined
+  kernel?.seed(params.seed >>> 0, 0x5deece66)
+  const pair = kernel?.pair
+  const scratch = kernel?.scratch ?? new Float32Array(1)
+  const scratchPtr = kernel?.scratchPtr ?? 0
 
   let maxSession = 0
   for (let s = sessionStart; s < sessionEnd; s++) {
@@ -84,6 +96,7 @@ export function runSgns(
   let wordsDone = 0
   let wordsSinceTick = 0
   let pairs = 0
+  let kept = 0
   let alpha = learningRate
 
   for (let epoch = 0; epoch < epochs; epoch++) {
@@ -107,6 +120,7 @@ export function runSgns(
         }
         sen[len++] = t
       }
+      kept += len
       for (let pos = 0; pos < len; pos++) {
         if (pos % WORDS_PER_TICK === 0) {
           // Linear decay on words read (before subsampling), interpolated within long sessions.
@@ -128,6 +142,19 @@ export function runSgns(
           const sampleLoss = (pairs & (LOSS_SAMPLE_EVERY - 1)) === 0
           pairs++
           epochPairs++
+          if (pair !== undefined) {
+            // The wasm kernel does the update; the JS side only reads its logits for the loss sample.
+            pair(sen[c] as number, word, alpha, scratchPtr)
+            if (sampleLoss) {
+              lossSum += softplus(-(scratch[0] as number))
+              for (let d = 1; d <= negatives; d++) {
+                const f = scratch[d] as number
+                lossSum += f === f ? softplus(f) : 0
+              }
+              lossCount++
+            }
+            continue
+          }
           for (let k = 0; k < dims; k++) {
             neu1e[k] = 0
           }
@@ -179,6 +206,7 @@ export function runSgns(
         wordsSinceTick = 0
         stats[STAT_WORDS] = wordsDone
         stats[STAT_PAIRS] = pairs
+        stats[STAT_KEPT] = kept
         stats[slot] = lossSum
         stats[slot + 1] = lossCount
         stats[slot + 2] = epochPairs
@@ -187,6 +215,7 @@ export function runSgns(
     }
     stats[STAT_WORDS] = wordsDone
     stats[STAT_PAIRS] = pairs
+    stats[STAT_KEPT] = kept
     stats[slot] = lossSum
     stats[slot + 1] = lossCount
     stats[slot + 2] = epochPairs

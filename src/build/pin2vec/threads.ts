@@ -111,6 +111,7 @@ export async function trainInWorkers(
     negTable: share(tables.negTable),
     keep: share(tables.keep),
     sigmoid: share(tables.sigmoid),
+    ...(tables.kernel ? { kernel: tables.kernel } : {}),
   }
   if (sharedTables.syn0 !== tables.syn0 || sharedTables.syn1 !== tables.syn1) {
     throw new BuildError('train', 'pin2vec weight tables must be allocated on SharedArrayBuffer for threads > 1')
@@ -130,6 +131,7 @@ export async function trainInWorkers(
         sessionEnd: bounds[i + 1] as number,
         words: rangeWords[i] as number,
         seed: loopSeed(opts.seed, i),
+        thread: i,
       },
       stats: slice,
     })

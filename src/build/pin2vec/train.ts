@@ -7,11 +7,13 @@
 import * as tf from '@tensorflow/tfjs'
 import { createRandom } from '../../core/random'
 import type { Logger } from '../log'
-import { useCpuBackend } from './backend'
+import { prepareWasmBackend } from './backend'
 import { resolvePin2VecOptions, type Pin2VecOptions } from './options'
 import { createProgressReporter, lossPerEpoch } from './progress'
-import { STAT_PAIRS, runSgns, statsLength, type SgnsTables } from './sgns'
+import { STAT_KEPT, STAT_PAIRS, runSgns, statsLength, type SgnsTables } from './sgns'
+import { createKernelSpec, kernelViews, planKernel } from './kernel'
 import {
+  EXP_TABLE_SIZE,
   buildNegativeTable,
   buildSigmoidTable,
   countTokens,
@@ -31,6 +33,8 @@ export type Pin2VecResult = {
   lossPerEpoch: number[]
   /** Total (center, context) training pairs processed. */
   pairs: number
+  /** Tokens trained on after subsampling, summed over epochs (gensim's "effective words"). */
+  effectiveWords: number
   seconds: number
   pairsPerSec: number
 }
@@ -65,12 +69,13 @@ export async function trainPin2Vec(
 ): Promise<Pin2VecResult> {
   const opts = resolvePin2VecOptions(options)
   validateCorpus(corpus, vocabSize)
-  await useCpuBackend()
+  // The wasm backend is readied here so the synchronous neighbour search can use it.
+  await prepareWasmBackend()
   const sessions = corpus.offsets.length - 1
   const done = log.step(
     'train',
     `pin2vec: ${sessions} sessions, ${corpus.tokens.length} tokens, vocab ${vocabSize}, dims ${opts.dims}, ` +
-      `window ${opts.window}, negatives ${opts.negatives}, epochs ${opts.epochs}, threads ${opts.threads}`
+      `window ${opts.window}, negatives ${opts.negatives}, epochs ${opts.epochs}, threads ${opts.threads}, kernel ${opts.kernel}`
   )
 
   const counts = countTokens(corpus.tokens, vocabSize)
@@ -79,15 +84,28 @@ export async function trainPin2Vec(
   for (let t = 0; t < vocabSize; t++) {
     words += trained[t] === 1 ? (counts[t] as number) : 0
   }
-  const shared = opts.threads > 1
+  const negTable = buildNegativeTable(counts, trained, opts.nsExponent)
+  const sigmoid = buildSigmoidTable()
+  const layout = opts.kernel === 'wasm' ? planKernel(opts.dims, vocabSize, opts.negatives, negTable.length, opts.threads) : null
+  const kernel = layout ? createKernelSpec(layout) : undefined
+  // With the kernel the weight tables are views of its (shared) wasm memory; else JS arrays.
+  const shared = opts.threads > 1 || kernel !== undefined
+  const views = kernel ? kernelViews(kernel) : undefined
+  if (views) {
+    views.negTable.set(negTable)
+    views.sigmoid.set(sigmoid)
+    // word2vec's expTable has one spare entry: f just below MAX_EXP can index EXP_TABLE_SIZE.
+    views.sigmoid[EXP_TABLE_SIZE] = sigmoid[EXP_TABLE_SIZE - 1] as number
+  }
   const tables: SgnsTables = {
-    syn0: float32(vocabSize * opts.dims, shared),
-    syn1: float32(vocabSize * opts.dims, shared),
+    syn0: views?.syn0 ?? float32(vocabSize * opts.dims, shared),
+    syn1: views?.syn1 ?? float32(vocabSize * opts.dims, shared),
     tokens: corpus.tokens,
     offsets: corpus.offsets,
-    negTable: buildNegativeTable(counts, trained, opts.nsExponent),
+    negTable,
     keep: keepProbabilities(counts, trained, opts.sample),
-    sigmoid: buildSigmoidTable(),
+    sigmoid,
+    ...(kernel ? { kernel } : {}),
   }
   initInputTable(tables.syn0, trained, opts.dims, opts.seed)
 
@@ -98,7 +116,7 @@ export async function trainPin2Vec(
     const reporter = createProgressReporter(log, stats, opts.epochs, words, startMs)
     runSgns(
       tables,
-      { ...opts, sessionStart: 0, sessionEnd: sessions, words, seed: loopSeed(opts.seed, 0) },
+      { ...opts, thread: 0, sessionStart: 0, sessionEnd: sessions, words, seed: loopSeed(opts.seed, 0) },
       stats[0] as Float64Array,
       () => reporter.tick()
     )
@@ -107,6 +125,7 @@ export async function trainPin2Vec(
   }
   const seconds = (performance.now() - startMs) / 1000
   const pairs = stats.reduce((total, s) => total + (s[STAT_PAIRS] as number), 0)
+  const effectiveWords = stats.reduce((total, s) => total + (s[STAT_KEPT] as number), 0)
   const pairsPerSec = pairs / Math.max(seconds, 1e-9)
 
   // A tensor may keep the array it was built from, so never hand tfjs the shared buffer.
@@ -117,5 +136,5 @@ export async function trainPin2Vec(
     `pin2vec: ${pairs} pairs, ${Math.round(pairsPerSec)} pairs/s, ` +
       `${trained.reduce((n, x) => n + x, 0)}/${vocabSize} embedded, final loss ${losses.at(-1)?.toFixed(4)}`
   )
-  return { embeddings, trained, lossPerEpoch: losses, pairs, seconds, pairsPerSec }
+  return { embeddings, trained, lossPerEpoch: losses, pairs, effectiveWords, seconds, pairsPerSec }
 }
