@@ -44,12 +44,16 @@ export function stringFlag(flags: Flags, name: string): string | undefined {
   return typeof raw === 'string' ? raw : undefined
 }
 
+/** Values of a repeatable flag, in order. */
+export function listFlag(flags: Flags, name: string): string[] {
+  const raw = flags[name]
+  return Array.isArray(raw) ? raw : typeof raw === 'string' ? [raw] : []
+}
+
 /** Parse repeatable `--flag KEY=VALUE` values into a record. */
 export function keyValueFlag(flags: Flags, name: string): Record<string, string> {
-  const raw = flags[name]
-  const list = Array.isArray(raw) ? raw : typeof raw === 'string' ? [raw] : []
   const out: Record<string, string> = {}
-  for (const item of list) {
+  for (const item of listFlag(flags, name)) {
     const eq = item.indexOf('=')
     if (eq <= 0 || eq === item.length - 1) {
       throw new BuildError('config', `--${name} expects KEY=VALUE, got '${item}'`)

@@ -8,7 +8,7 @@ import { DEFAULT_BUILD_OPTIONS, type BuildOptions, type ColumnMaps, type InputPa
 import { COOC_SCORINGS, type CoocBuildOptions, type CoocScoring } from '../build/cooc'
 import { BuildError } from '../build/errors'
 import { parseColumnMap } from '../build/ingest'
-import { keyValueFlag, numberFlag, stringFlag, type Flags } from './args'
+import { keyValueFlag, listFlag, numberFlag, stringFlag, type Flags } from './args'
 
 export const INPUT_FLAGS: NonNullable<ParseArgsConfig['options']> = {
   boards: { type: 'string' },
@@ -86,11 +86,6 @@ Model:
 
 export function inputPaths(flags: Flags): InputPaths {
   return { boards: stringFlag(flags, 'boards'), events: stringFlag(flags, 'events'), pins: stringFlag(flags, 'pins') }
-}
-
-const listFlag = (flags: Flags, name: string): string[] => {
-  const raw = flags[name]
-  return Array.isArray(raw) ? raw : typeof raw === 'string' ? [raw] : []
 }
 
 export function columnMaps(flags: Flags): ColumnMaps {
