@@ -3,13 +3,13 @@ import { describe, expect, it } from 'vitest'
 import { silentLogger } from '../../src/build/log'
 import { nearestNeighbours, prepareWasmBackend, recallAgainstExact, trainPin2Vec } from '../../src/build/pin2vec/index'
 import { createKernelSpec, instantiateKernel, kernelViews, planKernel } from '../../src/build/pin2vec/kernel'
-import { buildSigmoidTable, EXP_TABLE_SIZE } from '../../src/build/pin2vec/tables'
+import { buildAliasTable, buildSigmoidTable, buildSoftplusTable, EXP_TABLE_SIZE, trainedMask } from '../../src/build/pin2vec/tables'
 import { createRandom } from '../../src/core/random'
 
 describe('wasm SGNS kernel', () => {
   it('matches the scalar word2vec update for one positive pair', () => {
     const dims = 8
-    const layout = planKernel(dims, 4, 0, 4, 1)!
+    const layout = planKernel({ dims, vocabSize: 4, negatives: 0, window: 1, aliasSize: 4, threads: 1, maxSession: 4 })!
     const spec = createKernelSpec(layout)
     const views = kernelViews(spec)
     views.sigmoid.set(buildSigmoidTable())
@@ -33,8 +33,47 @@ describe('wasm SGNS kernel', () => {
     }
   })
 
+  it('draws negatives from the alias table with unigram^0.75 frequencies', () => {
+    // Row t's syn1 is the one-hot e_t and syn0 is zero, so a pair at alpha 1 adds
+    // (label - 0.5) * e_target to the context row: the row counts every draw of every target.
+    const counts = Float64Array.from([1, 3, 10, 100, 1000, 0])
+    const trained = trainedMask(counts, 2)
+    const dims = 8
+    const negatives = 50
+    const layout = planKernel({ dims, vocabSize: 6, negatives, window: 1, aliasSize: 4, threads: 1, maxSession: 2 })!
+    const spec = createKernelSpec(layout)
+    const views = kernelViews(spec)
+    views.sigmoid.set(buildSigmoidTable())
+    views.softplus.set(buildSoftplusTable())
+    views.alias.set(buildAliasTable(counts, trained, 0.75))
+    for (let t = 0; t < 6; t++) {
+      views.syn1[t * dims + t] = 1
+    }
+    const kernel = instantiateKernel(spec, 0)
+    kernel.seed(123, 456)
+    const draws = new Float64Array(6)
+    const rounds = 4000
+    for (let r = 0; r < rounds; r++) {
+      views.syn0.fill(0, 0, dims)
+      kernel.pair(0, 5, 1, kernel.scratchPtr)
+      for (let t = 0; t < 5; t++) {
+        // Every negative adds -0.5 to its coordinate; the positive (5, untrained) is outside dims 0..4.
+        draws[t]! += Math.round(-views.syn0[t]! / 0.5)
+      }
+    }
+    const total = [3, 10, 100, 1000].reduce((s, c) => s + c ** 0.75, 0)
+    const n = rounds * negatives
+    expect(draws[0]).toBe(0)
+    for (const t of [1, 2, 3, 4]) {
+      const p = counts[t]! ** 0.75 / total
+      // Within 5 binomial standard deviations.
+      expect(Math.abs(draws[t]! / n - p)).toBeLessThan(5 * Math.sqrt((p * (1 - p)) / n))
+    }
+    expect(draws.slice(1, 5).reduce((a, b) => a + b, 0)).toBe(n)
+  })
+
   it('is not planned for dims that are not a multiple of 4', () => {
-    expect(planKernel(6, 10, 5, 100, 1)).toBeNull()
+    expect(planKernel({ dims: 6, vocabSize: 10, negatives: 5, window: 5, aliasSize: 10, threads: 1, maxSession: 10 })).toBeNull()
   })
 
   it('js and wasm kernels learn the same planted topics', async () => {

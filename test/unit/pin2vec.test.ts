@@ -11,7 +11,7 @@ import {
   trainPin2Vec,
   type Corpus,
 } from '../../src/build/pin2vec/index'
-import { buildNegativeTable, countTokens, keepProbabilities, trainedMask } from '../../src/build/pin2vec/tables'
+import { ALIAS_ENTRY_INTS, buildAliasTable, buildNegativeTable, countTokens, keepProbabilities, trainedMask } from '../../src/build/pin2vec/tables'
 import { partitionSessions } from '../../src/build/pin2vec/threads'
 import { createRandom } from '../../src/core/random'
 
@@ -162,6 +162,31 @@ describe('sampling tables', () => {
     expect(observed[5]).toBe(0)
     for (const t of [1, 2, 3, 4]) {
       expect(Math.abs(observed[t]! - counts[t]! ** 0.75 / total)).toBeLessThan(1e-5)
+    }
+  })
+
+  it('builds an alias table whose implied distribution is count^e over trained tokens, to 1e-9', () => {
+    const counts = Float64Array.from([1, 3, 10, 100, 1000, 0, 7, 7, 50_000])
+    const trained = trainedMask(counts, 2)
+    for (const exponent of [0.75, 0.5, 1, 0]) {
+      const table = buildAliasTable(counts, trained, exponent)
+      const n = table.length / ALIAS_ENTRY_INTS
+      expect(n).toBe(7)
+      // Exact probability of each id: slot i is picked with 1/n, then its own id with
+      // threshold / 2^32 and its alias otherwise.
+      const implied = new Float64Array(counts.length)
+      for (let i = 0; i < n; i++) {
+        const threshold = (table[i * ALIAS_ENTRY_INTS]! >>> 0) / 2 ** 32
+        implied[table[i * ALIAS_ENTRY_INTS + 1]!]! += threshold / n
+        implied[table[i * ALIAS_ENTRY_INTS + 2]!]! += (1 - threshold) / n
+      }
+      const ids = [1, 2, 3, 4, 6, 7, 8]
+      const total = ids.reduce((s, t) => s + counts[t]! ** exponent, 0)
+      expect(implied[0]).toBe(0)
+      expect(implied[5]).toBe(0)
+      for (const t of ids) {
+        expect(Math.abs(implied[t]! - counts[t]! ** exponent / total)).toBeLessThan(1e-9)
+      }
     }
   })
 

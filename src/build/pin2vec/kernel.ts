@@ -2,12 +2,14 @@
  * @module
  * The SGNS pair update as a WebAssembly SIMD kernel, generated for the run's dims and table layout
  * (offsets and sizes become constants, the loops over dims are fully unrolled, the context row and
- * its gradient live in v128 locals). One call trains one (center, context) pair: the positive and
- * `negatives` negatives drawn with word2vec's LCG, in f32 as word2vec and gensim do.
+ * its gradient live in v128 locals). `pair` trains one (center, context) pair: the positive and
+ * `negatives` negatives drawn from an alias table with word2vec's LCG, in f32 as word2vec and gensim
+ * do. `train` runs the whole window loop over a run of centers of one session, so JS makes one call
+ * per session rather than one per pair.
  */
 
-import { EXP_TABLE_SIZE, MAX_EXP } from './tables'
-import { F32, HEADER, I32, I64, OP, SIMD, V128, f32Bytes, funcBody, name, section, sleb, uleb, vec } from './wasm-emit'
+import { ALIAS_ENTRY_INTS, EXP_TABLE_SIZE, MAX_EXP } from './tables'
+import { F32, F64, HEADER, I32, I64, OP, SIMD, V128, f32Bytes, funcBody, name, section, sleb, uleb, vec } from './wasm-emit'
 
 /** The slice of the WebAssembly JS API used here (this program's libs have no DOM types). */
 type WasmMemory = { readonly buffer: SharedArrayBuffer }
@@ -27,16 +29,25 @@ export type KernelLayout = {
   dims: number
   vocabSize: number
   negatives: number
-  negTableSize: number
+  window: number
+  /** Entries of the alias table (trained tokens, at least 1). */
+  aliasSize: number
   threads: number
+  /** Longest session after subsampling can be: each thread's session buffer holds it whole. */
+  maxSession: number
   sigmoid: number
+  softplus: number
   scratch: number
   scratchStride: number
-  negTable: number
+  alias: number
+  sen: number
+  senStride: number
   syn0: number
   syn1: number
   pages: number
 }
+
+export type KernelPlan = Pick<KernelLayout, 'dims' | 'vocabSize' | 'negatives' | 'window' | 'aliasSize' | 'threads' | 'maxSession'>
 
 /** Everything a thread needs to build its own instance over the shared memory. */
 export type KernelSpec = { layout: KernelLayout; memory: WasmMemory; bytes: Uint8Array }
@@ -44,33 +55,49 @@ export type KernelSpec = { layout: KernelLayout; memory: WasmMemory; bytes: Uint
 export type KernelInstance = {
   /** Train the pair (context row `context`, center `word`) at learning rate `alpha`. */
   pair: (context: number, word: number, alpha: number, scratch: number) => void
+  /**
+   * Train centers [from, to) of the session in `sen` (length `len`, tokens as i32 at byte offset
+   * `senPtr`) with word2vec's random window shrink; returns the pairs trained.
+   */
+  train: (senPtr: number, len: number, from: number, to: number, alpha: number, scratch: number) => number
+  /** Sum of -log sigmoid(+-f) over every target since the last call (table-interpolated), then reset. */
+  takeLoss: () => number
   seed: (lo: number, hi: number) => void
   /** f32 view of the scratch area: the logits of the last pair, NaN for a skipped negative. */
   scratch: Float32Array
   scratchPtr: number
+  /** This thread's session buffer inside the wasm memory. */
+  sen: Int32Array
+  senPtr: number
 }
 
 const align16 = (n: number): number => Math.ceil(n / 16) * 16
+/** Regions written by different threads, and the weight rows, start on their own cache-line pairs. */
+const align128 = (n: number): number => Math.ceil(n / 128) * 128
 
 /** Plan the memory, or null when the kernel cannot run these dims/sizes. */
-export function planKernel(dims: number, vocabSize: number, negatives: number, negTableSize: number, threads: number): KernelLayout | null {
+export function planKernel(plan: KernelPlan): KernelLayout | null {
+  const { dims, vocabSize, negatives, aliasSize, threads, maxSession } = plan
   if (dims % 4 !== 0 || dims > 512 || negatives > 64) {
     return null
   }
   const sigmoid = 0
-  const scratch = align16((EXP_TABLE_SIZE + 1) * 4)
+  const softplus = align16((EXP_TABLE_SIZE + 1) * 4)
+  const scratch = align128(softplus + (EXP_TABLE_SIZE + 1) * 4)
   // Each thread's scratch on its own cache lines (128 B: adjacent-line prefetch pairs them):
   // sharing one line made two threads slower than one (measured 172k vs 428k pairs/s).
   const scratchStride = Math.ceil(((negatives + 1) * 4) / 128) * 128
-  const negTable = align16(scratch + threads * scratchStride + 128)
-  const syn0 = align16(negTable + negTableSize * 4)
-  const syn1 = align16(syn0 + vocabSize * dims * 4)
+  const alias = align128(scratch + threads * scratchStride)
+  const sen = align128(alias + aliasSize * ALIAS_ENTRY_INTS * 4)
+  const senStride = align128(Math.max(1, maxSession) * 4)
+  const syn0 = align128(sen + threads * senStride)
+  const syn1 = align128(syn0 + vocabSize * dims * 4)
   const end = syn1 + vocabSize * dims * 4
   const pages = Math.ceil(end / PAGE)
   if (pages > MAX_PAGES) {
     return null
   }
-  return { dims, vocabSize, negatives, negTableSize, threads, sigmoid, scratch, scratchStride, negTable, syn0, syn1, pages }
+  return { ...plan, sigmoid, softplus, scratch, scratchStride, alias, sen, senStride, syn0, syn1, pages }
 }
 
 const simd = (op: number, ...imm: number[]): number[] => [OP.simd, ...uleb(op), ...imm]
@@ -79,10 +106,12 @@ const get = (i: number): number[] => [OP.localGet, ...uleb(i)]
 const set = (i: number): number[] => [OP.localSet, ...uleb(i)]
 const i32c = (v: number): number[] => [OP.i32Const, ...sleb(v)]
 const f32c = (v: number): number[] => [OP.f32Const, ...f32Bytes(v)]
+/** state = state * 25214903917 + 11: word2vec's next_random. */
+const lcgStep = (): number[] => [OP.globalGet, 0, OP.i64Const, ...i64Leb(25214903917n), OP.i64Mul, OP.i64Const, 11, OP.i64Add, OP.globalSet, 0]
 
 /** Emit the module bytes for a layout. */
 export function emitKernel(layout: KernelLayout): Uint8Array {
-  const { dims, negatives, negTableSize } = layout
+  const { dims, negatives, aliasSize, window } = layout
   const lanes = dims / 4
   const rowBytes = dims * 4
   // pair(context, word, alpha, scratch) locals after the 4 params:
@@ -110,10 +139,12 @@ export function emitKernel(layout: KernelLayout): Uint8Array {
   emit(get(D), [OP.i32Const, 0, OP.i32Eq], [OP.if, OP.void])
   emit(get(WORD), set(TARGET), f32c(1), set(LABEL))
   emit([OP.else])
-  // state = state * 25214903917 + 11 (word2vec's next_random), index = (state >> 16) % size
-  emit([OP.globalGet, 0], [OP.i64Const, ...i64Leb(25214903917n)], [OP.i64Mul], [OP.i64Const, 11, OP.i64Add], [OP.globalSet, 0])
-  emit([OP.globalGet, 0], [OP.i64Const, 16, OP.i64ShrU, OP.i32WrapI64], i32c(negTableSize), [OP.i32RemU])
-  emit(i32c(2), [OP.i32Shl], [OP.i32Load, ...memarg(2, layout.negTable)], set(TARGET))
+  // Alias draw: slot = (top 32 bits * size) >> 32, then a fresh u32 against its threshold picks
+  // the slot's own id or its alias. L2 holds the entry address for the moment.
+  emit(lcgStep(), [OP.globalGet, 0, OP.i64Const, 32, OP.i64ShrU, OP.i64Const, ...i64Leb(BigInt(aliasSize)), OP.i64Mul])
+  emit([OP.i64Const, 32, OP.i64ShrU, OP.i32WrapI64], i32c(ALIAS_ENTRY_INTS * 4), [OP.i32Mul], set(L2))
+  emit(lcgStep(), get(L2), [OP.i32Load, ...memarg(2, layout.alias + 4)], get(L2), [OP.i32Load, ...memarg(2, layout.alias + 8)])
+  emit([OP.globalGet, 0, OP.i64Const, 32, OP.i64ShrU, OP.i32WrapI64], get(L2), [OP.i32Load, ...memarg(2, layout.alias)], [OP.i32LtU, OP.select], set(TARGET))
   emit(get(TARGET), get(WORD), [OP.i32Eq], [OP.if, OP.void])
   emit(get(SCR), get(D), i32c(2), [OP.i32Shl], [OP.i32Add], f32c(Number.NaN), [OP.f32Store, ...memarg(2, 0)], [OP.br, 2])
   emit([OP.end])
@@ -138,6 +169,12 @@ export function emitKernel(layout: KernelLayout): Uint8Array {
   }
   emit(set(F))
   emit(get(SCR), get(D), i32c(2), [OP.i32Shl], [OP.i32Add], get(F), [OP.f32Store, ...memarg(2, 0)])
+  // loss += softplus(f) - label * f, i.e. -log sigmoid(f) for the positive, -log sigmoid(-f) else.
+  emit(get(F), f32c(MAX_EXP), [OP.f32Gt], [OP.if, F32], get(F))
+  emit([OP.else], get(F), f32c(-MAX_EXP), [OP.f32Lt], [OP.if, F32], f32c(0))
+  emit([OP.else], get(F), f32c(MAX_EXP), [OP.f32Add], f32c(EXP_TABLE_SIZE / MAX_EXP / 2), [OP.f32Mul])
+  emit([OP.i32TruncF32S], i32c(2), [OP.i32Shl], [OP.f32Load, ...memarg(2, layout.softplus)], [OP.end], [OP.end])
+  emit(get(LABEL), get(F), [OP.f32Mul], [OP.f32Sub, OP.f64PromoteF32, OP.globalGet, 1, OP.f64Add, OP.globalSet, 1])
   // g = (label - sigmoid(f)) * alpha with word2vec's table and clipping at +-MAX_EXP.
   emit(get(F), f32c(MAX_EXP), [OP.f32Gt], [OP.if, F32])
   emit(get(LABEL), f32c(1), [OP.f32Sub])
@@ -163,15 +200,58 @@ export function emitKernel(layout: KernelLayout): Uint8Array {
   // seed(lo, hi): state = hi << 32 | lo
   const seedCode = [OP.localGet, 1, OP.i64ExtendI32U, OP.i64Const, 32, OP.i64Shl, OP.localGet, 0, OP.i64ExtendI32U, OP.i64Or, OP.globalSet, 0]
   const seedBody = funcBody([], seedCode)
+  const lossCode = [OP.globalGet, 1, OP.f64Const, ...new Array<number>(8).fill(0), OP.globalSet, 1]
+  const lossBody = funcBody([], lossCode)
 
-  const types = section(1, vec([[0x60, ...vec([[I32], [I32], [F32], [I32]]), 0], [0x60, ...vec([[I32], [I32]]), 0]]))
+  const types = section(1, vec([
+    [0x60, ...vec([[I32], [I32], [F32], [I32]]), 0],
+    [0x60, ...vec([[I32], [I32]]), 0],
+    [0x60, ...vec([[I32], [I32], [I32], [I32], [F32], [I32]]), ...vec([[I32]])],
+    [0x60, 0, ...vec([[F64]])],
+  ]))
   const memLimits = [0x03, ...uleb(layout.pages), ...uleb(layout.pages)]
   const imports = section(2, vec([[...name('env'), ...name('mem'), 0x02, ...memLimits]]))
-  const funcs = section(3, vec([[0], [1]]))
-  const globals = section(6, vec([[I64, 0x01, OP.i64Const, 0, OP.end]]))
-  const exports = section(7, vec([[...name('pair'), 0x00, 0], [...name('seed'), 0x00, 1]]))
-  const codeSection = section(10, vec([pairBody, seedBody]))
+  const funcs = section(3, vec([[0], [1], [2], [3]]))
+  const globals = section(6, vec([[I64, 0x01, OP.i64Const, 0, OP.end], [F64, 0x01, OP.f64Const, ...new Array<number>(8).fill(0), OP.end]]))
+  const exports = section(7, vec([
+    [...name('pair'), 0x00, 0], [...name('seed'), 0x00, 1], [...name('train'), 0x00, 2], [...name('takeLoss'), 0x00, 3],
+  ]))
+  const codeSection = section(10, vec([pairBody, seedBody, emitTrain(window), lossBody]))
   return Uint8Array.from([...HEADER, ...types, ...imports, ...funcs, ...globals, ...exports, ...codeSection])
+}
+
+/**
+ * train(sen, len, from, to, alpha, scratch) -> pairs: word2vec's skip-gram window loop. Each center
+ * shrinks the window by (next_random >> 16) % window and pairs with every other position in it.
+ */
+function emitTrain(window: number): number[] {
+  const [SEN, LEN, FROM, TO, ALPHA, SCR] = [0, 1, 2, 3, 4, 5]
+  const [POS, HI, C, PAIRS, WORD, SPAN] = [6, 7, 8, 9, 10, 11]
+  const token = (i: number): number[] => [...get(SEN), ...get(i), ...i32c(2), OP.i32Shl, OP.i32Add, OP.i32Load, ...memarg(2, 0)]
+  const code: number[] = [
+    ...get(FROM), ...set(POS),
+    OP.block, OP.void, OP.loop, OP.void,
+    ...get(POS), ...get(TO), OP.i32GeS, OP.brIf, 1,
+    ...token(POS), ...set(WORD),
+    ...lcgStep(),
+    ...i32c(window), OP.globalGet, 0, OP.i64Const, 16, OP.i64ShrU, OP.i32WrapI64, ...i32c(window), OP.i32RemU, OP.i32Sub, ...set(SPAN),
+    // c = max(pos - span, 0); hi = min(pos + span, len - 1)
+    ...get(POS), ...get(SPAN), OP.i32Sub, ...set(C),
+    ...i32c(0), ...get(C), ...get(C), ...i32c(0), OP.i32LtS, OP.select, ...set(C),
+    ...get(POS), ...get(SPAN), OP.i32Add, ...set(HI),
+    ...get(LEN), ...i32c(1), OP.i32Sub, ...get(HI), ...get(HI), ...get(LEN), OP.i32GeS, OP.select, ...set(HI),
+    OP.loop, OP.void,
+    ...get(C), ...get(POS), OP.i32Ne, OP.if, OP.void,
+    ...token(C), ...get(WORD), ...get(ALPHA), ...get(SCR), OP.call, 0,
+    ...get(PAIRS), ...i32c(1), OP.i32Add, ...set(PAIRS),
+    OP.end,
+    ...get(C), ...i32c(1), OP.i32Add, OP.localTee, ...uleb(C), ...get(HI), OP.i32LeS, OP.brIf, 0,
+    OP.end,
+    ...get(POS), ...i32c(1), OP.i32Add, ...set(POS), OP.br, 0,
+    OP.end, OP.end,
+    ...get(PAIRS),
+  ]
+  return funcBody([[6, I32]], code)
 }
 
 /** Signed LEB128 of a 64-bit constant. */
@@ -199,24 +279,30 @@ export function createKernelSpec(layout: KernelLayout): KernelSpec {
 export function instantiateKernel(spec: KernelSpec, thread: number): KernelInstance {
   const module = new WASM.Module(spec.bytes)
   const instance = new WASM.Instance(module, { env: { mem: spec.memory } })
-  const exports = instance.exports as unknown as Pick<KernelInstance, 'pair' | 'seed'>
+  const exports = instance.exports as unknown as Pick<KernelInstance, 'pair' | 'seed' | 'train' | 'takeLoss'>
   const scratchPtr = spec.layout.scratch + thread * spec.layout.scratchStride
+  const senPtr = spec.layout.sen + thread * spec.layout.senStride
   return {
     pair: exports.pair,
     seed: exports.seed,
+    train: exports.train,
+    takeLoss: exports.takeLoss,
     scratch: new Float32Array(spec.memory.buffer, scratchPtr, spec.layout.negatives + 1),
     scratchPtr,
+    sen: new Int32Array(spec.memory.buffer, senPtr, spec.layout.maxSession),
+    senPtr,
   }
 }
 
 /** Typed views of the tables inside the kernel memory. */
-export function kernelViews(spec: KernelSpec): { syn0: Float32Array; syn1: Float32Array; negTable: Int32Array; sigmoid: Float32Array } {
+export function kernelViews(spec: KernelSpec): { syn0: Float32Array; syn1: Float32Array; alias: Int32Array; sigmoid: Float32Array; softplus: Float32Array } {
   const { layout, memory } = spec
   const buffer = memory.buffer
   return {
     syn0: new Float32Array(buffer, layout.syn0, layout.vocabSize * layout.dims),
     syn1: new Float32Array(buffer, layout.syn1, layout.vocabSize * layout.dims),
-    negTable: new Int32Array(buffer, layout.negTable, layout.negTableSize),
+    alias: new Int32Array(buffer, layout.alias, layout.aliasSize * ALIAS_ENTRY_INTS),
     sigmoid: new Float32Array(buffer, layout.sigmoid, EXP_TABLE_SIZE + 1),
+    softplus: new Float32Array(buffer, layout.softplus, EXP_TABLE_SIZE + 1),
   }
 }

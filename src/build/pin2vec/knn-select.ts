@@ -7,7 +7,8 @@
 /**
  * For each row r of `scores` ([rows, cols]), write the `topN` best columns (mapped through `ids`,
  * skipping the column whose id equals `selfIds[r]`) into `indices`/`values` at `outRows[r] * topN`,
- * best first. Ties keep the earlier column, so results are deterministic.
+ * best first. Ties keep the earlier column, so results are deterministic. With `merge`, each row's
+ * list starts from what is already at its output slot (-1 ends it), so blocks of columns combine.
  */
 export function selectTopRows(
   scores: Float32Array,
@@ -18,7 +19,8 @@ export function selectTopRows(
   outRows: ArrayLike<number>,
   topN: number,
   indices: Int32Array,
-  values: Float32Array
+  values: Float32Array,
+  merge = false
 ): void {
   const bestScore = new Float32Array(topN)
   const bestId = new Int32Array(topN)
@@ -26,6 +28,17 @@ export function selectTopRows(
     const self = selfIds[r] as number
     let size = 0
     let floor = -Infinity
+    const out = (outRows[r] as number) * topN
+    if (merge) {
+      while (size < topN && (indices[out + size] as number) >= 0) {
+        bestScore[size] = values[out + size] as number
+        bestId[size] = indices[out + size] as number
+        size++
+      }
+      if (size === topN) {
+        floor = bestScore[topN - 1] as number
+      }
+    }
     const base = r * cols
     for (let c = 0; c < cols; c++) {
       const s = scores[base + c] as number
@@ -48,7 +61,6 @@ export function selectTopRows(
         floor = bestScore[topN - 1] as number
       }
     }
-    const out = (outRows[r] as number) * topN
     for (let i = 0; i < size; i++) {
       indices[out + i] = bestId[i] as number
       values[out + i] = bestScore[i] as number

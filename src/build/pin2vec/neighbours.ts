@@ -5,7 +5,7 @@
  * (knn-ivf.ts) when the vocabulary is too large for an exact all-pairs pass in a build.
  */
 
-import * as tf from '@tensorflow/tfjs'
+import type * as tf from '@tensorflow/tfjs'
 import { withFastBackend } from './backend'
 import { ivfNeighbours, type IvfOptions } from './knn-ivf'
 import { exactSearch, normalisedRows } from './knn-exact'
@@ -57,21 +57,12 @@ export function nearestNeighbours(
   }
   const method = options?.method ?? 'auto'
   const useIvf = method === 'ivf' || (method === 'auto' && count > EXACT_MAX_ROWS)
+  const rows = normalisedRows(embeddings, trained)
   withFastBackend(() => {
-    const { rows, ids } = normalisedRows(embeddings, trained)
-    try {
-      if (useIvf) {
-        ivfNeighbours(rows, ids, topN, indices, scores, options?.ivf)
-        return
-      }
-      const rowsT = tf.transpose(rows) as tf.Tensor2D
-      try {
-        exactSearch(rowsT, ids, rows, ids, ids, topN, indices, scores, options?.blockSize)
-      } finally {
-        rowsT.dispose()
-      }
-    } finally {
-      rows.dispose()
+    if (useIvf) {
+      ivfNeighbours(rows, topN, indices, scores, options?.ivf)
+    } else {
+      exactSearch(rows, rows.values, rows.ids, rows.ids, topN, indices, scores, options?.blockSize)
     }
   })
   return { indices, scores }

@@ -17,11 +17,12 @@ export type SgnsTables = {
   syn1: Float32Array
   tokens: Int32Array
   offsets: Int32Array
+  /** The JS loop's cumulative unigram table; empty when the kernel (with its alias table) trains. */
   negTable: Int32Array
   /** Keep probability per token; 0 drops the token (untrained). */
   keep: Float64Array
   sigmoid: Float64Array
-  /** When set, syn0/syn1 live in this wasm memory and the SIMD kernel trains each pair. */
+  /** When set, syn0/syn1 live in this wasm memory and the SIMD kernel runs each session's window loop. */
   kernel?: KernelSpec
 }
 
@@ -54,7 +55,7 @@ export const epochSlot = (epoch: number): number => STATS_HEAD + 3 * epoch
 
 /** word2vec recomputes the learning rate every 10,000 words; progress ticks ride along. */
 const WORDS_PER_TICK = 10_000
-/** The loss is estimated on one pair in LOSS_SAMPLE_EVERY (a power of two). */
+/** The JS loop estimates the loss on one pair in LOSS_SAMPLE_EVERY (a power of two); the kernel on all. */
 const LOSS_SAMPLE_EVERY = 8
 
 /** -log(sigmoid(-x)) without overflow. */
@@ -82,16 +83,17 @@ export function runSgns(
   const neu1e = new Float64Array(dims)
   const kernel = tables.kernel ? instantiateKernel(tables.kernel, params.thread ?? 0) : undefined
   kernel?.seed(params.seed >>> 0, 0x5deece66)
-  const pair = kernel?.pair
-  const scratch = kernel?.scratch ?? new Float32Array(1)
-  const scratchPtr = kernel?.scratchPtr ?? 0
 
   let maxSession = 0
   for (let s = sessionStart; s < sessionEnd; s++) {
     maxSession = Math.max(maxSession, (offsets[s + 1] as number) - (offsets[s] as number))
   }
-  // Sized to the longest session, so a session is never split or truncated.
-  const sen = new Int32Array(maxSession)
+  // Sized to the longest session, so a session is never split or truncated; with the kernel it is
+  // the thread's buffer inside the wasm memory, planned for the corpus's longest session.
+  const sen = kernel ? kernel.sen : new Int32Array(maxSession)
+  if (sen.length < maxSession) {
+    throw new RangeError(`pin2vec kernel session buffer holds ${sen.length} tokens, a session has ${maxSession}`)
+  }
 
   let wordsDone = 0
   let wordsSinceTick = 0
@@ -121,7 +123,21 @@ export function runSgns(
         sen[len++] = t
       }
       kept += len
-      for (let pos = 0; pos < len; pos++) {
+      if (kernel !== undefined) {
+        // One call per run of WORDS_PER_TICK centers: the learning rate steps exactly where the
+        // per-pair loop below recomputes it.
+        for (let from = 0; from < len; from += WORDS_PER_TICK) {
+          alpha = learningRate * (1 - (wordsDone + (sessionWords * from) / len) / totalWords)
+          if (alpha < minAlpha) {
+            alpha = minAlpha
+          }
+          const n = kernel.train(kernel.senPtr, len, from, Math.min(len, from + WORDS_PER_TICK), alpha, kernel.scratchPtr)
+          pairs += n
+          epochPairs += n
+          lossCount += n
+        }
+      }
+      for (let pos = 0; kernel === undefined && pos < len; pos++) {
         if (pos % WORDS_PER_TICK === 0) {
           // Linear decay on words read (before subsampling), interpolated within long sessions.
           alpha = learningRate * (1 - (wordsDone + (sessionWords * pos) / len) / totalWords)
@@ -142,19 +158,6 @@ export function runSgns(
           const sampleLoss = (pairs & (LOSS_SAMPLE_EVERY - 1)) === 0
           pairs++
           epochPairs++
-          if (pair !== undefined) {
-            // The wasm kernel does the update; the JS side only reads its logits for the loss sample.
-            pair(sen[c] as number, word, alpha, scratchPtr)
-            if (sampleLoss) {
-              lossSum += softplus(-(scratch[0] as number))
-              for (let d = 1; d <= negatives; d++) {
-                const f = scratch[d] as number
-                lossSum += f === f ? softplus(f) : 0
-              }
-              lossCount++
-            }
-            continue
-          }
           for (let k = 0; k < dims; k++) {
             neu1e[k] = 0
           }
@@ -204,6 +207,7 @@ export function runSgns(
       wordsSinceTick += sessionWords
       if (wordsSinceTick >= WORDS_PER_TICK) {
         wordsSinceTick = 0
+        lossSum += kernel?.takeLoss() ?? 0
         stats[STAT_WORDS] = wordsDone
         stats[STAT_PAIRS] = pairs
         stats[STAT_KEPT] = kept
@@ -213,6 +217,7 @@ export function runSgns(
         onTick?.(epoch)
       }
     }
+    lossSum += kernel?.takeLoss() ?? 0
     stats[STAT_WORDS] = wordsDone
     stats[STAT_PAIRS] = pairs
     stats[STAT_KEPT] = kept

@@ -14,8 +14,10 @@ import { STAT_KEPT, STAT_PAIRS, runSgns, statsLength, type SgnsTables } from './
 import { createKernelSpec, kernelViews, planKernel } from './kernel'
 import {
   EXP_TABLE_SIZE,
+  buildAliasTable,
   buildNegativeTable,
   buildSigmoidTable,
+  buildSoftplusTable,
   countTokens,
   keepProbabilities,
   trainedMask,
@@ -84,18 +86,27 @@ export async function trainPin2Vec(
   for (let t = 0; t < vocabSize; t++) {
     words += trained[t] === 1 ? (counts[t] as number) : 0
   }
-  const negTable = buildNegativeTable(counts, trained, opts.nsExponent)
+  const trainedCount = trained.reduce((n, x) => n + x, 0)
   const sigmoid = buildSigmoidTable()
-  const layout = opts.kernel === 'wasm' ? planKernel(opts.dims, vocabSize, opts.negatives, negTable.length, opts.threads) : null
+  let maxSession = 0
+  for (let s = 0; s < sessions; s++) {
+    maxSession = Math.max(maxSession, (corpus.offsets[s + 1] as number) - (corpus.offsets[s] as number))
+  }
+  const layout = opts.kernel === 'wasm'
+    ? planKernel({ dims: opts.dims, vocabSize, negatives: opts.negatives, window: opts.window, aliasSize: Math.max(1, trainedCount), threads: opts.threads, maxSession })
+    : null
   const kernel = layout ? createKernelSpec(layout) : undefined
+  // The kernel samples negatives from an alias table; only the JS loop needs the cumulative table.
+  const negTable = kernel ? new Int32Array(0) : buildNegativeTable(counts, trained, opts.nsExponent)
   // With the kernel the weight tables are views of its (shared) wasm memory; else JS arrays.
   const shared = opts.threads > 1 || kernel !== undefined
   const views = kernel ? kernelViews(kernel) : undefined
   if (views) {
-    views.negTable.set(negTable)
+    views.alias.set(buildAliasTable(counts, trained, opts.nsExponent))
     views.sigmoid.set(sigmoid)
     // word2vec's expTable has one spare entry: f just below MAX_EXP can index EXP_TABLE_SIZE.
     views.sigmoid[EXP_TABLE_SIZE] = sigmoid[EXP_TABLE_SIZE - 1] as number
+    views.softplus.set(buildSoftplusTable())
   }
   const tables: SgnsTables = {
     syn0: views?.syn0 ?? float32(vocabSize * opts.dims, shared),
@@ -134,7 +145,7 @@ export async function trainPin2Vec(
   const losses = lossPerEpoch(stats, opts.epochs)
   done(
     `pin2vec: ${pairs} pairs, ${Math.round(pairsPerSec)} pairs/s, ` +
-      `${trained.reduce((n, x) => n + x, 0)}/${vocabSize} embedded, final loss ${losses.at(-1)?.toFixed(4)}`
+      `${trainedCount}/${vocabSize} embedded, final loss ${losses.at(-1)?.toFixed(4)}`
   )
   return { embeddings, trained, lossPerEpoch: losses, pairs, effectiveWords, seconds, pairsPerSec }
 }
