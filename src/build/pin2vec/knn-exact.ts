@@ -16,6 +16,19 @@ const CANDIDATE_BLOCK = 16_384
 /** L2-normalised rows [count, dims] in one Float32Array, and the token id of each row. */
 export type RowMatrix = { values: Float32Array; ids: Int32Array; dims: number }
 
+/** Write row `from` of `source` into row `to` of `out`, scaled to unit length. */
+export function writeUnitRow(source: Float32Array, from: number, out: Float32Array, to: number, dims: number): void {
+  const base = from * dims
+  let norm = 0
+  for (let k = 0; k < dims; k++) {
+    norm += (source[base + k] as number) ** 2
+  }
+  const scale = 1 / Math.max(Math.sqrt(norm), 1e-12)
+  for (let k = 0; k < dims; k++) {
+    out[to * dims + k] = (source[base + k] as number) * scale
+  }
+}
+
 /** Trained rows, L2-normalised and compacted: the search's only full-size copy of the table. */
 export function normalisedRows(embeddings: tf.Tensor2D, trained: Uint8Array): RowMatrix {
   const dims = embeddings.shape[1]
@@ -32,15 +45,7 @@ export function normalisedRows(embeddings: tf.Tensor2D, trained: Uint8Array): Ro
       continue
     }
     ids[row] = t
-    const base = t * dims
-    let norm = 0
-    for (let k = 0; k < dims; k++) {
-      norm += (source[base + k] as number) ** 2
-    }
-    const scale = 1 / Math.max(Math.sqrt(norm), 1e-12)
-    for (let k = 0; k < dims; k++) {
-      values[row * dims + k] = (source[base + k] as number) * scale
-    }
+    writeUnitRow(source, t, values, row, dims)
     row++
   }
   return { values, ids, dims }

@@ -11,7 +11,7 @@
 import * as tf from '@tensorflow/tfjs'
 import { withFastBackend } from './backend'
 import { selectTopRows } from './knn-select'
-import { exactSearch, gatherRows, MAX_BLOCK_FLOATS, normalisedRows, type RowMatrix } from './knn-exact'
+import { exactSearch, gatherRows, MAX_BLOCK_FLOATS, normalisedRows, writeUnitRow, type RowMatrix } from './knn-exact'
 
 export type IvfOptions = {
   /** Number of lists (default round(sqrt(rows))). */
@@ -211,15 +211,7 @@ export function recallAgainstExact(
   const source = embeddings.dataSync() as Float32Array
   const queries = new Float32Array(sampleRows.length * dims)
   for (let i = 0; i < sampleRows.length; i++) {
-    const base = (sampleRows[i] as number) * dims
-    let norm = 0
-    for (let k = 0; k < dims; k++) {
-      norm += (source[base + k] as number) ** 2
-    }
-    const scale = 1 / Math.max(Math.sqrt(norm), 1e-12)
-    for (let k = 0; k < dims; k++) {
-      queries[i * dims + k] = (source[base + k] as number) * scale
-    }
+    writeUnitRow(source, sampleRows[i] as number, queries, i, dims)
   }
   const exact = new Int32Array(sampleRows.length * topN).fill(-1)
   const outRows = Int32Array.from({ length: sampleRows.length }, (_, i) => i)

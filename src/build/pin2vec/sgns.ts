@@ -106,6 +106,16 @@ export function runSgns(
     let lossSum = 0
     let lossCount = 0
     let epochPairs = 0
+    /** Share progress with the main thread (it reads these slots for the progress line). */
+    const publish = (): void => {
+      lossSum += kernel?.takeLoss() ?? 0
+      stats[STAT_WORDS] = wordsDone
+      stats[STAT_PAIRS] = pairs
+      stats[STAT_KEPT] = kept
+      stats[slot] = lossSum
+      stats[slot + 1] = lossCount
+      stats[slot + 2] = epochPairs
+    }
     for (let s = sessionStart; s < sessionEnd; s++) {
       const end = offsets[s + 1] as number
       let len = 0
@@ -207,23 +217,11 @@ export function runSgns(
       wordsSinceTick += sessionWords
       if (wordsSinceTick >= WORDS_PER_TICK) {
         wordsSinceTick = 0
-        lossSum += kernel?.takeLoss() ?? 0
-        stats[STAT_WORDS] = wordsDone
-        stats[STAT_PAIRS] = pairs
-        stats[STAT_KEPT] = kept
-        stats[slot] = lossSum
-        stats[slot + 1] = lossCount
-        stats[slot + 2] = epochPairs
+        publish()
         onTick?.(epoch)
       }
     }
-    lossSum += kernel?.takeLoss() ?? 0
-    stats[STAT_WORDS] = wordsDone
-    stats[STAT_PAIRS] = pairs
-    stats[STAT_KEPT] = kept
-    stats[slot] = lossSum
-    stats[slot + 1] = lossCount
-    stats[slot + 2] = epochPairs
+    publish()
     stats[STAT_EPOCHS_DONE] = epoch + 1
     onTick?.(epoch)
   }

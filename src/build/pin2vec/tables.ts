@@ -57,6 +57,19 @@ export function negativeTableSize(trainedCount: number): number {
   return Math.max(1, Math.min(10_000_000, trainedCount * 100))
 }
 
+/** Trained token ids and Σ count^exponent over them: the normaliser of the negative distribution. */
+function trainedPowers(counts: Float64Array, trained: Uint8Array, exponent: number): { ids: number[]; powTotal: number } {
+  const ids: number[] = []
+  let powTotal = 0
+  for (let t = 0; t < counts.length; t++) {
+    if (trained[t] === 1) {
+      ids.push(t)
+      powTotal += Math.pow(counts[t] as number, exponent)
+    }
+  }
+  return { ids, powTotal }
+}
+
 /**
  * The negative-sampling table: token t fills a share of slots proportional to count[t]^exponent,
  * built with word2vec's cumulative walk (InitUnigramTable) over trained tokens in index order.
@@ -67,14 +80,7 @@ export function buildNegativeTable(
   exponent: number,
   size = negativeTableSize(trained.reduce((n, x) => n + x, 0))
 ): Int32Array {
-  const ids: number[] = []
-  let powTotal = 0
-  for (let t = 0; t < counts.length; t++) {
-    if (trained[t] === 1) {
-      ids.push(t)
-      powTotal += Math.pow(counts[t] as number, exponent)
-    }
-  }
+  const { ids, powTotal } = trainedPowers(counts, trained, exponent)
   const table = new Int32Array(size)
   if (ids.length === 0) {
     return table.fill(-1)
@@ -101,14 +107,7 @@ export const ALIAS_ENTRY_INTS = 3
  * ~400: at 50k pins 600 KB stays in L2, where the 20 MB cumulative table missed on every draw.
  */
 export function buildAliasTable(counts: Float64Array, trained: Uint8Array, exponent: number): Int32Array {
-  const ids: number[] = []
-  let powTotal = 0
-  for (let t = 0; t < counts.length; t++) {
-    if (trained[t] === 1) {
-      ids.push(t)
-      powTotal += Math.pow(counts[t] as number, exponent)
-    }
-  }
+  const { ids, powTotal } = trainedPowers(counts, trained, exponent)
   const n = ids.length
   const table = new Int32Array(Math.max(1, n) * ALIAS_ENTRY_INTS)
   if (n === 0) {
