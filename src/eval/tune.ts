@@ -6,6 +6,7 @@
  */
 
 import { BUCKETS, SOURCES, type BlendParams, type Bucket, type SourceName, type SourceWeights } from '../core/artifact'
+import { candidatesWithTarget } from '../build/blend/fit-model'
 import { bucketOf, sourceScores } from '../core/blend'
 import type { ArtifactLookup } from './rankers'
 import type { Queries } from './task'
@@ -46,9 +47,7 @@ function prepare(lookup: ArtifactLookup, queries: Queries, thresholds: BlendPara
     if (!record || record.candidates.length === 0) {
       continue
     }
-    const targetId = pinIds[queries.target[q]!]!
-    const candidates = record.candidates.filter((c) => c.pin.id !== record.pin.id)
-    const target = candidates.findIndex((c) => c.pin.id === targetId)
+    const { candidates, target } = candidatesWithTarget(record, pinIds[queries.target[q]!]!)
     if (target < 0) {
       // No weighting can rank a pin that is not a candidate: it does not inform the choice.
       continue

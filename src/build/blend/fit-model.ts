@@ -5,7 +5,7 @@
  */
 
 import * as tf from '@tensorflow/tfjs'
-import type { LinearModel, PinRecord } from '../../core/artifact'
+import type { Candidate, LinearModel, PinRecord } from '../../core/artifact'
 import { sourceScores } from '../../core/blend'
 import { candidateFeatures, FEATURE_COUNT, FEATURE_NAMES } from '../../core/features'
 import { createRandom } from '../../core/random'
@@ -19,6 +19,15 @@ export const DEFAULT_FIT_OPTIONS: FitOptions = { negativesPerQuery: 10, steps: 2
 
 export type FitReport = { rows: number; positives: number; queries: number; lossStart: number; lossEnd: number; seconds: number }
 
+/**
+ * The candidates rankRelated can return for `record` (never the pin itself) and the index of the
+ * next engaged pin among them, -1 when no source proposed it.
+ */
+export function candidatesWithTarget(record: PinRecord, targetId: string): { candidates: Candidate[]; target: number } {
+  const candidates = record.candidates.filter((c) => c.pin.id !== record.pin.id)
+  return { candidates, target: candidates.findIndex((c) => c.pin.id === targetId) }
+}
+
 /** Feature rows and labels: each query's target plus a seeded sample of its other candidates. */
 function gather(examples: FitExample[], options: FitOptions): { x: Float32Array; y: Float32Array; rows: number; queries: number } {
   const random = createRandom(options.seed)
@@ -26,8 +35,7 @@ function gather(examples: FitExample[], options: FitOptions): { x: Float32Array;
   const labels: number[] = []
   let queries = 0
   for (const { record, targetId } of examples) {
-    const candidates = record.candidates.filter((c) => c.pin.id !== record.pin.id)
-    const target = candidates.findIndex((c) => c.pin.id === targetId)
+    const { candidates, target } = candidatesWithTarget(record, targetId)
     if (target < 0) {
       // A target that is no candidate teaches the ranker nothing.
       continue
