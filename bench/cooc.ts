@@ -9,30 +9,51 @@
  */
 
 import { execFileSync, spawnSync } from 'node:child_process'
+import { once } from 'node:events'
 import { createWriteStream, existsSync } from 'node:fs'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
-import { once } from 'node:events'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
-import { computeBoardSources, DEFAULT_COOC_OPTIONS } from '../src/build/cooc'
-import { buildGroups } from '../src/build/cooc/groups'
-import { cooccurRange, prepareTables } from '../src/build/cooc/cooccur'
-import { loadInputs } from '../src/build/inputs'
-import { createLogger } from '../src/build/log'
 import { createRandom } from '../src/core/random'
+import { computeBoardSources, DEFAULT_COOC_OPTIONS } from '../src/offline/cooc'
+import { cooccurRange, prepareTables } from '../src/offline/cooc/cooccur'
+import { buildGroups } from '../src/offline/cooc/groups'
+import { loadInputs } from '../src/offline/inputs'
+import { createLogger } from '../src/offline/log'
 import { mergeResults, writeDocSection } from './lib/results'
 
 const SELF = fileURLToPath(import.meta.url)
 const TOP = 50
 
-type Shape = { rows: number; boards: number; pins: number; sizeExponent: number; pinExponent: number; seed: number }
+type Shape = {
+  rows: number
+  boards: number
+  pins: number
+  sizeExponent: number
+  pinExponent: number
+  seed: number
+}
 
 /** The PLATFORM.md case: 1.0M memberships, 100k boards, 50k pins, ~240M ordered pairs. */
-const SMALL: Shape = { rows: 1_000_000, boards: 100_000, pins: 50_000, sizeExponent: 0.685, pinExponent: 0.8, seed: 1 }
+const SMALL: Shape = {
+  rows: 1_000_000,
+  boards: 100_000,
+  pins: 50_000,
+  sizeExponent: 0.685,
+  pinExponent: 0.8,
+  seed: 1,
+}
 /** The issue's scale case: 10M memberships, 1M boards, 1M pins. */
-const SCALE: Shape = { rows: 10_000_000, boards: 1_000_000, pins: 1_000_000, sizeExponent: 0.8, pinExponent: 0.8, seed: 2 }
+const SCALE: Shape = {
+  rows: 10_000_000,
+  boards: 1_000_000,
+  pins: 1_000_000,
+  sizeExponent: 0.8,
+  pinExponent: 0.8,
+  seed: 2,
+}
 
 /**
  * Board r (1-based) gets round(C · r^-a) memberships (at least 1), C chosen so they sum to about
@@ -71,7 +92,10 @@ async function writeInput(path: string, s: Shape): Promise<number> {
 }
 
 async function ensureInput(dir: string, name: string, s: Shape): Promise<string> {
-  const path = join(dir, `${name}-${s.rows}-${s.boards}-${s.pins}-${s.sizeExponent}-${s.pinExponent}-${s.seed}.csv`)
+  const path = join(
+    dir,
+    `${name}-${s.rows}-${s.boards}-${s.pins}-${s.sizeExponent}-${s.pinExponent}-${s.seed}.csv`
+  )
   if (!existsSync(path)) {
     console.error(`[bench:cooc] writing ${path}`)
     await writeInput(path, s)
@@ -104,10 +128,17 @@ async function writeTop(path: string, lines: string[]): Promise<void> {
 /** Raw counts, no cap, no pruning: the exact thing the SQL computes, on the build's own code. */
 async function childRaw(file: string, out: string): Promise<ChildResult> {
   const start = performance.now()
-  const inputs = await loadInputs({ boards: file }, { skipBadRows: false, columns: { boards: {}, events: {}, pins: {} } }, createLogger({ silent: true }))
+  const inputs = await loadInputs(
+    { boards: file },
+    { skipBadRows: false, columns: { boards: {}, events: {}, pins: {} } },
+    createLogger({ silent: true })
+  )
   const b = inputs.boards!
   const pinCount = inputs.pins.size
-  const { groups } = buildGroups(b.board, b.pin, b.boards.size, { maxGroupSize: Number.MAX_SAFE_INTEGER, seed: 1 })
+  const { groups } = buildGroups(b.board, b.pin, b.boards.size, {
+    maxGroupSize: Number.MAX_SAFE_INTEGER,
+    seed: 1,
+  })
   const tables = prepareTables(groups, pinCount, { topN: TOP, scoring: 'raw' })
   // Keep the counts themselves rather than the row-normalised scores.
   tables.rowNormalised = false
@@ -117,7 +148,9 @@ async function childRaw(file: string, out: string): Promise<ChildResult> {
   const ids = inputs.pins.ids
   for (let i = 0; i < pinCount; i++) {
     for (let r = 0; r < tables.lists.counts[i]!; r++) {
-      lines.push(`${ids[i]},${ids[tables.lists.indices[i * TOP + r]!]},${tables.lists.scores[i * TOP + r]}`)
+      lines.push(
+        `${ids[i]},${ids[tables.lists.indices[i * TOP + r]!]},${tables.lists.scores[i * TOP + r]}`
+      )
     }
   }
   await writeTop(out, lines)
@@ -128,7 +161,11 @@ async function childRaw(file: string, out: string): Promise<ChildResult> {
 async function childFull(file: string): Promise<ChildResult> {
   const start = performance.now()
   const log = createLogger({ silent: true })
-  const inputs = await loadInputs({ boards: file }, { skipBadRows: false, columns: { boards: {}, events: {}, pins: {} } }, log)
+  const inputs = await loadInputs(
+    { boards: file },
+    { skipBadRows: false, columns: { boards: {}, events: {}, pins: {} } },
+    log
+  )
   const ingestS = (performance.now() - start) / 1000
   const b = inputs.boards!
   const result = await computeBoardSources(
@@ -138,12 +175,22 @@ async function childFull(file: string): Promise<ChildResult> {
     log
   )
   const wallS = (performance.now() - start) / 1000
-  return { wallS, peakMiB: peakMiB(), ingestS, stages: result.timings, rows: b.pin.length, pins: inputs.pins.size, stats: result.stats }
+  return {
+    wallS,
+    peakMiB: peakMiB(),
+    ingestS,
+    stages: result.timings,
+    rows: b.pin.length,
+    pins: inputs.pins.size,
+    stats: result.stats,
+  }
 }
 
 /** The part of @duckdb/node-api used here (it is not a project dependency, so no types from it). */
 type DuckDb = {
-  DuckDBInstance: { create(path: string): Promise<{ connect(): Promise<{ run(sql: string): Promise<unknown> }> }> }
+  DuckDBInstance: {
+    create(path: string): Promise<{ connect(): Promise<{ run(sql: string): Promise<unknown> }> }>
+  }
   version(): string
 }
 
@@ -154,10 +201,16 @@ async function loadDuckdb(dir: string): Promise<DuckDb> {
   if (!existsSync(entry)) {
     console.error(`[bench:cooc] npm install --no-save @duckdb/node-api into ${prefix}`)
     await mkdir(prefix, { recursive: true })
-    execFileSync('npm', ['install', '--no-save', '--no-package-lock', '--prefix', prefix, '@duckdb/node-api'], { stdio: 'inherit' })
+    execFileSync(
+      'npm',
+      ['install', '--no-save', '--no-package-lock', '--prefix', prefix, '@duckdb/node-api'],
+      { stdio: 'inherit' }
+    )
   }
   const pkg = JSON.parse(await readFile(entry, 'utf8')) as { main?: string }
-  return (await import(pathToFileURL(join(prefix, 'node_modules', '@duckdb', 'node-api', pkg.main ?? 'index.js')).href)) as DuckDb
+  return (await import(
+    pathToFileURL(join(prefix, 'node_modules', '@duckdb', 'node-api', pkg.main ?? 'index.js')).href
+  )) as DuckDb
 }
 
 async function childDuckdb(file: string, out: string, dir: string): Promise<ChildResult> {
@@ -165,7 +218,9 @@ async function childDuckdb(file: string, out: string, dir: string): Promise<Chil
   const start = performance.now()
   const instance = await duckdb.DuckDBInstance.create(':memory:')
   const db = await instance.connect()
-  await db.run(`CREATE TABLE m AS SELECT DISTINCT board_id, pin_id FROM read_csv('${file}', header = true, columns = {'board_id': 'VARCHAR', 'pin_id': 'VARCHAR'})`)
+  await db.run(
+    `CREATE TABLE m AS SELECT DISTINCT board_id, pin_id FROM read_csv('${file}', header = true, columns = {'board_id': 'VARCHAR', 'pin_id': 'VARCHAR'})`
+  )
   await db.run(`COPY (
     SELECT i, j, c FROM (
       SELECT i, j, c, row_number() OVER (PARTITION BY i ORDER BY c DESC, j) AS r
@@ -180,7 +235,10 @@ async function childDuckdb(file: string, out: string, dir: string): Promise<Chil
  * Same raw-count top lists, up to the order of ties: for every pin the count sequences are equal,
  * and the neighbours counted strictly above the list's last count are the same set.
  */
-export async function compareTop(oursPath: string, duckPath: string): Promise<{ pins: number; identical: boolean; mismatches: string[] }> {
+export async function compareTop(
+  oursPath: string,
+  duckPath: string
+): Promise<{ pins: number; identical: boolean; mismatches: string[] }> {
   const read = async (path: string): Promise<Map<string, [string, number][]>> => {
     const byPin = new Map<string, [string, number][]>()
     for (const line of (await readFile(path, 'utf8')).split('\n')) {
@@ -200,25 +258,47 @@ export async function compareTop(oursPath: string, duckPath: string): Promise<{ 
   for (const pin of new Set([...ours.keys(), ...duck.keys()])) {
     const a = ours.get(pin) ?? []
     const b = duck.get(pin) ?? []
-    const counts = (l: [string, number][]) => l.map(([, c]) => c).sort((x, y) => y - x).join(' ')
+    const counts = (l: [string, number][]) =>
+      l
+        .map(([, c]) => c)
+        .sort((x, y) => y - x)
+        .join(' ')
     const last = b.length ? Math.min(...b.map(([, c]) => c)) : 0
-    const above = (l: [string, number][]) => l.filter(([, c]) => c > last).map(([j]) => j).sort().join(' ')
+    const above = (l: [string, number][]) =>
+      l
+        .filter(([, c]) => c > last)
+        .map(([j]) => j)
+        .sort()
+        .join(' ')
     if (counts(a) !== counts(b) || above(a) !== above(b)) {
       mismatches.push(pin)
     }
   }
-  return { pins: duck.size, identical: mismatches.length === 0, mismatches: mismatches.slice(0, 10) }
+  return {
+    pins: duck.size,
+    identical: mismatches.length === 0,
+    mismatches: mismatches.slice(0, 10),
+  }
 }
 
 export async function run(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { 'skip-duckdb': { type: 'boolean' }, 'skip-scale': { type: 'boolean' }, dir: { type: 'string' } } })
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      'skip-duckdb': { type: 'boolean' },
+      'skip-scale': { type: 'boolean' },
+      dir: { type: 'string' },
+    },
+  })
   const dir = values.dir ?? join(tmpdir(), 'related-pins-bench')
   await mkdir(dir, { recursive: true })
   const small = await ensureInput(dir, 'cooc', SMALL)
   console.error('[bench:cooc] related-pins raw counts (no cap, no pruning) on 1M memberships')
   const raw = child('raw', [small, join(dir, 'ours-top.csv')])
   console.error(`[bench:cooc]   ${raw.wallS.toFixed(1)} s, ${raw.peakMiB} MiB`)
-  console.error('[bench:cooc] related-pins default board stage (cap, pruning, default scoring, walks) on 1M memberships')
+  console.error(
+    '[bench:cooc] related-pins default board stage (cap, pruning, default scoring, walks) on 1M memberships'
+  )
   const full = child('full', [small])
   console.error(`[bench:cooc]   ${full.wallS.toFixed(1)} s, ${full.peakMiB} MiB`)
   let duck: ChildResult | null = null
@@ -228,7 +308,9 @@ export async function run(argv: string[]): Promise<void> {
     duck = child('duckdb', [small, join(dir, 'duck-top.csv'), dir])
     console.error(`[bench:cooc]   ${duck.wallS.toFixed(1)} s, ${duck.peakMiB} MiB`)
     check = await compareTop(join(dir, 'ours-top.csv'), join(dir, 'duck-top.csv'))
-    console.error(`[bench:cooc]   top-${TOP} raw-count lists identical: ${check.identical} (${check.pins} pins)`)
+    console.error(
+      `[bench:cooc]   top-${TOP} raw-count lists identical: ${check.identical} (${check.pins} pins)`
+    )
   }
   let scale: ChildResult | null = null
   if (!values['skip-scale']) {
@@ -247,17 +329,41 @@ export async function run(argv: string[]): Promise<void> {
     ratioVsDuckdb: duck ? round(duck.wallS / full.wallS) : null,
     rawRatioVsDuckdb: duck ? round(duck.wallS / raw.wallS) : null,
     sameTopLists: check?.identical ?? null,
-    scale: scale ? { rows: scale.rows as number, pins: scale.pins as number, wallS: round(scale.wallS), peakMiB: scale.peakMiB, ingestS: round(scale.ingestS as number), stages: scale.stages } : null,
+    scale: scale
+      ? {
+          rows: scale.rows as number,
+          pins: scale.pins as number,
+          wallS: round(scale.wallS),
+          peakMiB: scale.peakMiB,
+          ingestS: round(scale.ingestS as number),
+          stages: scale.stages,
+        }
+      : null,
   }
   await mergeResults('cooc', result)
-  await writeDocSection('Board co-occurrence (`npm run bench -- cooc`)', docSection(result, full, scale))
+  await writeDocSection(
+    'Board co-occurrence (`npm run bench -- cooc`)',
+    docSection(result, full, scale)
+  )
   console.log(JSON.stringify(result, null, 2))
 }
 
 const round = (x: number): number => Math.round(x * 100) / 100
 
-function docSection(r: Record<string, unknown> & { scale: { rows: number; wallS: number; peakMiB: number } | null }, full: ChildResult, scale: ChildResult | null): string {
-  const stats = (c: ChildResult | null) => (c ? (c.stats as { pairUpdates: number; threads: number; pruning: Record<string, number>; walk: { queries: number } | null }) : null)
+function docSection(
+  r: Record<string, unknown> & { scale: { rows: number; wallS: number; peakMiB: number } | null },
+  full: ChildResult,
+  scale: ChildResult | null
+): string {
+  const stats = (c: ChildResult | null) =>
+    c
+      ? (c.stats as {
+          pairUpdates: number
+          threads: number
+          pruning: Record<string, number>
+          walk: { queries: number } | null
+        })
+      : null
   const fs = stats(full)
   const ss = stats(scale)
   return `Measured ${new Date().toISOString().slice(0, 10)}. Inputs are generated by bench/cooc.ts: Zipf board
@@ -278,7 +384,12 @@ Raw-count top-${TOP} lists identical to DuckDB's (up to the order of ties): **${
 
 async function childMain(args: string[]): Promise<void> {
   const [mode, ...rest] = args
-  const result = mode === 'raw' ? await childRaw(rest[0]!, rest[1]!) : mode === 'full' ? await childFull(rest[0]!) : await childDuckdb(rest[0]!, rest[1]!, rest[2]!)
+  const result =
+    mode === 'raw'
+      ? await childRaw(rest[0]!, rest[1]!)
+      : mode === 'full'
+        ? await childFull(rest[0]!)
+        : await childDuckdb(rest[0]!, rest[1]!, rest[2]!)
   process.stdout.write(`${JSON.stringify(result)}\n`)
 }
 

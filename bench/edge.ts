@@ -10,11 +10,11 @@ import { existsSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { readArtifacts } from '../src/build/write'
 import { buildCommand } from '../src/cli/commands/build'
 import { generateCommand } from '../src/cli/commands/generate'
 import { ShardReader } from '../src/core/artifact'
 import { seedArtifacts, startLocalWorker } from '../src/local/miniflare'
+import { readArtifacts } from '../src/offline/write'
 import { machine, mergeResults, ROOT, writeDocSection } from './lib/results'
 
 const DATA = join(ROOT, '.data', 'sample')
@@ -24,10 +24,18 @@ async function sampleArtifacts() {
   if (!existsSync(join(DATA, 'boards.csv'))) {
     await generateCommand(['--out', DATA, '--pins', '5000', '--seed', '42', '--quiet'])
   }
-  // Always rebuild: artifacts from an older checkout would measure old code and old defaults.
-  {
-    await buildCommand(['--boards', join(DATA, 'boards.csv'), '--events', join(DATA, 'events.csv'), '--pins', join(DATA, 'pins.csv'), '--out', OUT, '--seed', '42'])
-  }
+  await buildCommand([
+    '--boards',
+    join(DATA, 'boards.csv'),
+    '--events',
+    join(DATA, 'events.csv'),
+    '--pins',
+    join(DATA, 'pins.csv'),
+    '--out',
+    OUT,
+    '--seed',
+    '42',
+  ])
   return readArtifacts(OUT)
 }
 
@@ -39,12 +47,24 @@ function ensureWrk(): void {
 }
 
 /** wrk for `seconds` on 127.0.0.1, cycling over `paths`; returns requests per second. */
-async function wrk(base: string, paths: string[], seconds: number, connections: number): Promise<number> {
+async function wrk(
+  base: string,
+  paths: string[],
+  seconds: number,
+  connections: number
+): Promise<number> {
   await mkdir(join(ROOT, 'bench', 'tmp'), { recursive: true })
   const script = join(ROOT, 'bench', 'tmp', 'edge-paths.lua')
   const list = paths.map((p) => `"${p.replace(/["\\]/g, '\\$&')}"`).join(',\n')
-  await writeFile(script, `paths = {\n${list}\n}\ni = 0\nrequest = function()\n  i = i + 1\n  return wrk.format("GET", paths[(i % #paths) + 1])\nend\nreported = false\nresponse = function(status, headers, body)\n  if status ~= 200 and not reported then\n    reported = true\n    io.stderr:write("[edge] wrk saw HTTP " .. status .. ": " .. string.sub(body, 1, 200) .. "\\n")\n  end\nend\n`)
-  const out = execFileSync('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '-s', script, base], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
+  await writeFile(
+    script,
+    `paths = {\n${list}\n}\ni = 0\nrequest = function()\n  i = i + 1\n  return wrk.format("GET", paths[(i % #paths) + 1])\nend\nreported = false\nresponse = function(status, headers, body)\n  if status ~= 200 and not reported then\n    reported = true\n    io.stderr:write("[edge] wrk saw HTTP " .. status .. ": " .. string.sub(body, 1, 200) .. "\\n")\n  end\nend\n`
+  )
+  const out = execFileSync(
+    'wrk',
+    ['-t1', `-c${connections}`, `-d${seconds}s`, '-s', script, base],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }
+  )
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1])
   const non2xx = /Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1]
   if (!Number.isFinite(rps) || non2xx) {
@@ -60,7 +80,10 @@ const quantile = (xs: number[], q: number): number => {
 const round = (x: number, d = 3): number => Math.round(x * 10 ** d) / 10 ** d
 
 export async function run(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { seconds: { type: 'string' }, connections: { type: 'string' } } })
+  const { values } = parseArgs({
+    args: argv,
+    options: { seconds: { type: 'string' }, connections: { type: 'string' } },
+  })
   const seconds = Number(values.seconds ?? 10)
   const connections = Number(values.connections ?? 50)
   ensureWrk()
@@ -69,7 +92,9 @@ export async function run(argv: string[]): Promise<void> {
   // Pins with candidates, spread over every shard.
   const pins = artifacts.shards.flatMap((bytes) => {
     const reader = new ShardReader(bytes)
-    return [...reader.ids()].filter((id) => (reader.get(id)?.candidates.length ?? 0) > 0).slice(0, 4)
+    return [...reader.ids()]
+      .filter((id) => (reader.get(id)?.candidates.length ?? 0) > 0)
+      .slice(0, 4)
   })
   // Throughput working set: 4 pins from each of the first 30 shards, so the shards fit the isolate's
   // 32 MiB cache (sample shards are ~150 KB); a cyclic working set larger than an LRU cache reads
@@ -88,14 +113,19 @@ export async function run(argv: string[]): Promise<void> {
     for (const path of related.slice(0, 200)) {
       const res = await fetch(base + path)
       await res.arrayBuffer()
-      single.push({ reads: Number(res.headers.get('x-kv-reads')), bytes: Number(res.headers.get('x-kv-bytes')) })
+      single.push({
+        reads: Number(res.headers.get('x-kv-reads')),
+        bytes: Number(res.headers.get('x-kv-bytes')),
+      })
     }
     const cold = single.filter((s) => s.reads > 0)
     const contextReads: number[] = []
     for (let i = 0; i < 50; i++) {
       const seed = pins[(i * 7 + 241) % pins.length]!
       const context = [1, 2, 3, 4, 5].map((j) => pins[(i * 13 + j * 31) % pins.length]!)
-      const res = await fetch(`${base}/v1/pins/${encodeURIComponent(seed)}/related?k=20&context=${context.map(encodeURIComponent).join(',')}`)
+      const res = await fetch(
+        `${base}/v1/pins/${encodeURIComponent(seed)}/related?k=20&context=${context.map(encodeURIComponent).join(',')}`
+      )
       await res.arrayBuffer()
       contextReads.push(Number(res.headers.get('x-kv-reads')))
     }
@@ -103,8 +133,14 @@ export async function run(argv: string[]): Promise<void> {
     // CPU inside workerd: k=20 with 5 context pins, 50 runs per sample, one sample per pin.
     const cpu: number[] = []
     for (let i = 0; i < 300; i += 50) {
-      const batch = pins.slice(i, i + 50).map(encodeURIComponent).join(',')
-      const context = pins.slice(i + 50, i + 55).map(encodeURIComponent).join(',')
+      const batch = pins
+        .slice(i, i + 50)
+        .map(encodeURIComponent)
+        .join(',')
+      const context = pins
+        .slice(i + 50, i + 55)
+        .map(encodeURIComponent)
+        .join(',')
       const res = await fetch(`${base}/__debug/cpu?pins=${batch}&context=${context}&k=20&reps=50`)
       const body = (await res.json()) as { samples: { ms: number }[] }
       cpu.push(...body.samples.map((s) => s.ms))
@@ -144,7 +180,9 @@ export async function run(argv: string[]): Promise<void> {
       cpuMsMedian: round(quantile(cpu, 0.5)),
       cpuMsP99: round(quantile(cpu, 0.99)),
       cpuSamples: cpu.length,
-      bytesReadPerLookup: Math.round(cold.reduce((a, s) => a + s.bytes, 0) / Math.max(1, cold.length)),
+      bytesReadPerLookup: Math.round(
+        cold.reduce((a, s) => a + s.bytes, 0) / Math.max(1, cold.length)
+      ),
       pins: manifest.pinCount,
       shards: manifest.shardCount,
       seconds,

@@ -10,18 +10,18 @@
 
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { computeBoardSources, COOC_SCORINGS } from '../src/build/cooc'
-import { DEFAULT_BUILD_OPTIONS } from '../src/build/config'
-import { generateWorld, writeWorld } from '../src/build/generate'
-import { loadInputs } from '../src/build/inputs'
-import { silentLogger } from '../src/build/log'
-import type { NeighbourLists } from '../src/build/neighbours'
-import { actionWeights } from '../src/build/sources'
-import { sessionCooccurrence } from '../src/build/sessions/session-cooc'
-import { sessionize } from '../src/build/sessions/sessionize'
 import { tercileThresholds } from '../src/eval/evaluate'
 import { computeSplit, eventsBetween, trainingInputs } from '../src/eval/split'
 import { nextPinQueries } from '../src/eval/task'
+import { actionWeights } from '../src/offline/candidate-sources'
+import { DEFAULT_BUILD_OPTIONS } from '../src/offline/config'
+import { COOC_SCORINGS, computeBoardSources } from '../src/offline/cooc'
+import { generateWorld, writeWorld } from '../src/offline/generate'
+import { loadInputs } from '../src/offline/inputs'
+import { silentLogger } from '../src/offline/log'
+import type { NeighbourLists } from '../src/offline/neighbour-lists'
+import { sessionCooccurrence } from '../src/offline/sessions/session-cooc'
+import { sessionize } from '../src/offline/sessions/sessionize'
 import { machine, mergeResults, ROOT, writeDocSection } from './lib/results'
 
 const K = 20
@@ -48,17 +48,32 @@ export async function run(): Promise<void> {
   }
   const retail = join(ROOT, '..', 'shared', 'data', 'online-retail')
   const datasets = [
-    { name: 'generated (5,000 pins)', boards: join(gen, 'boards.csv'), events: join(gen, 'events.csv') },
-    { name: 'online-retail', boards: join(retail, 'boards.csv.gz'), events: join(retail, 'events.csv.gz') },
+    {
+      name: 'generated (5,000 pins)',
+      boards: join(gen, 'boards.csv'),
+      events: join(gen, 'events.csv'),
+    },
+    {
+      name: 'online-retail',
+      boards: join(retail, 'boards.csv.gz'),
+      events: join(retail, 'events.csv.gz'),
+    },
   ].filter((d) => existsSync(d.events))
   const results: Record<string, Record<string, { recall20: number; tailRecall20: number }>> = {}
   for (const ds of datasets) {
-    const inputs = await loadInputs(ds, { skipBadRows: false, columns: { boards: {}, events: {}, pins: {} } }, silentLogger)
+    const inputs = await loadInputs(
+      ds,
+      { skipBadRows: false, columns: { boards: {}, events: {}, pins: {} } },
+      silentLogger
+    )
     const split = computeSplit(inputs.events!, { testFraction: 0.2, validationFraction: 0.1 })
     const train = trainingInputs(inputs, split.testCut).inputs
     const weights = actionWeights(inputs, DEFAULT_BUILD_OPTIONS)
     const sessionOptions = { gapMs: 30 * 60_000, actionWeight: weights }
-    const queries = nextPinQueries(eventsBetween(inputs.events!, split.testCut, split.end + 1), sessionOptions)
+    const queries = nextPinQueries(
+      eventsBetween(inputs.events!, split.testCut, split.end + 1),
+      sessionOptions
+    )
     const { sessions } = sessionize(train.events!, sessionOptions)
     const engagement = new Int32Array(inputs.pins.size)
     for (const p of sessions.pins) {
@@ -85,17 +100,33 @@ export async function run(): Promise<void> {
       const sources = await computeBoardSources(
         { board: b.board, pin: b.pin, boardCount: b.boards.size },
         inputs.pins.size,
-        { ...DEFAULT_BUILD_OPTIONS.cooc, scoring, topN: 50, maxBoardSize: DEFAULT_BUILD_OPTIONS.maxBoardSize, seed: 42 },
+        {
+          ...DEFAULT_BUILD_OPTIONS.cooc,
+          scoring,
+          topN: 50,
+          maxBoardSize: DEFAULT_BUILD_OPTIONS.maxBoardSize,
+          seed: 42,
+        },
         silentLogger
       )
       results[ds.name]![`board ${scoring}`] = score(sources.cooc, null)
       results[ds.name]![`board ${scoring} + walks`] = score(sources.cooc, sources.walk)
-      console.error(`[sources] ${ds.name} board ${scoring}: ${JSON.stringify(results[ds.name]![`board ${scoring}`])}`)
+      console.error(
+        `[sources] ${ds.name} board ${scoring}: ${JSON.stringify(results[ds.name]![`board ${scoring}`])}`
+      )
     }
     for (const scoring of ['damped', 'jaccard'] as const) {
-      const { lists } = sessionCooccurrence(sessions, inputs.pins.size, { topN: 50, scoring, maxDistance: DEFAULT_BUILD_OPTIONS.sessionMaxDistance, decay: DEFAULT_BUILD_OPTIONS.sessionDecay, actionWeight: weights })
+      const { lists } = sessionCooccurrence(sessions, inputs.pins.size, {
+        topN: 50,
+        scoring,
+        maxDistance: DEFAULT_BUILD_OPTIONS.sessionMaxDistance,
+        decay: DEFAULT_BUILD_OPTIONS.sessionDecay,
+        actionWeight: weights,
+      })
       results[ds.name]![`session ${scoring}`] = score(lists, null)
-      console.error(`[sources] ${ds.name} session ${scoring}: ${JSON.stringify(results[ds.name]![`session ${scoring}`])}`)
+      console.error(
+        `[sources] ${ds.name} session ${scoring}: ${JSON.stringify(results[ds.name]![`session ${scoring}`])}`
+      )
     }
   }
   await mergeResults('sources', results)

@@ -8,15 +8,15 @@
 
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { DEFAULT_BUILD_OPTIONS } from '../src/build/config'
-import { generateWorld, writeWorld } from '../src/build/generate'
-import { loadInputs } from '../src/build/inputs'
-import { silentLogger } from '../src/build/log'
-import { nearestNeighbours, trainPin2Vec, type Pin2VecOptions } from '../src/build/pin2vec'
-import { actionWeights } from '../src/build/sources'
-import { sessionCorpus, sessionize } from '../src/build/sessions/sessionize'
 import { computeSplit, eventsBetween, trainingInputs } from '../src/eval/split'
 import { nextPinQueries } from '../src/eval/task'
+import { actionWeights } from '../src/offline/candidate-sources'
+import { DEFAULT_BUILD_OPTIONS } from '../src/offline/config'
+import { generateWorld, writeWorld } from '../src/offline/generate'
+import { loadInputs } from '../src/offline/inputs'
+import { silentLogger } from '../src/offline/log'
+import { nearestNeighbours, type Pin2VecOptions, trainPin2Vec } from '../src/offline/pin2vec'
+import { sessionCorpus, sessionize } from '../src/offline/sessions/sessionize'
 import { machine, mergeResults, ROOT, writeDocSection } from './lib/results'
 
 type Dataset = { name: string; boards: string; events: string; pins: string }
@@ -27,14 +27,35 @@ async function datasets(): Promise<Dataset[]> {
     await writeWorld(generateWorld({ pins: 5000, seed: 42 }), gen)
   }
   const retail = join(ROOT, '..', 'shared', 'data', 'online-retail')
-  const out: Dataset[] = [{ name: 'generated (5,000 pins)', boards: join(gen, 'boards.csv'), events: join(gen, 'events.csv'), pins: join(gen, 'pins.csv') }]
+  const out: Dataset[] = [
+    {
+      name: 'generated (5,000 pins)',
+      boards: join(gen, 'boards.csv'),
+      events: join(gen, 'events.csv'),
+      pins: join(gen, 'pins.csv'),
+    },
+  ]
   if (existsSync(join(retail, 'events.csv.gz'))) {
-    out.push({ name: 'online-retail', boards: join(retail, 'boards.csv.gz'), events: join(retail, 'events.csv.gz'), pins: join(retail, 'pins.csv.gz') })
+    out.push({
+      name: 'online-retail',
+      boards: join(retail, 'boards.csv.gz'),
+      events: join(retail, 'events.csv.gz'),
+      pins: join(retail, 'pins.csv.gz'),
+    })
   }
   return out
 }
 
-const BASE: Partial<Pin2VecOptions> = { sample: 1e-3, nsExponent: 0.75, window: 5, epochs: 5, dims: 64, negatives: 5, threads: 2, seed: 42 }
+const BASE: Partial<Pin2VecOptions> = {
+  sample: 1e-3,
+  nsExponent: 0.75,
+  window: 5,
+  epochs: 5,
+  dims: 64,
+  negatives: 5,
+  threads: 2,
+  seed: 42,
+}
 const VARIANTS: [string, Partial<Pin2VecOptions>][] = [
   ['word2vec defaults', {}],
   ['sample 1e-4', { sample: 1e-4 }],
@@ -55,18 +76,40 @@ const VARIANTS: [string, Partial<Pin2VecOptions>][] = [
 ]
 
 export async function run(argv: string[]): Promise<void> {
-  const extra = argv.includes('--combined') ? [['combined', JSON.parse(argv[argv.indexOf('--combined') + 1] ?? '{}')] as [string, Partial<Pin2VecOptions>]] : []
+  const extra = argv.includes('--combined')
+    ? [
+        ['combined', JSON.parse(argv[argv.indexOf('--combined') + 1] ?? '{}')] as [
+          string,
+          Partial<Pin2VecOptions>,
+        ],
+      ]
+    : []
   const results: Record<string, Record<string, number>> = {}
   for (const ds of await datasets()) {
-    const inputs = await loadInputs(ds, { skipBadRows: false, columns: { boards: {}, events: {}, pins: {} } }, silentLogger)
+    const inputs = await loadInputs(
+      ds,
+      { skipBadRows: false, columns: { boards: {}, events: {}, pins: {} } },
+      silentLogger
+    )
     const split = computeSplit(inputs.events!, { testFraction: 0.2, validationFraction: 0.1 })
     const train = trainingInputs(inputs, split.testCut).inputs
-    const sessionOptions = { gapMs: 30 * 60_000, actionWeight: actionWeights(inputs, DEFAULT_BUILD_OPTIONS) }
+    const sessionOptions = {
+      gapMs: 30 * 60_000,
+      actionWeight: actionWeights(inputs, DEFAULT_BUILD_OPTIONS),
+    }
     const corpus = sessionCorpus(sessionize(train.events!, sessionOptions).sessions)
-    const queries = nextPinQueries(eventsBetween(inputs.events!, split.testCut, split.end + 1), sessionOptions)
+    const queries = nextPinQueries(
+      eventsBetween(inputs.events!, split.testCut, split.end + 1),
+      sessionOptions
+    )
     results[ds.name] = {}
     for (const [label, variant] of [...VARIANTS, ...extra]) {
-      const trained = await trainPin2Vec(corpus, inputs.pins.size, { ...BASE, ...variant }, silentLogger)
+      const trained = await trainPin2Vec(
+        corpus,
+        inputs.pins.size,
+        { ...BASE, ...variant },
+        silentLogger
+      )
       const knn = nearestNeighbours(trained.embeddings, trained.trained, 20)
       trained.embeddings.dispose()
       let hits = 0
@@ -75,13 +118,17 @@ export async function run(argv: string[]): Promise<void> {
         hits += row.includes(queries.target[q]!) ? 1 : 0
       }
       results[ds.name]![label] = hits / queries.query.length
-      console.error(`[sweep] ${ds.name} ${label}: recall@20 ${(hits / queries.query.length).toFixed(4)} (${trained.seconds.toFixed(1)} s)`)
+      console.error(
+        `[sweep] ${ds.name} ${label}: recall@20 ${(hits / queries.query.length).toFixed(4)} (${trained.seconds.toFixed(1)} s)`
+      )
     }
   }
   await mergeResults('sweep', { base: BASE, recallAt20: results })
   const labels = [...VARIANTS, ...extra].map(([l]) => l)
   const names = Object.keys(results)
-  const rows = labels.map((l) => `| ${l} | ${names.map((n) => (results[n]![l]! * 100).toFixed(2)).join(' | ')} |`)
+  const rows = labels.map(
+    (l) => `| ${l} | ${names.map((n) => (results[n]![l]! * 100).toFixed(2)).join(' | ')} |`
+  )
   await writeDocSection(
     'Pin2Vec defaults sweep',
     `Command: \`npm run bench -- sweep\` (${new Date().toISOString().slice(0, 10)}; ${machine()}).

@@ -17,12 +17,20 @@ import { existsSync } from 'node:fs'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import * as tf from '@tensorflow/tfjs'
-import { createLogger, silentLogger } from '../src/build/log'
-import { loadEmbeddings, nearestNeighbours, prepareWasmBackend, recallAgainstExact, saveEmbeddings, trainPin2Vec, type Corpus } from '../src/build/pin2vec/index'
-import { exactSearch, gatherRows, normalisedRows } from '../src/build/pin2vec/knn-exact'
-import { withFastBackend } from '../src/build/pin2vec/backend'
 import { createRandom } from '../src/core/random'
-import { ROOT, mergeResults, writeDocSection, machine } from './lib/results'
+import { createLogger, silentLogger } from '../src/offline/log'
+import { withFastBackend } from '../src/offline/pin2vec/backend'
+import {
+  type Corpus,
+  loadEmbeddings,
+  nearestNeighbours,
+  prepareWasmBackend,
+  recallAgainstExact,
+  saveEmbeddings,
+  trainPin2Vec,
+} from '../src/offline/pin2vec/index'
+import { exactSearch, gatherRows, normalisedRows } from '../src/offline/pin2vec/knn-exact'
+import { machine, mergeResults, ROOT, writeDocSection } from './lib/results'
 
 const DATA = join(ROOT, 'bench', 'data')
 const TMP = join(ROOT, 'bench', 'tmp')
@@ -40,7 +48,11 @@ type Split = { train: Corpus; heldout: Corpus; pins: number }
  * latent line. A session stays mostly in one topic and walks that line (the next pin is usually a
  * few steps from the last), sometimes jumps to a popular pin of the topic or a neighbouring topic.
  */
-function generateCorpus(pins: number, tokens: number, seed: number): { corpus: Corpus; pins: number } {
+function generateCorpus(
+  pins: number,
+  tokens: number,
+  seed: number
+): { corpus: Corpus; pins: number } {
   const rng = createRandom(seed)
   const perTopic = 100
   const topics = Math.ceil(pins / perTopic)
@@ -122,7 +134,9 @@ async function loadSplit(pins: number, tokens: number): Promise<Split & { path: 
     const raw = await readFile(bin)
     const header = new Int32Array(raw.buffer, raw.byteOffset, 2)
     const [nt, no] = [header[0] as number, header[1] as number]
-    const body = new Int32Array(raw.buffer.slice(raw.byteOffset + 8, raw.byteOffset + 8 + (nt + no) * 4))
+    const body = new Int32Array(
+      raw.buffer.slice(raw.byteOffset + 8, raw.byteOffset + 8 + (nt + no) * 4)
+    )
     corpus = { tokens: body.slice(0, nt), offsets: body.slice(nt) }
   } else {
     corpus = generateCorpus(pins, tokens, 42).corpus
@@ -138,7 +152,12 @@ async function loadSplit(pins: number, tokens: number): Promise<Split & { path: 
   if (!existsSync(text)) {
     const lines: string[] = []
     for (let s = 0; s < cut; s++) {
-      lines.push(Array.from(train.tokens.subarray(train.offsets[s], train.offsets[s + 1]), (t) => `p${t}`).join(' '))
+      lines.push(
+        Array.from(
+          train.tokens.subarray(train.offsets[s], train.offsets[s + 1]),
+          (t) => `p${t}`
+        ).join(' ')
+      )
     }
     await writeFile(text, `${lines.join('\n')}\n`)
   }
@@ -146,7 +165,12 @@ async function loadSplit(pins: number, tokens: number): Promise<Split & { path: 
 }
 
 /** recall@20 of next-pin: for each consecutive (a, b) in held-out sessions, is b in a's top 20? */
-function recallAt(values: Float32Array, trained: Uint8Array, pins: number, heldout: Corpus): number {
+function recallAt(
+  values: Float32Array,
+  trained: Uint8Array,
+  pins: number,
+  heldout: Corpus
+): number {
   const pairs: [number, number][] = []
   for (let s = 0; s + 1 < heldout.offsets.length; s++) {
     for (let i = (heldout.offsets[s] as number) + 1; i < (heldout.offsets[s + 1] as number); i++) {
@@ -157,13 +181,21 @@ function recallAt(values: Float32Array, trained: Uint8Array, pins: number, heldo
       }
     }
   }
-  const queries = Int32Array.from(new Set(pairs.map(([a]) => a)).values()).filter((a) => trained[a] === 1)
+  const queries = Int32Array.from(new Set(pairs.map(([a]) => a)).values()).filter(
+    (a) => trained[a] === 1
+  )
   const embeddings = tf.tensor2d(values, [pins, DIMS])
   const lists = new Int32Array(pins * TOP).fill(-1)
   const rows = normalisedRows(embeddings, trained)
   const position = new Map<number, number>(Array.from(rows.ids, (id, i) => [id, i]))
-  const q = gatherRows(rows.values, DIMS, Int32Array.from(queries, (a) => position.get(a) as number))
-  withFastBackend(() => exactSearch(rows, q, queries, queries, TOP, lists, new Float32Array(lists.length)))
+  const q = gatherRows(
+    rows.values,
+    DIMS,
+    Int32Array.from(queries, (a) => position.get(a) as number)
+  )
+  withFastBackend(() =>
+    exactSearch(rows, q, queries, queries, TOP, lists, new Float32Array(lists.length))
+  )
   embeddings.dispose()
   let hits = 0
   for (const [a, b] of pairs) {
@@ -175,7 +207,10 @@ function recallAt(values: Float32Array, trained: Uint8Array, pins: number, heldo
 }
 
 /** Read a word2vec/fastText text vector file with `p<id>` words into a [pins, DIMS] table. */
-async function readVectors(path: string, pins: number): Promise<{ values: Float32Array; trained: Uint8Array }> {
+async function readVectors(
+  path: string,
+  pins: number
+): Promise<{ values: Float32Array; trained: Uint8Array }> {
   const values = new Float32Array(pins * DIMS)
   const trained = new Uint8Array(pins)
   const lines = (await readFile(path, 'utf8')).split('\n')
@@ -214,7 +249,9 @@ m.wv.save_word2vec_format(out)
 print(json.dumps({'seconds': seconds, 'effectiveWords': eff, 'rawWords': raw}))
 `
 
-type Peer = { ok: true; seconds: number; pairsPerSec: number; recall: number; note: string } | { ok: false; note: string }
+type Peer =
+  | { ok: true; seconds: number; pairsPerSec: number; recall: number; note: string }
+  | { ok: false; note: string }
 
 function ensurePeers(): void {
   const missing: string[] = []
@@ -228,40 +265,104 @@ function ensurePeers(): void {
     console.error(`[bench:train] installing ${missing.join(' ')}`)
     const r = spawnSync('apt-get', ['install', '-y', ...missing], { stdio: 'inherit' })
     if (r.status !== 0) {
-      console.error(`[bench:train] apt-get install ${missing.join(' ')} failed; those peers will be reported as not run`)
+      console.error(
+        `[bench:train] apt-get install ${missing.join(' ')} failed; those peers will be reported as not run`
+      )
     }
   }
 }
 
-function runGensim(split: Split & { path: string }, epochs: number, mode: 'file' | 'iterable', pairsPerWord: number): Peer {
+function runGensim(
+  split: Split & { path: string },
+  epochs: number,
+  mode: 'file' | 'iterable',
+  pairsPerWord: number
+): Peer {
   const script = join(TMP, 'gensim-train.py')
   const out = join(TMP, `gensim-${mode}.vec`)
   execFileSync('mkdir', ['-p', TMP])
   require_write(script, GENSIM_SCRIPT)
-  const r = spawnSync('/usr/bin/python3', [script, split.path, out, String(epochs), '2', mode], { encoding: 'utf8', maxBuffer: 1 << 26 })
+  const r = spawnSync('/usr/bin/python3', [script, split.path, out, String(epochs), '2', mode], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  })
   if (r.status !== 0) {
-    return { ok: false, note: `gensim (${mode}) could not run: ${(r.stderr || String(r.error)).trim().split('\n').slice(-1)[0]}` }
+    return {
+      ok: false,
+      note: `gensim (${mode}) could not run: ${(r.stderr || String(r.error)).trim().split('\n').slice(-1)[0]}`,
+    }
   }
-  const m = JSON.parse(r.stdout.trim().split('\n').at(-1) as string) as { seconds: number; effectiveWords: number }
+  const m = JSON.parse(r.stdout.trim().split('\n').at(-1) as string) as {
+    seconds: number
+    effectiveWords: number
+  }
   const pairs = m.effectiveWords * pairsPerWord
-  return { ok: true, seconds: m.seconds, pairsPerSec: pairs / m.seconds, recall: Number.NaN, note: `${m.effectiveWords} effective words in ${m.seconds.toFixed(2)} s` }
+  return {
+    ok: true,
+    seconds: m.seconds,
+    pairsPerSec: pairs / m.seconds,
+    recall: Number.NaN,
+    note: `${m.effectiveWords} effective words in ${m.seconds.toFixed(2)} s`,
+  }
 }
 
 function runFasttext(split: Split & { path: string }, epochs: number, pairs: number): Peer {
   const out = join(TMP, 'fasttext')
-  const args = ['skipgram', '-input', split.path, '-output', out, '-minn', '0', '-maxn', '0', '-dim', String(DIMS), '-ws', String(WINDOW), '-neg', String(NEGATIVES), '-t', String(SAMPLE), '-thread', '2', '-epoch', String(epochs), '-minCount', '1', '-lr', '0.025']
+  const args = [
+    'skipgram',
+    '-input',
+    split.path,
+    '-output',
+    out,
+    '-minn',
+    '0',
+    '-maxn',
+    '0',
+    '-dim',
+    String(DIMS),
+    '-ws',
+    String(WINDOW),
+    '-neg',
+    String(NEGATIVES),
+    '-t',
+    String(SAMPLE),
+    '-thread',
+    '2',
+    '-epoch',
+    String(epochs),
+    '-minCount',
+    '1',
+    '-lr',
+    '0.025',
+  ]
   const started = performance.now()
   const r = spawnSync('fasttext', args, { encoding: 'utf8', maxBuffer: 1 << 26 })
   const wall = (performance.now() - started) / 1000
   if (r.error || r.status !== 0) {
-    return { ok: false, note: `fastText could not run: ${String(r.error ?? r.stderr).trim().split('\n').slice(-1)[0]}` }
+    return {
+      ok: false,
+      note: `fastText could not run: ${
+        String(r.error ?? r.stderr)
+          .trim()
+          .split('\n')
+          .slice(-1)[0]
+      }`,
+    }
   }
-  const rates = [...`${r.stdout}${r.stderr}`.matchAll(/words\/sec\/thread:\s+(\d+)/g)].map((x) => Number(x[1]))
+  const rates = [...`${r.stdout}${r.stderr}`.matchAll(/words\/sec\/thread:\s+(\d+)/g)].map((x) =>
+    Number(x[1])
+  )
   const wst = rates.at(-1) ?? 0
   // fastText reads one extra end-of-line token per session.
   const tokensRead = (split.train.tokens.length + split.train.offsets.length - 1) * epochs
   const seconds = wst > 0 ? tokensRead / (wst * 2) : wall
-  return { ok: true, seconds, pairsPerSec: pairs / seconds, recall: Number.NaN, note: `${wst} words/s/thread, ${seconds.toFixed(2)} s training (${wall.toFixed(1)} s wall with load and save)` }
+  return {
+    ok: true,
+    seconds,
+    pairsPerSec: pairs / seconds,
+    recall: Number.NaN,
+    note: `${wst} words/s/thread, ${seconds.toFixed(2)} s training (${wall.toFixed(1)} s wall with load and save)`,
+  }
 }
 
 function require_write(path: string, text: string): void {
@@ -276,8 +377,15 @@ export async function run(argv: string[]): Promise<void> {
     return i >= 0 ? Number(argv[i + 1]) : fallback
   }
   if (argv.includes('--scale-child')) {
-    const path = (name: string): string | undefined => (argv.includes(`--${name}`) ? argv[argv.indexOf(`--${name}`) + 1] : undefined)
-    await scaleChild(flag('pins', 1_000_000), flag('tokens', 8_000_000), flag('probes', SCALE_PROBES), path('save'), path('load'))
+    const path = (name: string): string | undefined =>
+      argv.includes(`--${name}`) ? argv[argv.indexOf(`--${name}`) + 1] : undefined
+    await scaleChild(
+      flag('pins', 1_000_000),
+      flag('tokens', 8_000_000),
+      flag('probes', SCALE_PROBES),
+      path('save'),
+      path('load')
+    )
     return
   }
   const epochs = flag('epochs', 5)
@@ -287,20 +395,52 @@ export async function run(argv: string[]): Promise<void> {
   ensurePeers()
   await prepareWasmBackend()
   const split = await loadSplit(pins, tokens)
-  console.error(`[bench:train] corpus ${split.train.tokens.length} train tokens, ${split.train.offsets.length - 1} sessions, ${split.heldout.offsets.length - 1} held out`)
+  console.error(
+    `[bench:train] corpus ${split.train.tokens.length} train tokens, ${split.train.offsets.length - 1} sessions, ${split.heldout.offsets.length - 1} held out`
+  )
 
-  const variants: Variant[] = quick ? [{ kernel: 'wasm', threads: 2 }] : [
-    { kernel: 'wasm', threads: 2 }, { kernel: 'wasm', threads: 1 }, { kernel: 'js', threads: 2 }, { kernel: 'js', threads: 1 },
-  ]
-  const ours: Record<string, { pairsPerSec: number; pairs: number; seconds: number; recall: number; effectiveWords: number }> = {}
+  const variants: Variant[] = quick
+    ? [{ kernel: 'wasm', threads: 2 }]
+    : [
+        { kernel: 'wasm', threads: 2 },
+        { kernel: 'wasm', threads: 1 },
+        { kernel: 'js', threads: 2 },
+        { kernel: 'js', threads: 1 },
+      ]
+  const ours: Record<
+    string,
+    { pairsPerSec: number; pairs: number; seconds: number; recall: number; effectiveWords: number }
+  > = {}
   for (const v of variants) {
     const log = createLogger({ intervalMs: 5000 })
-    const result = await trainPin2Vec(split.train, pins, { dims: DIMS, window: WINDOW, negatives: NEGATIVES, sample: SAMPLE, epochs, threads: v.threads, kernel: v.kernel, seed: 1 }, log)
+    const result = await trainPin2Vec(
+      split.train,
+      pins,
+      {
+        dims: DIMS,
+        window: WINDOW,
+        negatives: NEGATIVES,
+        sample: SAMPLE,
+        epochs,
+        threads: v.threads,
+        kernel: v.kernel,
+        seed: 1,
+      },
+      log
+    )
     const values = result.embeddings.dataSync() as Float32Array
     result.embeddings.dispose()
     const recall = recallAt(values, result.trained, pins, split.heldout)
-    ours[`${v.kernel}/threads=${v.threads}`] = { pairsPerSec: result.pairsPerSec, pairs: result.pairs, seconds: result.seconds, recall, effectiveWords: result.effectiveWords }
-    console.error(`[bench:train] related-pins ${v.kernel} threads=${v.threads}: ${Math.round(result.pairsPerSec)} pairs/s, recall@20 ${recall.toFixed(4)}`)
+    ours[`${v.kernel}/threads=${v.threads}`] = {
+      pairsPerSec: result.pairsPerSec,
+      pairs: result.pairs,
+      seconds: result.seconds,
+      recall,
+      effectiveWords: result.effectiveWords,
+    }
+    console.error(
+      `[bench:train] related-pins ${v.kernel} threads=${v.threads}: ${Math.round(result.pairsPerSec)} pairs/s, recall@20 ${recall.toFixed(4)}`
+    )
   }
   const head = ours['wasm/threads=2'] as NonNullable<(typeof ours)[string]>
   const pairsPerWord = head.pairs / head.effectiveWords
@@ -313,7 +453,9 @@ export async function run(argv: string[]): Promise<void> {
       p.recall = recallAt(v.values, v.trained, pins, split.heldout)
     }
     peers[`gensim ${mode === 'file' ? 'corpus_file' : 'sentences'}`] = p
-    console.error(`[bench:train] gensim ${mode}: ${p.ok ? `${Math.round(p.pairsPerSec)} pairs/s, recall@20 ${p.recall.toFixed(4)}` : p.note}`)
+    console.error(
+      `[bench:train] gensim ${mode}: ${p.ok ? `${Math.round(p.pairsPerSec)} pairs/s, recall@20 ${p.recall.toFixed(4)}` : p.note}`
+    )
   }
   const ft = runFasttext(split, epochs, head.pairs)
   if (ft.ok) {
@@ -321,12 +463,19 @@ export async function run(argv: string[]): Promise<void> {
     ft.recall = recallAt(v.values, v.trained, pins, split.heldout)
   }
   peers.fasttext = ft
-  console.error(`[bench:train] fastText: ${ft.ok ? `${Math.round(ft.pairsPerSec)} pairs/s, recall@20 ${ft.recall.toFixed(4)}` : ft.note}`)
+  console.error(
+    `[bench:train] fastText: ${ft.ok ? `${Math.round(ft.pairsPerSec)} pairs/s, recall@20 ${ft.recall.toFixed(4)}` : ft.note}`
+  )
 
   // Compare against gensim's faster mode.
-  const gensimRuns = Object.entries(peers).filter(([k, p]) => k.startsWith('gensim') && p.ok) as [string, Extract<Peer, { ok: true }>][]
+  const gensimRuns = Object.entries(peers).filter(([k, p]) => k.startsWith('gensim') && p.ok) as [
+    string,
+    Extract<Peer, { ok: true }>,
+  ][]
   const gensim = gensimRuns.sort((a, b) => b[1].pairsPerSec - a[1].pairsPerSec)[0]
-  const scale = existsSync(join(DATA, 'scale-1m.json')) ? (JSON.parse(await readFile(join(DATA, 'scale-1m.json'), 'utf8')) as Record<string, unknown>) : null
+  const scale = existsSync(join(DATA, 'scale-1m.json'))
+    ? (JSON.parse(await readFile(join(DATA, 'scale-1m.json'), 'utf8')) as Record<string, unknown>)
+    : null
   const summary = {
     pairsPerSec: Math.round(head.pairsPerSec),
     gensimPairsPerSec: gensim ? Math.round(gensim[1].pairsPerSec) : null,
@@ -337,12 +486,31 @@ export async function run(argv: string[]): Promise<void> {
     recallRatioVsGensim: gensim ? round(head.recall / gensim[1].recall) : null,
     fasttextRecallAt20: ft.ok ? round(ft.recall) : null,
     gensimMode: gensim?.[0] ?? null,
-    corpus: { trainTokens: split.train.tokens.length, sessions: split.train.offsets.length - 1, pins, epochs, pairs: head.pairs, effectiveWords: head.effectiveWords },
-    variants: Object.fromEntries(Object.entries(ours).map(([k, v]) => [k, { pairsPerSec: Math.round(v.pairsPerSec), recallAt20: round(v.recall), seconds: round(v.seconds) }])),
+    corpus: {
+      trainTokens: split.train.tokens.length,
+      sessions: split.train.offsets.length - 1,
+      pins,
+      epochs,
+      pairs: head.pairs,
+      effectiveWords: head.effectiveWords,
+    },
+    variants: Object.fromEntries(
+      Object.entries(ours).map(([k, v]) => [
+        k,
+        {
+          pairsPerSec: Math.round(v.pairsPerSec),
+          recallAt20: round(v.recall),
+          seconds: round(v.seconds),
+        },
+      ])
+    ),
     scale1M: scale,
   }
   await mergeResults('train', summary)
-  await writeDocSection('Pin2Vec training (`npm run bench -- train`)', renderDoc(argv, summary, ours, peers, scale))
+  await writeDocSection(
+    'Pin2Vec training (`npm run bench -- train`)',
+    renderDoc(argv, summary, ours, peers, scale)
+  )
   console.log(JSON.stringify(summary, null, 2))
 }
 
@@ -355,10 +523,23 @@ function renderDoc(
   peers: Record<string, Peer>,
   scale: Record<string, unknown> | null
 ): string {
-  const corpus = summary.corpus as { trainTokens: number; sessions: number; pins: number; epochs: number; pairs: number }
+  const corpus = summary.corpus as {
+    trainTokens: number
+    sessions: number
+    pins: number
+    epochs: number
+    pairs: number
+  }
   const rows = [
-    ...Object.entries(ours).map(([k, v]) => `| related-pins ${k} | ${Math.round(v.pairsPerSec).toLocaleString('en')} | ${v.recall.toFixed(4)} | ${v.seconds.toFixed(2)} | exact pair count |`),
-    ...Object.entries(peers).map(([k, p]) => (p.ok ? `| ${k}, 2 workers | ${Math.round(p.pairsPerSec).toLocaleString('en')} | ${p.recall.toFixed(4)} | ${p.seconds.toFixed(2)} | ${p.note} |` : `| ${k} | not run | | | ${p.note} |`)),
+    ...Object.entries(ours).map(
+      ([k, v]) =>
+        `| related-pins ${k} | ${Math.round(v.pairsPerSec).toLocaleString('en')} | ${v.recall.toFixed(4)} | ${v.seconds.toFixed(2)} | exact pair count |`
+    ),
+    ...Object.entries(peers).map(([k, p]) =>
+      p.ok
+        ? `| ${k}, 2 workers | ${Math.round(p.pairsPerSec).toLocaleString('en')} | ${p.recall.toFixed(4)} | ${p.seconds.toFixed(2)} | ${p.note} |`
+        : `| ${k} | not run | | | ${p.note} |`
+    ),
   ]
   return `Command: \`npm run bench -- train${argv.length ? ` ${argv.join(' ')}` : ''}\`, ${new Date().toISOString().slice(0, 10)}, ${machine()}.
 
@@ -399,33 +580,66 @@ const SCALE_PROBES = 8
  * trained embeddings; `load` skips training and searches saved ones (for tuning the index only:
  * it does not write scale-1m.json).
  */
-async function scaleChild(pins: number, tokens: number, probes: number, save?: string, load?: string): Promise<void> {
+async function scaleChild(
+  pins: number,
+  tokens: number,
+  probes: number,
+  save?: string,
+  load?: string
+): Promise<void> {
   await prepareWasmBackend()
   const { corpus } = load ? { corpus: null } : generateCorpus(pins, tokens, 7)
   const log = createLogger({ intervalMs: 10_000 })
   const result = load
     ? await loadEmbeddings(load)
-    : await trainPin2Vec(corpus as Corpus, pins, { dims: DIMS, window: WINDOW, negatives: NEGATIVES, sample: SAMPLE, epochs: 1, threads: 2, seed: 1 }, log)
+    : await trainPin2Vec(
+        corpus as Corpus,
+        pins,
+        {
+          dims: DIMS,
+          window: WINDOW,
+          negatives: NEGATIVES,
+          sample: SAMPLE,
+          epochs: 1,
+          threads: 2,
+          seed: 1,
+        },
+        log
+      )
   if (save) {
     await saveEmbeddings(result, save)
   }
   const rssAfterTrain = process.resourceUsage().maxRSS / 1024
   console.error(`[bench:train] scale: max RSS after training ${Math.round(rssAfterTrain)} MiB`)
   const started = performance.now()
-  const knn = nearestNeighbours(result.embeddings, result.trained, TOP, { method: 'ivf', ivf: { probes } })
+  const knn = nearestNeighbours(result.embeddings, result.trained, TOP, {
+    method: 'ivf',
+    ivf: { probes },
+  })
   const ivfSeconds = (performance.now() - started) / 1000
   const rssAfterSearch = process.resourceUsage().maxRSS / 1024
   const trainedRows = result.trained.reduce((n, x) => n + x, 0)
   const rng = createRandom(3)
-  const sample = Int32Array.from({ length: 1000 }, () => rng.int(pins)).filter((i) => result.trained[i] === 1)
+  const sample = Int32Array.from({ length: 1000 }, () => rng.int(pins)).filter(
+    (i) => result.trained[i] === 1
+  )
   const recall = recallAgainstExact(result.embeddings, result.trained, knn.indices, TOP, sample)
   const out = {
     measuredAt: new Date().toISOString(),
-    vocab: pins, tokens: corpus?.tokens.length ?? null, epochs: 1,
-    pairsPerSec: Math.round(result.pairsPerSec), trainSeconds: round(result.seconds),
-    maxRssMiBAfterTrain: Math.round(rssAfterTrain), maxRssMiBAfterSearch: Math.round(rssAfterSearch), maxRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
-    trainedRows, ivfLists: Math.round(Math.sqrt(trainedRows)), ivfProbes: probes, ivfSeconds: round(ivfSeconds),
-    recallSample: sample.length, ivfRecall: round(recall),
+    vocab: pins,
+    tokens: corpus?.tokens.length ?? null,
+    epochs: 1,
+    pairsPerSec: Math.round(result.pairsPerSec),
+    trainSeconds: round(result.seconds),
+    maxRssMiBAfterTrain: Math.round(rssAfterTrain),
+    maxRssMiBAfterSearch: Math.round(rssAfterSearch),
+    maxRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+    trainedRows,
+    ivfLists: Math.round(Math.sqrt(trainedRows)),
+    ivfProbes: probes,
+    ivfSeconds: round(ivfSeconds),
+    recallSample: sample.length,
+    ivfRecall: round(recall),
   }
   result.embeddings.dispose()
   if (!load) {

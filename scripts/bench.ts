@@ -17,10 +17,14 @@ async function main(argv: string[]): Promise<number> {
   for (const n of names) {
     const file = join(ROOT, 'bench', `${n}.ts`)
     if (!existsSync(file)) {
-      console.error(`bench: unknown benchmark '${n}' (available: ${NAMES.filter((x) => existsSync(join(ROOT, 'bench', `${x}.ts`))).join(', ')})`)
+      console.error(
+        `bench: unknown benchmark '${n}' (available: ${NAMES.filter((x) => existsSync(join(ROOT, 'bench', `${x}.ts`))).join(', ')})`
+      )
       return 1
     }
-    const mod = (await import(pathToFileURL(file).href)) as { run: (argv: string[]) => Promise<void> }
+    const mod = (await import(pathToFileURL(file).href)) as {
+      run: (argv: string[]) => Promise<void>
+    }
     console.error(`[bench] ${n}`)
     await mod.run(rest)
   }

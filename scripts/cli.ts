@@ -2,14 +2,14 @@
  * The `related-pins` command line: argv → command → exit code.
  */
 
-import { ArtifactError } from '../src/core/errors'
-import { BuildError } from '../src/build/errors'
 import { buildCommand } from '../src/cli/commands/build'
 import { demoCommand } from '../src/cli/commands/demo'
 import { evalCommand } from '../src/cli/commands/eval'
 import { generateCommand } from '../src/cli/commands/generate'
 import { serveCommand } from '../src/cli/commands/serve'
 import { uploadCommand } from '../src/cli/commands/upload'
+import { ArtifactError } from '../src/core/errors'
+import { BuildError } from '../src/offline/errors'
 
 const USAGE = `Usage: related-pins <command> [flags]
 

@@ -23,7 +23,9 @@ export function machine(): string {
 
 /** Merge `value` under `key` into bench/results.json, keeping other benchmarks' keys. */
 export async function mergeResults(key: string, value: Record<string, unknown>): Promise<void> {
-  const current = existsSync(RESULTS) ? (JSON.parse(await readFile(RESULTS, 'utf8')) as Record<string, unknown>) : {}
+  const current = existsSync(RESULTS)
+    ? (JSON.parse(await readFile(RESULTS, 'utf8')) as Record<string, unknown>)
+    : {}
   current[key] = { ...value, measuredAt: new Date().toISOString(), machine: machine() }
   await writeFile(RESULTS, `${JSON.stringify(current, null, 2)}\n`)
 }
@@ -33,7 +35,8 @@ export async function mergeResults(key: string, value: Record<string, unknown>):
  * benchmark owns one section and reruns update it in place.
  */
 export async function writeDocSection(title: string, markdown: string): Promise<void> {
-  const header = '# Benchmarks\n\nNumbers from `npm run bench -- <name>` on this project\'s 2-core machines. Each section says the command, date and machine; compare ratios against the peer measured in the same run (the machines are shared and noisy).\n'
+  const header =
+    "# Benchmarks\n\nNumbers from `npm run bench -- <name>` on this project's 2-core machines. Each section says the command, date and machine; compare ratios against the peer measured in the same run (the machines are shared and noisy).\n"
   const doc = existsSync(DOC) ? await readFile(DOC, 'utf8') : header
   const heading = `## ${title}`
   const body = `${heading}\n\n${markdown.trim()}\n`

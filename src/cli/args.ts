@@ -3,21 +3,37 @@
  * Flag parsing helpers for the CLI: typed numbers, repeatable KEY=VALUE flags, clear errors.
  */
 
-import { parseArgs, type ParseArgsConfig } from 'node:util'
-import { BuildError } from '../build/errors'
+import { type ParseArgsConfig, parseArgs } from 'node:util'
+import { BuildError } from '../offline/errors'
 
 export type Flags = Record<string, string | boolean | string[] | undefined>
 
-export function parseFlags(command: string, argv: string[], options: NonNullable<ParseArgsConfig['options']>): Flags {
+export function parseFlags(
+  command: string,
+  argv: string[],
+  options: NonNullable<ParseArgsConfig['options']>
+): Flags {
   try {
-    return parseArgs({ args: argv, options: { help: { type: 'boolean', short: 'h' }, ...options }, strict: true, allowPositionals: false })
-      .values as Flags
+    return parseArgs({
+      args: argv,
+      options: { help: { type: 'boolean', short: 'h' }, ...options },
+      strict: true,
+      allowPositionals: false,
+    }).values as Flags
   } catch (err) {
-    throw new BuildError('config', `${command}: ${(err as Error).message} (see \`npx related-pins ${command} --help\`)`)
+    throw new BuildError(
+      'config',
+      `${command}: ${(err as Error).message} (see \`npx related-pins ${command} --help\`)`
+    )
   }
 }
 
-export function numberFlag(flags: Flags, name: string, fallback: number, check?: { min?: number; max?: number; integer?: boolean }): number {
+export function numberFlag(
+  flags: Flags,
+  name: string,
+  fallback: number,
+  check?: { min?: number; max?: number; integer?: boolean }
+): number {
   const raw = flags[name]
   if (raw === undefined) {
     return fallback
@@ -31,7 +47,11 @@ export function numberFlag(flags: Flags, name: string, fallback: number, check?:
     (check?.min !== undefined && value < check.min) ||
     (check?.max !== undefined && value > check.max)
   if (bad) {
-    const range = [check?.integer ? 'an integer' : 'a number', check?.min !== undefined ? `>= ${check.min}` : '', check?.max !== undefined ? `<= ${check.max}` : '']
+    const range = [
+      check?.integer ? 'an integer' : 'a number',
+      check?.min !== undefined ? `>= ${check.min}` : '',
+      check?.max !== undefined ? `<= ${check.max}` : '',
+    ]
       .filter(Boolean)
       .join(' ')
     throw new BuildError('config', `--${name} must be ${range}, got '${String(raw)}'`)

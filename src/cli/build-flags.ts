@@ -4,11 +4,16 @@
  */
 
 import type { ParseArgsConfig } from 'node:util'
-import { DEFAULT_BUILD_OPTIONS, type BuildOptions, type ColumnMaps, type InputPaths } from '../build/config'
-import { COOC_SCORINGS, type CoocBuildOptions, type CoocScoring } from '../build/cooc'
-import { BuildError } from '../build/errors'
-import { parseColumnMap } from '../build/ingest'
-import { keyValueFlag, listFlag, numberFlag, stringFlag, type Flags } from './args'
+import {
+  type BuildOptions,
+  type ColumnMaps,
+  DEFAULT_BUILD_OPTIONS,
+  type InputPaths,
+} from '../offline/config'
+import { COOC_SCORINGS, type CoocBuildOptions, type CoocScoring } from '../offline/cooc'
+import { BuildError } from '../offline/errors'
+import { parseColumnMap } from '../offline/ingest'
+import { type Flags, keyValueFlag, listFlag, numberFlag, stringFlag } from './args'
 
 export const INPUT_FLAGS: NonNullable<ParseArgsConfig['options']> = {
   boards: { type: 'string' },
@@ -61,7 +66,7 @@ Model:
   --top-n N                neighbours per pin and source (50)
   --max-board-size N       boards above N pins are sampled down to N (1000)
   --cooc-scoring S         board pair score: raw | weighted | cosine | weighted-cosine | jaccard | lift
-                           (weighted; formulas in src/build/cooc/scoring.ts)
+                           (weighted; formulas in src/offline/cooc/scoring.ts)
   --cooc-board-weight W    weight of a board of n pins: log = 1/log2(1+n), or a number α for n^-α (log)
   --diverse-min-size N     boards of N+ pins whose pins share no other boards are dropped; 0 = off (50)
   --diverse-margin X       ... when coherence <= baseline + X·(1 - baseline), baseline = random pairs (0.1)
@@ -85,7 +90,11 @@ Model:
   --quiet                  no progress on stderr`
 
 export function inputPaths(flags: Flags): InputPaths {
-  return { boards: stringFlag(flags, 'boards'), events: stringFlag(flags, 'events'), pins: stringFlag(flags, 'pins') }
+  return {
+    boards: stringFlag(flags, 'boards'),
+    events: stringFlag(flags, 'events'),
+    pins: stringFlag(flags, 'pins'),
+  }
 }
 
 export function columnMaps(flags: Flags): ColumnMaps {
@@ -103,7 +112,10 @@ export function buildOptions(flags: Flags): BuildOptions {
   for (const [action, raw] of Object.entries(keyValueFlag(flags, 'action-weight'))) {
     const w = Number(raw)
     if (!Number.isFinite(w) || w < 0) {
-      throw new BuildError('config', `--action-weight ${action}=${raw}: weight must be a number >= 0`)
+      throw new BuildError(
+        'config',
+        `--action-weight ${action}=${raw}: weight must be a number >= 0`
+      )
     }
     weights[action.toLowerCase()] = w
   }
@@ -116,7 +128,10 @@ export function buildOptions(flags: Flags): BuildOptions {
   const seed = numberFlag(flags, 'seed', d.seed, { integer: true, min: 0 })
   const sessionScoring = stringFlag(flags, 'session-scoring') ?? d.sessionScoring
   if (sessionScoring !== 'damped' && sessionScoring !== 'jaccard') {
-    throw new BuildError('config', `--session-scoring must be damped or jaccard, got '${sessionScoring}'`)
+    throw new BuildError(
+      'config',
+      `--session-scoring must be damped or jaccard, got '${sessionScoring}'`
+    )
   }
   return {
     topN: numberFlag(flags, 'top-n', d.topN, { ...int, max: 1000 }),
@@ -126,7 +141,10 @@ export function buildOptions(flags: Flags): BuildOptions {
     actionWeights: weights,
     otherActionWeight: numberFlag(flags, 'other-action-weight', d.otherActionWeight, { min: 0 }),
     sessionScoring,
-    sessionMaxDistance: numberFlag(flags, 'session-max-distance', d.sessionMaxDistance, { integer: true, min: 1 }),
+    sessionMaxDistance: numberFlag(flags, 'session-max-distance', d.sessionMaxDistance, {
+      integer: true,
+      min: 1,
+    }),
     sessionDecay: numberFlag(flags, 'session-decay', d.sessionDecay, { min: 0, max: 1 }),
     pinsPerShard: numberFlag(flags, 'pins-per-shard', d.pinsPerShard, int),
     popularCount: d.popularCount,
@@ -152,17 +170,29 @@ export function buildOptions(flags: Flags): BuildOptions {
 function coocOptions(flags: Flags, d: CoocBuildOptions): CoocBuildOptions {
   const scoring = stringFlag(flags, 'cooc-scoring') ?? d.scoring
   if (!(COOC_SCORINGS as readonly string[]).includes(scoring)) {
-    throw new BuildError('config', `--cooc-scoring must be one of ${COOC_SCORINGS.join(', ')}, got '${scoring}'`)
+    throw new BuildError(
+      'config',
+      `--cooc-scoring must be one of ${COOC_SCORINGS.join(', ')}, got '${scoring}'`
+    )
   }
   const weightRaw = stringFlag(flags, 'cooc-board-weight')
-  const boardWeight = weightRaw === undefined || weightRaw === 'log' ? d.boardWeight : numberFlag(flags, 'cooc-board-weight', 0, { min: 0, max: 4 })
+  const boardWeight =
+    weightRaw === undefined || weightRaw === 'log'
+      ? d.boardWeight
+      : numberFlag(flags, 'cooc-board-weight', 0, { min: 0, max: 4 })
   const minCooc = numberFlag(flags, 'walk-min-cooc', d.walk.minCooc, { integer: true, min: 0 })
   return {
     scoring: scoring as CoocScoring,
     boardWeight,
-    diverseMinSize: numberFlag(flags, 'diverse-min-size', d.diverseMinSize, { integer: true, min: 0 }),
+    diverseMinSize: numberFlag(flags, 'diverse-min-size', d.diverseMinSize, {
+      integer: true,
+      min: 0,
+    }),
     diverseMargin: numberFlag(flags, 'diverse-margin', d.diverseMargin, { min: 0, max: 1 }),
-    pinDegreeExponent: numberFlag(flags, 'pin-degree-exponent', d.pinDegreeExponent, { min: 0.1, max: 1 }),
+    pinDegreeExponent: numberFlag(flags, 'pin-degree-exponent', d.pinDegreeExponent, {
+      min: 0.1,
+      max: 1,
+    }),
     threads: numberFlag(flags, 'cooc-threads', d.threads, { integer: true, min: 1, max: 64 }),
     walk: {
       enabled: minCooc > 0,
@@ -170,7 +200,10 @@ function coocOptions(flags: Flags, d: CoocBuildOptions): CoocBuildOptions {
       steps: numberFlag(flags, 'walk-steps', d.walk.steps, { integer: true, min: 1 }),
       restart: numberFlag(flags, 'walk-restart', d.walk.restart, { min: 0.01, max: 1 }),
       stopPins: numberFlag(flags, 'walk-stop-pins', d.walk.stopPins, { integer: true, min: 1 }),
-      stopVisits: numberFlag(flags, 'walk-stop-visits', d.walk.stopVisits, { integer: true, min: 1 }),
+      stopVisits: numberFlag(flags, 'walk-stop-visits', d.walk.stopVisits, {
+        integer: true,
+        min: 1,
+      }),
     },
   }
 }

@@ -5,12 +5,12 @@
  */
 
 import {
-  SOURCES,
-  SOURCE_BIT,
   type BlendParams,
   type Bucket,
   type Candidate,
   type PinRecord,
+  SOURCE_BIT,
+  SOURCES,
   type SourceName,
   type SourceWeights,
 } from './artifact/format'
@@ -68,13 +68,21 @@ function weightedScore(scores: Record<SourceName, number>, weights: SourceWeight
  * when the manifest has one, else the weights of the query's popularity bucket. Ties break by pin
  * id for stability.
  */
-export function rankRelated(record: PinRecord, blend: BlendParams, options: RankOptions): RelatedPin[] {
+export function rankRelated(
+  record: PinRecord,
+  blend: BlendParams,
+  options: RankOptions
+): RelatedPin[] {
   const weights = blend.weights[bucketOf(record.pin.engagement, blend.buckets)]
   const onlyBit = options.only ? SOURCE_BIT[options.only] : 0
   const kept: Candidate[] = []
   const perSource: Record<SourceName, number>[] = []
   for (const c of record.candidates) {
-    if ((onlyBit && !(c.sources & onlyBit)) || options.exclude?.has(c.pin.id) || c.pin.id === record.pin.id) {
+    if (
+      (onlyBit && !(c.sources & onlyBit)) ||
+      options.exclude?.has(c.pin.id) ||
+      c.pin.id === record.pin.id
+    ) {
       continue
     }
     kept.push(c)
@@ -102,7 +110,14 @@ export function rankRelated(record: PinRecord, blend: BlendParams, options: Rank
         attributed[source] = round4(perSource[i]![source])
       }
     }
-    return { id: c.pin.id, title: c.pin.title, imageUrl: c.pin.imageUrl, link: c.pin.link, score: totals[i]!, sources: attributed }
+    return {
+      id: c.pin.id,
+      title: c.pin.title,
+      imageUrl: c.pin.imageUrl,
+      link: c.pin.link,
+      score: totals[i]!,
+      sources: attributed,
+    }
   })
   scored.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
   const top = scored.slice(0, options.k)

@@ -5,7 +5,13 @@
 
 import type { BlendParams, SourceWeights } from './artifact/format'
 
-const weights = (w: Partial<SourceWeights>): SourceWeights => ({ cooc: 0, pin2vec: 0, session: 0, walk: 0, ...w })
+const weights = (w: Partial<SourceWeights>): SourceWeights => ({
+  cooc: 0,
+  pin2vec: 0,
+  session: 0,
+  walk: 0,
+  ...w,
+})
 
 /** Long-tail pins lean on board co-occurrence; popular pins on Pin2Vec. */
 export const DEFAULT_BLEND: BlendParams = {

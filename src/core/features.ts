@@ -4,7 +4,14 @@
  * request and the build fits the model on them, from this one definition.
  */
 
-import { SOURCES, SOURCE_BIT, type Candidate, type LinearModel, type PinRecord, type SourceName } from './artifact/format'
+import {
+  type Candidate,
+  type LinearModel,
+  type PinRecord,
+  SOURCE_BIT,
+  SOURCES,
+  type SourceName,
+} from './artifact/format'
 
 /** Feature names, in vector order; stored in the manifest so a model fitted on others is rejected. */
 export const FEATURE_NAMES = [
@@ -23,7 +30,12 @@ export const FEATURE_COUNT = FEATURE_NAMES.length
  * Write the features of every candidate into `out` (row-major, FEATURE_COUNT per candidate).
  * `scores[i]` are the per-source scores of candidate i from sourceScores().
  */
-export function candidateFeatures(record: PinRecord, candidates: readonly Candidate[], scores: readonly Record<SourceName, number>[], out: Float32Array): void {
+export function candidateFeatures(
+  record: PinRecord,
+  candidates: readonly Candidate[],
+  scores: readonly Record<SourceName, number>[],
+  out: Float32Array
+): void {
   const max: Record<SourceName, number> = { cooc: 0, pin2vec: 0, session: 0, walk: 0 }
   for (const s of scores) {
     for (const source of SOURCES) {
@@ -51,7 +63,12 @@ export function candidateFeatures(record: PinRecord, candidates: readonly Candid
 }
 
 /** Probability the model gives each candidate row of `features` (standardised, then logistic). */
-export function scoreModel(model: LinearModel, features: Float32Array, count: number, out: Float64Array): void {
+export function scoreModel(
+  model: LinearModel,
+  features: Float32Array,
+  count: number,
+  out: Float64Array
+): void {
   const { weights, bias, mean, scale } = model
   for (let i = 0; i < count; i++) {
     let z = bias

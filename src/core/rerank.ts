@@ -6,7 +6,7 @@
  */
 
 import type { BlendParams, PinEntry, PinRecord, PopularPin } from './artifact/format'
-import { rankRelated, type RelatedPin } from './blend'
+import { type RelatedPin, rankRelated } from './blend'
 import { cosine } from './quantize'
 
 export type RankedPin = RelatedPin & {
@@ -48,7 +48,11 @@ type Merged = { pin: RankedPin; root: number; entry: PinEntry; order: number }
  * (Σ √score_i)², Pixie's multi-seed boost: it rewards agreement between seeds more than a sum
  * would, and equals the plain blend score when there is one seed.
  */
-function mergeSeeds(seeds: readonly PinRecord[], blend: BlendParams, skip: ReadonlySet<string>): Merged[] {
+function mergeSeeds(
+  seeds: readonly PinRecord[],
+  blend: BlendParams,
+  skip: ReadonlySet<string>
+): Merged[] {
   const merged = new Map<string, Merged>()
   for (const record of seeds) {
     const entries = new Map<string, PinEntry>()
@@ -59,12 +63,20 @@ function mergeSeeds(seeds: readonly PinRecord[], blend: BlendParams, skip: Reado
       const root = Math.sqrt(Math.max(0, item.score))
       const seen = merged.get(item.id)
       if (!seen) {
-        merged.set(item.id, { pin: seeds.length > 1 ? { ...item, seeds: 1 } : item, root, entry: entries.get(item.id) as PinEntry, order: merged.size })
+        merged.set(item.id, {
+          pin: seeds.length > 1 ? { ...item, seeds: 1 } : item,
+          root,
+          entry: entries.get(item.id) as PinEntry,
+          order: merged.size,
+        })
         continue
       }
       seen.root += root
       seen.pin.seeds = (seen.pin.seeds ?? 1) + 1
-      for (const [source, score] of Object.entries(item.sources) as [keyof RelatedPin['sources'], number][]) {
+      for (const [source, score] of Object.entries(item.sources) as [
+        keyof RelatedPin['sources'],
+        number,
+      ][]) {
         seen.pin.sources[source] = Math.max(seen.pin.sources[source] ?? 0, score)
       }
     }
@@ -112,7 +124,14 @@ function collapse(ranked: Merged[], k: number, threshold: number): RankedPin[] {
     }
     const v = m.entry?.vector
     const duplicate =
-      threshold < 1 && v && kept.some((o) => o.entry?.vector && o.entry.vector.length === v.length && cosine(v, o.entry.vector) > threshold)
+      threshold < 1 &&
+      v &&
+      kept.some(
+        (o) =>
+          o.entry?.vector &&
+          o.entry.vector.length === v.length &&
+          cosine(v, o.entry.vector) > threshold
+      )
     if (!duplicate) {
       kept.push(m)
     }
@@ -121,7 +140,11 @@ function collapse(ranked: Merged[], k: number, threshold: number): RankedPin[] {
 }
 
 /** The fallback: the build's most engaged pins, scored by engagement relative to the top one. */
-export function popularFallback(popular: readonly PopularPin[], k: number, skip: ReadonlySet<string>): RankedPin[] {
+export function popularFallback(
+  popular: readonly PopularPin[],
+  k: number,
+  skip: ReadonlySet<string>
+): RankedPin[] {
   const top = Math.max(1, ...popular.map((p) => p.engagement))
   const out: RankedPin[] = []
   for (const p of popular) {
@@ -129,7 +152,14 @@ export function popularFallback(popular: readonly PopularPin[], k: number, skip:
       break
     }
     if (!skip.has(p.id)) {
-      out.push({ id: p.id, title: p.title, imageUrl: p.imageUrl, link: p.link, score: round4(p.engagement / top), sources: {} })
+      out.push({
+        id: p.id,
+        title: p.title,
+        imageUrl: p.imageUrl,
+        link: p.link,
+        score: round4(p.engagement / top),
+        sources: {},
+      })
     }
   }
   return out
@@ -139,7 +169,11 @@ export function popularFallback(popular: readonly PopularPin[], k: number, skip:
  * Related pins for one or more seed records: merge, bias toward context, sort, collapse near
  * duplicates, take k. Seeds and context pins are skipped, as are `exclude`d ids.
  */
-export function rerankRelated(seeds: readonly PinRecord[], blend: BlendParams, options: RerankOptions): RankedPin[] {
+export function rerankRelated(
+  seeds: readonly PinRecord[],
+  blend: BlendParams,
+  options: RerankOptions
+): RankedPin[] {
   const skip = new Set(options.exclude ?? [])
   for (const s of seeds) {
     skip.add(s.pin.id)
@@ -148,7 +182,10 @@ export function rerankRelated(seeds: readonly PinRecord[], blend: BlendParams, o
     skip.add(p.id)
   }
   const merged = mergeSeeds(seeds, blend, skip)
-  const dims = seeds.find((s) => s.pin.vector)?.pin.vector?.length ?? options.context?.find((p) => p.vector)?.vector?.length ?? 0
+  const dims =
+    seeds.find((s) => s.pin.vector)?.pin.vector?.length ??
+    options.context?.find((p) => p.vector)?.vector?.length ??
+    0
   const centroid = options.context && dims > 0 ? contextCentroid(options.context, dims) : null
   if (centroid) {
     const weight = options.contextWeight ?? DEFAULT_CONTEXT_WEIGHT
@@ -174,6 +211,10 @@ export function recommend(
   if (related.length > 0 || !options.fallback) {
     return { related, fallback: false }
   }
-  const skip = new Set([...(options.exclude ?? []), ...seeds.map((s) => s.pin.id), ...(options.context ?? []).map((p) => p.id)])
+  const skip = new Set([
+    ...(options.exclude ?? []),
+    ...seeds.map((s) => s.pin.id),
+    ...(options.context ?? []).map((p) => p.id),
+  ])
   return { related: popularFallback(popular, options.k, skip), fallback: true }
 }

@@ -4,10 +4,10 @@
  * confidence intervals for recall@20.
  */
 
-import { BUCKETS, type Bucket, type BlendParams } from '../core/artifact'
+import { type BlendParams, BUCKETS, type Bucket } from '../core/artifact'
 import { bucketOf } from '../core/blend'
 import { createRandom } from '../core/random'
-import { rankOf, summarise, type Metrics, type QueryOutcome } from './metrics'
+import { type Metrics, type QueryOutcome, rankOf, summarise } from './metrics'
 import type { Ranker } from './rankers'
 import type { Queries } from './task'
 
@@ -18,7 +18,11 @@ export type SourceResult = {
   ci: Record<'overall' | Bucket, [number, number]>
 }
 
-export type Evaluation = { results: Record<string, SourceResult>; hits20: Record<string, Uint8Array>; bucketOfQuery: Uint8Array }
+export type Evaluation = {
+  results: Record<string, SourceResult>
+  hits20: Record<string, Uint8Array>
+  bucketOfQuery: Uint8Array
+}
 
 /** Thresholds at the terciles of the queries' engagement (tail ≤ tailMax < torso ≤ torsoMax < head). */
 export function tercileThresholds(engagementOfQueries: ArrayLike<number>): BlendParams['buckets'] {
@@ -26,7 +30,8 @@ export function tercileThresholds(engagementOfQueries: ArrayLike<number>): Blend
   if (sorted.length === 0) {
     return { tailMax: 0, torsoMax: 0 }
   }
-  const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!
+  const at = (q: number): number =>
+    sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!
   const tailMax = at(1 / 3)
   return { tailMax, torsoMax: Math.max(tailMax, at(2 / 3)) }
 }
@@ -61,10 +66,13 @@ export function evaluate(
         seen[bucketOfQuery[q]!]!.add(p)
       }
     }
-    const byBucket = (b: number): QueryOutcome[] => outcomes.filter((_, q) => bucketOfQuery[q] === b)
+    const byBucket = (b: number): QueryOutcome[] =>
+      outcomes.filter((_, q) => bucketOfQuery[q] === b)
     results[name] = {
       overall: summarise(outcomes, seen[3]!, catalogueSize),
-      buckets: Object.fromEntries(BUCKETS.map((b, i) => [b, summarise(byBucket(i), seen[i]!, catalogueSize)])) as Record<Bucket, Metrics>,
+      buckets: Object.fromEntries(
+        BUCKETS.map((b, i) => [b, summarise(byBucket(i), seen[i]!, catalogueSize)])
+      ) as Record<Bucket, Metrics>,
       ci: bootstrapIntervals(hits, bucketOfQuery, options),
     }
     hits20[name] = hits
@@ -73,14 +81,33 @@ export function evaluate(
 }
 
 /** Percentile bootstrap (resampling queries) of the mean of `hits`, overall and per bucket. */
-function bootstrapIntervals(hits: Uint8Array, bucketOfQuery: Uint8Array, options: { bootstrap: number; seed: number }): SourceResult['ci'] {
-  const groups: ['overall' | Bucket, number[]][] = [['overall', [...hits.keys()]], ...BUCKETS.map((b, i): [Bucket, number[]] => [b, [...hits.keys()].filter((q) => bucketOfQuery[q] === i)])]
+function bootstrapIntervals(
+  hits: Uint8Array,
+  bucketOfQuery: Uint8Array,
+  options: { bootstrap: number; seed: number }
+): SourceResult['ci'] {
+  const groups: ['overall' | Bucket, number[]][] = [
+    ['overall', [...hits.keys()]],
+    ...BUCKETS.map((b, i): [Bucket, number[]] => [
+      b,
+      [...hits.keys()].filter((q) => bucketOfQuery[q] === i),
+    ]),
+  ]
   return Object.fromEntries(
-    groups.map(([name, idx]) => [name, percentileInterval(idx.map((q) => hits[q]!), options)])
+    groups.map(([name, idx]) => [
+      name,
+      percentileInterval(
+        idx.map((q) => hits[q]!),
+        options
+      ),
+    ])
   ) as SourceResult['ci']
 }
 
-export function percentileInterval(values: number[], options: { bootstrap: number; seed: number }): [number, number] {
+export function percentileInterval(
+  values: number[],
+  options: { bootstrap: number; seed: number }
+): [number, number] {
   if (values.length === 0) {
     return [0, 0]
   }
@@ -94,10 +121,21 @@ export function percentileInterval(values: number[], options: { bootstrap: numbe
     means[b] = sum / values.length
   }
   means.sort()
-  return [means[Math.floor(0.025 * (options.bootstrap - 1))]!, means[Math.ceil(0.975 * (options.bootstrap - 1))]!]
+  return [
+    means[Math.floor(0.025 * (options.bootstrap - 1))]!,
+    means[Math.ceil(0.975 * (options.bootstrap - 1))]!,
+  ]
 }
 
 /** Bootstrap interval of the paired difference mean(a − b) over the queries in `idx`. */
-export function pairedDifferenceInterval(a: Uint8Array, b: Uint8Array, idx: number[], options: { bootstrap: number; seed: number }): [number, number] {
-  return percentileInterval(idx.map((q) => a[q]! - b[q]!), options)
+export function pairedDifferenceInterval(
+  a: Uint8Array,
+  b: Uint8Array,
+  idx: number[],
+  options: { bootstrap: number; seed: number }
+): [number, number] {
+  return percentileInterval(
+    idx.map((q) => a[q]! - b[q]!),
+    options
+  )
 }

@@ -5,20 +5,30 @@
  * part of the slice it was not fitted on. Used by `eval` and by `build`'s own hold-out.
  */
 
-import { DEFAULT_FIT_OPTIONS, fitBlendModel, type FitReport } from '../build/blend/fit-model'
 import type { BlendParams } from '../core/artifact'
+import { DEFAULT_FIT_OPTIONS, type FitReport, fitBlendModel } from '../offline/blend/fit-model'
 import { evaluate } from './evaluate'
 import type { ArtifactLookup } from './rankers'
 import type { Queries } from './task'
-import { tuneBlend, type TuneResult } from './tune'
+import { type TuneResult, tuneBlend } from './tune'
 
 export type BlendFitReport = {
   validationQueries: number
   weighted: TuneResult['hits']
-  model: (FitReport & { checkRecall20: number; weightedCheckRecall20: number; singleCheckRecall20: Record<string, number>; kept: boolean }) | null
+  model:
+    | (FitReport & {
+        checkRecall20: number
+        weightedCheckRecall20: number
+        singleCheckRecall20: Record<string, number>
+        kept: boolean
+      })
+    | null
 }
 
-const slice = (q: Queries, from: number, to: number): Queries => ({ query: q.query.subarray(from, to), target: q.target.subarray(from, to) })
+const slice = (q: Queries, from: number, to: number): Queries => ({
+  query: q.query.subarray(from, to),
+  target: q.target.subarray(from, to),
+})
 
 export async function fitBlend(
   lookup: ArtifactLookup,
@@ -41,12 +51,24 @@ export async function fitBlend(
   }).filter((e) => e !== null)
   const fitted = await fitBlendModel(examples, { ...DEFAULT_FIT_OPTIONS, seed: options.seed })
   if (!fitted) {
-    return { blend: weighted, report: { validationQueries: queries.query.length, weighted: tuned.hits, model: null } }
+    return {
+      blend: weighted,
+      report: { validationQueries: queries.query.length, weighted: tuned.hits, model: null },
+    }
   }
   const withModel: BlendParams = { ...weighted, model: fitted.model }
-  const singles = Object.fromEntries(lookup.artifacts.manifest.sources.map((source) => [`only:${source}`, lookup.ranker({ only: source })]))
+  const singles = Object.fromEntries(
+    lookup.artifacts.manifest.sources.map((source) => [
+      `only:${source}`,
+      lookup.ranker({ only: source }),
+    ])
+  )
   const check = evaluate(
-    { model: lookup.ranker({ blend: withModel }), weighted: lookup.ranker({ blend: weighted }), ...singles },
+    {
+      model: lookup.ranker({ blend: withModel }),
+      weighted: lookup.ranker({ blend: weighted }),
+      ...singles,
+    },
     checkPart,
     engagement,
     thresholds,
@@ -55,10 +77,19 @@ export async function fitBlend(
   )
   const checkRecall20 = check.results.model!.overall['recall@20']
   const weightedCheckRecall20 = check.results.weighted!.overall['recall@20']
-  const singleCheckRecall20 = Object.fromEntries(lookup.artifacts.manifest.sources.map((source) => [source, check.results[`only:${source}`]!.overall['recall@20']]))
+  const singleCheckRecall20 = Object.fromEntries(
+    lookup.artifacts.manifest.sources.map((source) => [
+      source,
+      check.results[`only:${source}`]!.overall['recall@20'],
+    ])
+  )
   const kept = checkRecall20 > weightedCheckRecall20
   return {
     blend: kept ? withModel : weighted,
-    report: { validationQueries: queries.query.length, weighted: tuned.hits, model: { ...fitted.report, checkRecall20, weightedCheckRecall20, singleCheckRecall20, kept } },
+    report: {
+      validationQueries: queries.query.length,
+      weighted: tuned.hits,
+      model: { ...fitted.report, checkRecall20, weightedCheckRecall20, singleCheckRecall20, kept },
+    },
   }
 }

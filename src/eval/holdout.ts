@@ -6,24 +6,29 @@
  * own events, so production builds ship tuned weights.
  */
 
-import { assembleArtifacts } from '../build/assemble'
-import type { BuildOptions } from '../build/config'
-import type { Inputs } from '../build/inputs'
-import type { Logger } from '../build/log'
-import { actionWeights, computeSources, type Sources } from '../build/sources'
 import type { BlendParams } from '../core/artifact'
 import { DEFAULT_BLEND } from '../core/defaults'
+import { assembleArtifacts } from '../offline/assemble'
+import { actionWeights, computeSources, type Sources } from '../offline/candidate-sources'
+import type { BuildOptions } from '../offline/config'
+import type { Inputs } from '../offline/inputs'
+import type { Logger } from '../offline/log'
 import { tercileThresholds } from './evaluate'
-import { fitBlend, type BlendFitReport } from './fit-blend'
+import { type BlendFitReport, fitBlend } from './fit-blend'
 import { ArtifactLookup } from './rankers'
-import { eventsBetween, trainingInputs, type TrainOn } from './split'
+import { eventsBetween, type TrainOn, trainingInputs } from './split'
 import { nextPinQueries, type Queries } from './task'
 
 export type HoldoutOptions = { tuneStep: number; maxQueries: number; trainOn?: TrainOn }
 
 export type HoldoutFit = {
   blend: BlendParams
-  report: BlendFitReport & { trainCut: string; queryEnd: string; trainingEvents: number; thresholds: BlendParams['buckets'] }
+  report: BlendFitReport & {
+    trainCut: string
+    queryEnd: string
+    trainingEvents: number
+    thresholds: BlendParams['buckets']
+  }
   trainingEvents: number
   sources: Sources
   inputs: Inputs
@@ -51,10 +56,18 @@ export async function fitBlendOnHoldout(
   log: Logger
 ): Promise<HoldoutFit> {
   const slice = trainingInputs(inputs, trainCut, holdout.trainOn)
-  log.info(`[blend] fitting on sessions after ${new Date(trainCut).toISOString()}, sources trained before it`)
+  log.info(
+    `[blend] fitting on sessions after ${new Date(trainCut).toISOString()}, sources trained before it`
+  )
   const sources = await computeSources(slice.inputs, options, log)
-  const sessionOptions = { gapMs: options.sessionGapMinutes * 60_000, actionWeight: actionWeights(inputs, options) }
-  const queries = sampleQueries(nextPinQueries(eventsBetween(inputs.events!, trainCut, queryEnd), sessionOptions), holdout.maxQueries)
+  const sessionOptions = {
+    gapMs: options.sessionGapMinutes * 60_000,
+    actionWeight: actionWeights(inputs, options),
+  }
+  const queries = sampleQueries(
+    nextPinQueries(eventsBetween(inputs.events!, trainCut, queryEnd), sessionOptions),
+    holdout.maxQueries
+  )
   const artifacts = await assembleArtifacts(inputs.pins.ids, inputs.meta, sources, {
     pinsPerShard: options.pinsPerShard,
     popularCount: options.popularCount,
@@ -63,21 +76,37 @@ export async function fitBlendOnHoldout(
   })
   const lookup = new ArtifactLookup(artifacts, inputs.pins)
   const thresholds = tercileThresholds(Array.from(queries.query, (q) => sources.engagement[q]!))
-  const fitted = await fitBlend(lookup, queries, inputs.pins.ids, sources.engagement, thresholds, DEFAULT_BLEND, {
-    step: holdout.tuneStep,
-    origin: `fitted on held-out sessions ${new Date(trainCut).toISOString()} .. ${new Date(queryEnd).toISOString()}`,
-    seed: options.seed,
-  })
+  const fitted = await fitBlend(
+    lookup,
+    queries,
+    inputs.pins.ids,
+    sources.engagement,
+    thresholds,
+    DEFAULT_BLEND,
+    {
+      step: holdout.tuneStep,
+      origin: `fitted on held-out sessions ${new Date(trainCut).toISOString()} .. ${new Date(queryEnd).toISOString()}`,
+      seed: options.seed,
+    }
+  )
   const model = fitted.report.model
   log.info(
     `[blend] ${queries.query.length.toLocaleString('en')} held-out queries; weights ${JSON.stringify(fitted.blend.weights)}; learned model ${
-      model ? `recall@20 ${model.checkRecall20.toFixed(4)} vs weights ${model.weightedCheckRecall20.toFixed(4)}: ${model.kept ? 'kept' : 'not kept'}` : 'not fitted (too few queries)'
+      model
+        ? `recall@20 ${model.checkRecall20.toFixed(4)} vs weights ${model.weightedCheckRecall20.toFixed(4)}: ${model.kept ? 'kept' : 'not kept'}`
+        : 'not fitted (too few queries)'
     }`
   )
   const trainingEvents = slice.inputs.events?.time.length ?? 0
   return {
     blend: fitted.blend,
-    report: { ...fitted.report, trainCut: new Date(trainCut).toISOString(), queryEnd: new Date(queryEnd).toISOString(), trainingEvents, thresholds },
+    report: {
+      ...fitted.report,
+      trainCut: new Date(trainCut).toISOString(),
+      queryEnd: new Date(queryEnd).toISOString(),
+      trainingEvents,
+      thresholds,
+    },
     trainingEvents,
     sources,
     inputs: slice.inputs,
@@ -90,7 +119,17 @@ export async function fitBlendOnHoldout(
  * Bucket thresholds were measured on a training slice of `fromEvents`; engagement counts grow
  * with the data, so scale them to a model trained on `toEvents`.
  */
-export function scaleThresholds(blend: BlendParams, fromEvents: number, toEvents: number): BlendParams {
+export function scaleThresholds(
+  blend: BlendParams,
+  fromEvents: number,
+  toEvents: number
+): BlendParams {
   const scale = toEvents / Math.max(1, fromEvents)
-  return { ...blend, buckets: { tailMax: Math.round(blend.buckets.tailMax * scale), torsoMax: Math.round(blend.buckets.torsoMax * scale) } }
+  return {
+    ...blend,
+    buckets: {
+      tailMax: Math.round(blend.buckets.tailMax * scale),
+      torsoMax: Math.round(blend.buckets.torsoMax * scale),
+    },
+  }
 }

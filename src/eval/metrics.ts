@@ -21,7 +21,11 @@ export type Metrics = {
 /** Per-query outcome: the 1-based rank of the target in the list (0 when absent), and list length. */
 export type QueryOutcome = { rank: number; length: number }
 
-export function summarise(outcomes: QueryOutcome[], recommended: Set<number>, catalogueSize: number): Metrics {
+export function summarise(
+  outcomes: QueryOutcome[],
+  recommended: Set<number>,
+  catalogueSize: number
+): Metrics {
   const n = outcomes.length
   let r10 = 0
   let r20 = 0

@@ -4,12 +4,12 @@
  * reader (src/core/artifact) and rankRelated (src/core/blend).
  */
 
-import type { Artifacts } from '../build/assemble'
-import type { Vocab } from '../build/vocab'
-import { ShardReader, type BlendParams, type PinRecord, type SourceName } from '../core/artifact'
+import { type BlendParams, type PinRecord, ShardReader, type SourceName } from '../core/artifact'
 import { rankRelated } from '../core/blend'
-import { recommend } from '../core/rerank'
 import { shardOf } from '../core/hash'
+import { recommend } from '../core/rerank'
+import type { Artifacts } from '../offline/assemble'
+import type { Vocab } from '../offline/vocab'
 
 /** Ranked pin indices for a query pin index (at most k). */
 export type Ranker = (query: number, k: number) => Int32Array
@@ -52,7 +52,11 @@ export class ArtifactLookup {
     return (query, k) => {
       const record = this.record(query)
       const seeds = record ? [record] : []
-      const { related } = recommend(seeds, params, popular, { k, fallback: true, exclude: new Set([this.pins.ids[query]!]) })
+      const { related } = recommend(seeds, params, popular, {
+        k,
+        fallback: true,
+        exclude: new Set([this.pins.ids[query]!]),
+      })
       return Int32Array.from(related, (r) => this.pins.get(r.id)!)
     }
   }

@@ -27,7 +27,19 @@ export function renderMarkdown(m: MarkdownInput): string {
     return `| ${n} | ${BUCKETS.map((b) => `${pct(r.buckets[b]['recall@20'])} [${pct(r.ci[b][0])}, ${pct(r.ci[b][1])}]`).join(' | ')} |`
   })
   const n = (b: (typeof BUCKETS)[number]): number => m.sources[names[0]!]!.buckets[b].n
-  const comparison = Object.entries(m.comparison as Record<string, { bestSingle: string; bestSingleRecall20: number; blendRecall20: number; ratio: number | null; difference95: [number, number]; blendOverSar: number | null }>).map(
+  const comparison = Object.entries(
+    m.comparison as Record<
+      string,
+      {
+        bestSingle: string
+        bestSingleRecall20: number
+        blendRecall20: number
+        ratio: number | null
+        difference95: [number, number]
+        blendOverSar: number | null
+      }
+    >
+  ).map(
     ([group, c]) =>
       `| ${group} | ${c.bestSingle} ${pct(c.bestSingleRecall20)} | ${pct(c.blendRecall20)} | ${c.ratio?.toFixed(3) ?? '–'} | [${pct(c.difference95[0])}, ${pct(c.difference95[1])}] | ${c.blendOverSar?.toFixed(3) ?? '–'} |`
   )

@@ -7,23 +7,29 @@
 
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { assembleArtifacts } from '../build/assemble'
-import type { BuildOptions, ColumnMaps, InputPaths } from '../build/config'
-import { BuildError } from '../build/errors'
-import { loadInputs, type Inputs } from '../build/inputs'
-import type { Logger } from '../build/log'
-import { actionWeights, computeSources, type Sources } from '../build/sources'
-import { sessionize, type Sessions } from '../build/sessions/sessionize'
-import { BUCKETS, type BlendParams, type SourceName } from '../core/artifact'
+import { type BlendParams, BUCKETS, type SourceName } from '../core/artifact'
+import { assembleArtifacts } from '../offline/assemble'
+import { actionWeights, computeSources, type Sources } from '../offline/candidate-sources'
+import type { BuildOptions, ColumnMaps, InputPaths } from '../offline/config'
+import { BuildError } from '../offline/errors'
+import { type Inputs, loadInputs } from '../offline/inputs'
+import type { Logger } from '../offline/log'
+import { type Sessions, sessionize } from '../offline/sessions/sessionize'
 import { evaluate, pairedDifferenceInterval, tercileThresholds } from './evaluate'
+import { fitBlendOnHoldout, sampleQueries, scaleThresholds } from './holdout'
 import { KS } from './metrics'
 import { ArtifactLookup, type Ranker } from './rankers'
 import { renderReport } from './report-html'
 import { renderMarkdown } from './report-markdown'
 import { SarBaseline } from './sar'
-import { computeSplit, eventsBetween, trainingInputs, type SplitOptions, type TrainOn } from './split'
+import {
+  computeSplit,
+  eventsBetween,
+  type SplitOptions,
+  type TrainOn,
+  trainingInputs,
+} from './split'
 import { nextPinQueries } from './task'
-import { fitBlendOnHoldout, sampleQueries, scaleThresholds } from './holdout'
 
 export type EvalConfig = {
   inputs: InputPaths
@@ -45,38 +51,83 @@ export type EvalConfig = {
 
 type Phase = { inputs: Inputs; sources: Sources; boardsAfterCut: number; undatedBoardRows: number }
 
-async function trainPhase(inputs: Inputs, cut: number, config: EvalConfig, log: Logger, label: string): Promise<Phase> {
+async function trainPhase(
+  inputs: Inputs,
+  cut: number,
+  config: EvalConfig,
+  log: Logger,
+  label: string
+): Promise<Phase> {
   const slice = trainingInputs(inputs, cut, config.trainOn)
   log.info(`[eval] ${label}: training on data before ${new Date(cut).toISOString()}`)
   const sources = await computeSources(slice.inputs, config.options, log)
-  return { inputs: slice.inputs, sources, boardsAfterCut: slice.boardsAfterCut, undatedBoardRows: slice.undatedBoardRows }
+  return {
+    inputs: slice.inputs,
+    sources,
+    boardsAfterCut: slice.boardsAfterCut,
+    undatedBoardRows: slice.undatedBoardRows,
+  }
 }
 
 export async function runEval(config: EvalConfig, log: Logger): Promise<Record<string, unknown>> {
   const started = performance.now()
-  const inputs = await loadInputs(config.inputs, { skipBadRows: config.skipBadRows, columns: config.columns }, log)
+  const inputs = await loadInputs(
+    config.inputs,
+    { skipBadRows: config.skipBadRows, columns: config.columns },
+    log
+  )
   if (!inputs.events) {
-    throw new BuildError('eval', 'evaluation needs --events: the task is predicting the next engaged pin of held-out sessions')
+    throw new BuildError(
+      'eval',
+      'evaluation needs --events: the task is predicting the next engaged pin of held-out sessions'
+    )
   }
   const split = computeSplit(inputs.events, config.split)
-  const sessionOptions = { gapMs: config.options.sessionGapMinutes * 60_000, actionWeight: actionWeights(inputs, config.options) }
+  const sessionOptions = {
+    gapMs: config.options.sessionGapMinutes * 60_000,
+    actionWeight: actionWeights(inputs, config.options),
+  }
   const ids = inputs.pins.ids
 
   // 1. Fit the blend on the validation slice, with sources trained before it.
-  const validation = await fitBlendOnHoldout(inputs, split.validationCut, split.testCut, config.options, { tuneStep: config.tuneStep, maxQueries: config.maxQueries, trainOn: config.trainOn }, log)
+  const validation = await fitBlendOnHoldout(
+    inputs,
+    split.validationCut,
+    split.testCut,
+    config.options,
+    { tuneStep: config.tuneStep, maxQueries: config.maxQueries, trainOn: config.trainOn },
+    log
+  )
   const tuned = { report: validation.report }
 
   // 2. Train on everything before the test cut; the blend's bucket thresholds scale with the data.
   const test = await trainPhase(inputs, split.testCut, config, log, 'test phase')
-  const blend = scaleThresholds(validation.blend, validation.trainingEvents, test.inputs.events?.time.length ?? 0)
-  const artifacts = await assembleArtifacts(ids, inputs.meta, test.sources, { ...assembleDefaults(config), blend })
+  const blend = scaleThresholds(
+    validation.blend,
+    validation.trainingEvents,
+    test.inputs.events?.time.length ?? 0
+  )
+  const artifacts = await assembleArtifacts(ids, inputs.meta, test.sources, {
+    ...assembleDefaults(config),
+    blend,
+  })
   const lookup = new ArtifactLookup(artifacts, inputs.pins)
   const floatLookup = test.sources.pin2vec
-    ? new ArtifactLookup(await assembleArtifacts(ids, inputs.meta, test.sources, { ...assembleDefaults(config), vectorDtype: 'float32', blend }), inputs.pins)
+    ? new ArtifactLookup(
+        await assembleArtifacts(ids, inputs.meta, test.sources, {
+          ...assembleDefaults(config),
+          vectorDtype: 'float32',
+          blend,
+        }),
+        inputs.pins
+      )
     : null
 
   // 3. Score every source on the held-out sessions.
-  const allQueries = nextPinQueries(eventsBetween(inputs.events, split.testCut, split.end + 1), sessionOptions)
+  const allQueries = nextPinQueries(
+    eventsBetween(inputs.events, split.testCut, split.end + 1),
+    sessionOptions
+  )
   const queries = sampleQueries(allQueries, config.maxQueries)
   const rankers: Record<string, Ranker> = {}
   for (const source of artifacts.manifest.sources) {
@@ -89,16 +140,30 @@ export async function runEval(config: EvalConfig, log: Logger): Promise<Record<s
   }
   rankers.popular = lookup.popularRanker()
   // The peer baseline always learns from all training sessions, whatever our sources may use.
-  const sar = new SarBaseline(sessionsOf(sessionize(eventsBetween(inputs.events, split.start, split.testCut), sessionOptions).sessions))
+  const sar = new SarBaseline(
+    sessionsOf(
+      sessionize(eventsBetween(inputs.events, split.start, split.testCut), sessionOptions).sessions
+    )
+  )
   rankers.sar = (q, k) => sar.recommend(q, k)
   if (floatLookup) {
     rankers['pin2vec-float32'] = floatLookup.ranker({ only: 'pin2vec' })
     rankers['blend-float32'] = floatLookup.servedRanker()
   }
-  const thresholds = config.bucketThresholds ?? tercileThresholds(Array.from(queries.query, (q) => test.sources.engagement[q]!))
-  const catalogue = test.sources.engagement.reduce((a, e, i) => a + (e > 0 || test.sources.boardDegree[i]! > 0 ? 1 : 0), 0)
-  log.info(`[eval] scoring ${Object.keys(rankers).join(', ')} on ${queries.query.length.toLocaleString('en')} test queries`)
-  const evaluation = evaluate(rankers, queries, test.sources.engagement, thresholds, catalogue, { bootstrap: config.bootstrap, seed: config.options.seed })
+  const thresholds =
+    config.bucketThresholds ??
+    tercileThresholds(Array.from(queries.query, (q) => test.sources.engagement[q]!))
+  const catalogue = test.sources.engagement.reduce(
+    (a, e, i) => a + (e > 0 || test.sources.boardDegree[i]! > 0 ? 1 : 0),
+    0
+  )
+  log.info(
+    `[eval] scoring ${Object.keys(rankers).join(', ')} on ${queries.query.length.toLocaleString('en')} test queries`
+  )
+  const evaluation = evaluate(rankers, queries, test.sources.engagement, thresholds, catalogue, {
+    bootstrap: config.bootstrap,
+    seed: config.options.seed,
+  })
 
   const single = artifacts.manifest.sources.filter((s): s is SourceName => s in evaluation.results)
   const comparison = compareBlend(evaluation, single, config)
@@ -114,7 +179,10 @@ export async function runEval(config: EvalConfig, log: Logger): Promise<Record<s
       testQueriesTotal: allQueries.query.length,
       boardRowsAfterCutExcluded: test.boardsAfterCut,
       undatedBoardRowsKept: test.undatedBoardRows,
-      leakageWarning: test.undatedBoardRows > 0 ? `${test.undatedBoardRows} board rows have no created_at and were kept in training: they may leak test-time information` : null,
+      leakageWarning:
+        test.undatedBoardRows > 0
+          ? `${test.undatedBoardRows} board rows have no created_at and were kept in training: they may leak test-time information`
+          : null,
     },
     queries: queries.query.length,
     catalogue,
@@ -130,7 +198,15 @@ export async function runEval(config: EvalConfig, log: Logger): Promise<Record<s
           'blend float32 recall@20': evaluation.results['blend-float32']!.overall['recall@20'],
         }
       : null,
-    config: { inputs: config.inputs, options: config.options, split: config.split, tuneStep: config.tuneStep, bootstrap: config.bootstrap, maxQueries: config.maxQueries, trainOn: config.trainOn },
+    config: {
+      inputs: config.inputs,
+      options: config.options,
+      split: config.split,
+      tuneStep: config.tuneStep,
+      bootstrap: config.bootstrap,
+      maxQueries: config.maxQueries,
+      trainOn: config.trainOn,
+    },
     seconds: (performance.now() - started) / 1000,
   }
   await mkdir(config.out, { recursive: true })
@@ -138,12 +214,18 @@ export async function runEval(config: EvalConfig, log: Logger): Promise<Record<s
   await writeFile(join(config.out, 'blend.json'), `${JSON.stringify(blend, null, 2)}\n`)
   await writeFile(join(config.out, 'report.html'), renderReport(metrics))
   await writeFile(join(config.out, 'metrics.md'), renderMarkdown(metrics))
-  log.info(`[eval] wrote ${join(config.out, 'metrics.json')}, metrics.md, blend.json and report.html`)
+  log.info(
+    `[eval] wrote ${join(config.out, 'metrics.json')}, metrics.md, blend.json and report.html`
+  )
   return metrics
 }
 
 function assembleDefaults(config: EvalConfig) {
-  return { pinsPerShard: config.options.pinsPerShard, popularCount: config.options.popularCount, vectorDtype: config.options.vectorDtype }
+  return {
+    pinsPerShard: config.options.pinsPerShard,
+    popularCount: config.options.popularCount,
+    vectorDtype: config.options.vectorDtype,
+  }
 }
 
 function* sessionsOf(s: Sessions): Generator<Int32Array> {
@@ -153,17 +235,28 @@ function* sessionsOf(s: Sessions): Generator<Int32Array> {
 }
 
 /** Blend against the best single source, overall and per bucket, with paired bootstrap intervals. */
-function compareBlend(evaluation: ReturnType<typeof evaluate>, single: SourceName[], config: EvalConfig) {
+function compareBlend(
+  evaluation: ReturnType<typeof evaluate>,
+  single: SourceName[],
+  config: EvalConfig
+) {
   const groups = [['overall', -1], ...BUCKETS.map((b, i) => [b, i] as const)] as const
   const out: Record<string, unknown> = {}
   const blendHits = evaluation.hits20.blend!
   for (const [name, index] of groups) {
-    const metricsOf = (s: string) => (index < 0 ? evaluation.results[s]!.overall : evaluation.results[s]!.buckets[name as (typeof BUCKETS)[number]])
-    const best = [...single].sort((a, b) => metricsOf(b)['recall@20'] - metricsOf(a)['recall@20'])[0]
+    const metricsOf = (s: string) =>
+      index < 0
+        ? evaluation.results[s]!.overall
+        : evaluation.results[s]!.buckets[name as (typeof BUCKETS)[number]]
+    const best = [...single].sort(
+      (a, b) => metricsOf(b)['recall@20'] - metricsOf(a)['recall@20']
+    )[0]
     if (!best) {
       continue
     }
-    const idx = [...blendHits.keys()].filter((q) => index < 0 || evaluation.bucketOfQuery[q] === index)
+    const idx = [...blendHits.keys()].filter(
+      (q) => index < 0 || evaluation.bucketOfQuery[q] === index
+    )
     const blend = metricsOf('blend')['recall@20']
     const bestValue = metricsOf(best)['recall@20']
     out[name] = {
@@ -171,8 +264,12 @@ function compareBlend(evaluation: ReturnType<typeof evaluate>, single: SourceNam
       bestSingleRecall20: bestValue,
       blendRecall20: blend,
       ratio: bestValue > 0 ? blend / bestValue : null,
-      difference95: pairedDifferenceInterval(blendHits, evaluation.hits20[best]!, idx, { bootstrap: config.bootstrap, seed: config.options.seed + 1 }),
-      blendOverSar: metricsOf('sar')['recall@20'] > 0 ? blend / metricsOf('sar')['recall@20'] : null,
+      difference95: pairedDifferenceInterval(blendHits, evaluation.hits20[best]!, idx, {
+        bootstrap: config.bootstrap,
+        seed: config.options.seed + 1,
+      }),
+      blendOverSar:
+        metricsOf('sar')['recall@20'] > 0 ? blend / metricsOf('sar')['recall@20'] : null,
     }
   }
   return out

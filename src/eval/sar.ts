@@ -46,7 +46,9 @@ export class SarBaseline {
       }
     }
     const ni = this.sessionsOf.get(pin)?.length ?? 0
-    const scored = [...counts].map(([j, c]) => [j, c / (ni + (this.sessionsOf.get(j)?.length ?? 0) - c)] as const)
+    const scored = [...counts].map(
+      ([j, c]) => [j, c / (ni + (this.sessionsOf.get(j)?.length ?? 0) - c)] as const
+    )
     scored.sort((a, b) => b[1] - a[1] || a[0] - b[0])
     const top = Int32Array.from(scored.slice(0, k), ([j]) => j)
     this.cache.set(pin, top)

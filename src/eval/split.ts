@@ -5,8 +5,8 @@
  * without a timestamp are kept and counted, because they may leak.
  */
 
-import { BuildError } from '../build/errors'
-import type { BoardTable, EventTable, Inputs } from '../build/inputs'
+import { BuildError } from '../offline/errors'
+import type { BoardTable, EventTable, Inputs } from '../offline/inputs'
 
 export type SplitOptions = {
   /** Share of the events' time span at the end used as the test slice (default 0.2). */
@@ -26,7 +26,10 @@ export type Split = {
 
 export function computeSplit(events: EventTable, options: SplitOptions): Split {
   if (events.time.length === 0) {
-    throw new BuildError('eval', 'evaluation needs events: the test task is predicting the next engaged pin')
+    throw new BuildError(
+      'eval',
+      'evaluation needs events: the test task is predicting the next engaged pin'
+    )
   }
   let start = Infinity
   let end = -Infinity
@@ -37,9 +40,13 @@ export function computeSplit(events: EventTable, options: SplitOptions): Split {
   const span = end - start
   const testCut = options.testCut ?? start + span * (1 - options.testFraction)
   if (!(testCut > start && testCut <= end)) {
-    throw new BuildError('eval', `test cut ${new Date(testCut).toISOString()} is outside the events' span ${new Date(start).toISOString()} .. ${new Date(end).toISOString()}`)
+    throw new BuildError(
+      'eval',
+      `test cut ${new Date(testCut).toISOString()} is outside the events' span ${new Date(start).toISOString()} .. ${new Date(end).toISOString()}`
+    )
   }
-  const validationCut = testCut - (testCut - start) * (options.validationFraction / (1 - options.testFraction))
+  const validationCut =
+    testCut - (testCut - start) * (options.validationFraction / (1 - options.testFraction))
   return { start, validationCut, testCut, end }
 }
 
@@ -61,7 +68,10 @@ function sliceEvents(events: EventTable, keep: (t: number) => boolean): EventTab
   }
 }
 
-function sliceBoards(boards: BoardTable, cut: number): { boards: BoardTable; dropped: number; undated: number } {
+function sliceBoards(
+  boards: BoardTable,
+  cut: number
+): { boards: BoardTable; dropped: number; undated: number } {
   const idx: number[] = []
   let dropped = 0
   let undated = 0
@@ -96,9 +106,14 @@ export type TrainOn = 'all' | 'boards' | 'events'
  * Inputs restricted to what was known before `cut` (same pin vocabulary, so ids line up), and to
  * the signals `trainOn` allows.
  */
-export function trainingInputs(inputs: Inputs, cut: number, trainOn: TrainOn = 'all'): TrainingSlice {
+export function trainingInputs(
+  inputs: Inputs,
+  cut: number,
+  trainOn: TrainOn = 'all'
+): TrainingSlice {
   const boards = inputs.boards && trainOn !== 'events' ? sliceBoards(inputs.boards, cut) : null
-  const events = inputs.events && trainOn !== 'boards' ? sliceEvents(inputs.events, (t) => t < cut) : null
+  const events =
+    inputs.events && trainOn !== 'boards' ? sliceEvents(inputs.events, (t) => t < cut) : null
   return {
     inputs: { ...inputs, boards: boards?.boards ?? null, events },
     boardsAfterCut: boards?.dropped ?? 0,

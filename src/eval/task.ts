@@ -4,12 +4,15 @@
  * next distinct pin engaged in the same session.
  */
 
-import type { EventTable } from '../build/inputs'
-import { sessionCorpus, sessionize } from '../build/sessions/sessionize'
+import type { EventTable } from '../offline/inputs'
+import { sessionCorpus, sessionize } from '../offline/sessions/sessionize'
 
 export type Queries = { query: Int32Array; target: Int32Array }
 
-export function nextPinQueries(events: EventTable, options: { gapMs: number; actionWeight: Float64Array }): Queries {
+export function nextPinQueries(
+  events: EventTable,
+  options: { gapMs: number; actionWeight: Float64Array }
+): Queries {
   const { sessions } = sessionize(events, options)
   // sessionCorpus collapses immediate repeats, so consecutive tokens are distinct pins.
   const corpus = sessionCorpus(sessions)

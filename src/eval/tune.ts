@@ -5,9 +5,16 @@
  * sourceScores() the worker uses; only the weight search is vectorised here.
  */
 
-import { BUCKETS, SOURCES, type BlendParams, type Bucket, type SourceName, type SourceWeights } from '../core/artifact'
-import { candidatesWithTarget } from '../build/blend/fit-model'
+import {
+  type BlendParams,
+  BUCKETS,
+  type Bucket,
+  SOURCES,
+  type SourceName,
+  type SourceWeights,
+} from '../core/artifact'
 import { bucketOf, sourceScores } from '../core/blend'
+import { candidatesWithTarget } from '../offline/blend/fit-model'
 import type { ArtifactLookup } from './rankers'
 import type { Queries } from './task'
 
@@ -40,7 +47,12 @@ export function simplexGrid(sources: SourceName[], step: number): SourceWeights[
   return out
 }
 
-function prepare(lookup: ArtifactLookup, queries: Queries, thresholds: BlendParams['buckets'], pinIds: string[]): Prepared[] {
+function prepare(
+  lookup: ArtifactLookup,
+  queries: Queries,
+  thresholds: BlendParams['buckets'],
+  pinIds: string[]
+): Prepared[] {
   const prepared: Prepared[] = []
   for (let q = 0; q < queries.query.length; q++) {
     const record = lookup.record(queries.query[q]!)
@@ -59,7 +71,12 @@ function prepare(lookup: ArtifactLookup, queries: Queries, thresholds: BlendPara
         scores[j]![i] = s[source]
       })
     })
-    prepared.push({ scores, ids: candidates.map((c) => c.pin.id), target, bucket: bucketOf(record.pin.engagement, thresholds) })
+    prepared.push({
+      scores,
+      ids: candidates.map((c) => c.pin.id),
+      target,
+      bucket: bucketOf(record.pin.engagement, thresholds),
+    })
   }
   return prepared
 }
@@ -90,7 +107,10 @@ function hitsAt20(prepared: Prepared[], w: SourceWeights): number {
   return hits
 }
 
-export type TuneResult = { blend: BlendParams; hits: Record<Bucket, { chosen: number; queries: number }> }
+export type TuneResult = {
+  blend: BlendParams
+  hits: Record<Bucket, { chosen: number; queries: number }>
+}
 
 export function tuneBlend(
   lookup: ArtifactLookup,

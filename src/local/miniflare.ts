@@ -7,8 +7,8 @@
 
 import type { Readable } from 'node:stream'
 import { Miniflare } from 'miniflare'
-import type { Artifacts } from '../build/assemble'
-import { kvEntries } from '../build/write'
+import type { Artifacts } from '../offline/assemble'
+import { kvEntries } from '../offline/write'
 import { bundleWorker, COMPATIBILITY_DATE } from './bundle'
 
 export type LocalWorkerOptions = {
@@ -24,7 +24,9 @@ export type LocalWorkerOptions = {
   handleRuntimeStdio?: (stdout: Readable, stderr: Readable) => void
 }
 
-export async function startLocalWorker(options: LocalWorkerOptions = {}): Promise<{ mf: Miniflare; url: URL }> {
+export async function startLocalWorker(
+  options: LocalWorkerOptions = {}
+): Promise<{ mf: Miniflare; url: URL }> {
   const scriptPath = options.scriptPath ?? (await bundleWorker())
   const mf = new Miniflare({
     modules: true,

@@ -21,7 +21,11 @@ export function registerDebug(app: Hono<AppEnv>): void {
   app.get('/__debug/hello', (c) => c.text('hello'))
 
   app.get('/__debug/routes', (c) =>
-    c.json(app.routes.filter((r) => r.method !== 'ALL' && !r.path.startsWith('/__debug')).map((r) => ({ method: r.method, path: r.path })))
+    c.json(
+      app.routes
+        .filter((r) => r.method !== 'ALL' && !r.path.startsWith('/__debug'))
+        .map((r) => ({ method: r.method, path: r.path }))
+    )
   )
 
   /**
@@ -45,7 +49,14 @@ export function registerDebug(app: Hono<AppEnv>): void {
       for (let i = 0; i < reps; i++) {
         const [seed, ...context] = await Promise.all(ids.map((id) => build.record(id)))
         const r = rankQuery(build, q, [seed ?? null], context)
-        bytes += JSON.stringify({ pin: seed ? summary(seed.pin) : null, build: r.build, k: r.k, fallback: r.fallback, context: r.context, related: r.related }).length
+        bytes += JSON.stringify({
+          pin: seed ? summary(seed.pin) : null,
+          build: r.build,
+          k: r.k,
+          fallback: r.fallback,
+          context: r.context,
+          related: r.related,
+        }).length
       }
       samples.push({ pin, ms: (performance.now() - t0) / reps })
     }

@@ -53,7 +53,13 @@ export const onError: ErrorHandler<AppEnv> = (err, c) => {
   }
   if (err instanceof ArtifactError) {
     logOnce(err)
-    return c.json(body('artifacts_unavailable', `artifacts are missing or unreadable (${err.code}): ${err.message.replace('[artifact] ', '')}`), 503)
+    return c.json(
+      body(
+        'artifacts_unavailable',
+        `artifacts are missing or unreadable (${err.code}): ${err.message.replace('[artifact] ', '')}`
+      ),
+      503
+    )
   }
   if (err instanceof HTTPException) {
     return c.json(body('bad_request', err.message), err.status)
@@ -64,5 +70,8 @@ export const onError: ErrorHandler<AppEnv> = (err, c) => {
 
 export const notFound: NotFoundHandler<AppEnv> = (c) => {
   noStore(c)
-  return c.json(body('not_found', `no route for ${c.req.method} ${new URL(c.req.url).pathname}`), 404)
+  return c.json(
+    body('not_found', `no route for ${c.req.method} ${new URL(c.req.url).pathname}`),
+    404
+  )
 }

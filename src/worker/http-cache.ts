@@ -23,18 +23,27 @@ export function normalisedRequest(url: string, params: Record<string, string>): 
   return query ? `${path}?${query}` : path
 }
 
-export const etagOf = (buildId: string, normalised: string): string => `"${buildId}-${fnv1a32(normalised).toString(16)}"`
+export const etagOf = (buildId: string, normalised: string): string =>
+  `"${buildId}-${fnv1a32(normalised).toString(16)}"`
 
 /**
  * Set ETag and Cache-Control for a response of `buildId` to the normalised request. Returns a 304
  * response when the client already holds it, else null.
  */
-export function conditional(c: Context<AppEnv>, buildId: string, normalised: string): Response | null {
+export function conditional(
+  c: Context<AppEnv>,
+  buildId: string,
+  normalised: string
+): Response | null {
   const etag = etagOf(buildId, normalised)
   c.header('ETag', etag)
   c.header('Cache-Control', CACHE_CONTROL)
   const ifNoneMatch = c.req.header('If-None-Match')
-  if (c.req.method === 'GET' && ifNoneMatch && ifNoneMatch.split(',').some((tag) => tag.trim() === etag)) {
+  if (
+    c.req.method === 'GET' &&
+    ifNoneMatch &&
+    ifNoneMatch.split(',').some((tag) => tag.trim() === etag)
+  ) {
     return c.body(null, 304)
   }
   return null

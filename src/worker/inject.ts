@@ -28,7 +28,10 @@ export function originTarget(originUrl: string, requestUrl: string): URL {
   const req = new URL(requestUrl)
   // Concatenate rather than resolve: `new URL('//evil.example/', origin)` would leave the origin.
   const target = new URL(`${origin.origin}${req.pathname}${req.search}`)
-  if (target.origin !== origin.origin || (origin.protocol !== 'http:' && origin.protocol !== 'https:')) {
+  if (
+    target.origin !== origin.origin ||
+    (origin.protocol !== 'http:' && origin.protocol !== 'https:')
+  ) {
     throw new ApiError(400, 'bad_request', 'request cannot be proxied to the configured origin')
   }
   return target
@@ -37,7 +40,12 @@ export function originTarget(originUrl: string, requestUrl: string): URL {
 function placeholderQuery(c: Context<AppEnv>, el: Element) {
   try {
     const id = parsePinId(el.getAttribute('data-related-pins') ?? '')
-    return parseQuery([id], { k: String(parseK(el.getAttribute('data-k') ?? undefined, 12)) }, c.env, 12)
+    return parseQuery(
+      [id],
+      { k: String(parseK(el.getAttribute('data-k') ?? undefined, 12)) },
+      c.env,
+      12
+    )
   } catch {
     return null // a malformed placeholder is left as the site wrote it
   }
@@ -50,7 +58,10 @@ async function fill(c: Context<AppEnv>, build: BuildView, el: Element): Promise<
   }
   try {
     const r = await runQuery(build, q)
-    el.setInnerContent(await renderFragment({ items: r.related, fallback: r.fallback, build: r.build }), { html: true })
+    el.setInnerContent(
+      await renderFragment({ items: r.related, fallback: r.fallback, build: r.build }),
+      { html: true }
+    )
     el.setAttribute('data-related-pins-build', r.build)
   } catch (err) {
     if (!(err instanceof ArtifactError)) {
@@ -67,9 +78,18 @@ export async function proxyToOrigin(c: Context<AppEnv>): Promise<Response> {
   const method = c.req.method
   let res: Response
   try {
-    res = await fetch(target, { method, headers, body: method === 'GET' || method === 'HEAD' ? undefined : c.req.raw.body, redirect: 'manual' })
+    res = await fetch(target, {
+      method,
+      headers,
+      body: method === 'GET' || method === 'HEAD' ? undefined : c.req.raw.body,
+      redirect: 'manual',
+    })
   } catch {
-    throw new ApiError(502, 'origin_unreachable', `the origin ${new URL(c.env.ORIGIN_URL as string).origin} did not answer`)
+    throw new ApiError(
+      502,
+      'origin_unreachable',
+      `the origin ${new URL(c.env.ORIGIN_URL as string).origin} did not answer`
+    )
   }
   if (!(res.headers.get('content-type') ?? '').includes('text/html') || method === 'HEAD') {
     return new Response(res.body, res)

@@ -31,15 +31,26 @@ export function parseK(raw: string | undefined, fallback = DEFAULT_K): number {
 
 /** Pin ids are opaque strings, but bounded in length and free of control characters. */
 export function parsePinId(raw: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
-  if (raw.length === 0 || raw.length > MAX_ID_LENGTH || /[\u0000-\u001f\u007f]/.test(raw) || raw.includes('\ufffd')) {
-    throw bad(`pin id must be 1 to ${MAX_ID_LENGTH} characters without control characters, got ${preview(raw)}`)
+  if (
+    raw.length === 0 ||
+    raw.length > MAX_ID_LENGTH ||
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
+    /[\u0000-\u001f\u007f]/.test(raw) ||
+    raw.includes('\ufffd')
+  ) {
+    throw bad(
+      `pin id must be 1 to ${MAX_ID_LENGTH} characters without control characters, got ${preview(raw)}`
+    )
   }
   return raw
 }
 
 /** A list of pin ids: comma-separated in a query string, or a JSON array in a body. */
-export function parseIdList(raw: string | readonly unknown[] | undefined, name: string, max: number): string[] {
+export function parseIdList(
+  raw: string | readonly unknown[] | undefined,
+  name: string,
+  max: number
+): string[] {
   if (raw === undefined || raw === '') {
     return []
   }

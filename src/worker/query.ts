@@ -6,9 +6,9 @@
 
 import type { PinEntry, PinRecord } from '../core/artifact'
 import { ArtifactError } from '../core/errors'
-import { DEFAULT_DEDUP_THRESHOLD, recommend, type RankedPin } from '../core/rerank'
+import { DEFAULT_DEDUP_THRESHOLD, type RankedPin, recommend } from '../core/rerank'
 import type { Bindings } from './env'
-import { parseDedup, parseFallback, parseIdList, parseK, MAX_CONTEXT, MAX_EXCLUDE } from './params'
+import { MAX_CONTEXT, MAX_EXCLUDE, parseDedup, parseFallback, parseIdList, parseK } from './params'
 import type { BuildView } from './store'
 
 export type RelatedQuery = {
@@ -20,7 +20,13 @@ export type RelatedQuery = {
   dedup: number
 }
 
-export type PinSummary = { id: string; title: string; imageUrl: string; link: string; engagement: number }
+export type PinSummary = {
+  id: string
+  title: string
+  imageUrl: string
+  link: string
+  engagement: number
+}
 
 export type QueryResult = {
   build: string
@@ -41,10 +47,16 @@ export type RawParams = {
   dedup?: string
 }
 
-export const defaultDedup = (env: Bindings): number => parseDedup(env.DEDUP_THRESHOLD, DEFAULT_DEDUP_THRESHOLD)
+export const defaultDedup = (env: Bindings): number =>
+  parseDedup(env.DEDUP_THRESHOLD, DEFAULT_DEDUP_THRESHOLD)
 
 /** Validate the parameters shared by every related-pins route. */
-export function parseQuery(seeds: string[], raw: RawParams, env: Bindings, defaultK: number): RelatedQuery {
+export function parseQuery(
+  seeds: string[],
+  raw: RawParams,
+  env: Bindings,
+  defaultK: number
+): RelatedQuery {
   return {
     seeds,
     k: parseK(raw.k, defaultK),
@@ -61,7 +73,11 @@ export function parseQuery(seeds: string[], raw: RawParams, env: Bindings, defau
  */
 export function canonicalParams(q: RelatedQuery, multi: boolean): Record<string, string> {
   const sorted = (ids: string[]): string => [...ids].sort().join(',')
-  const params: Record<string, string> = { k: String(q.k), fallback: q.fallback ? 'popular' : 'none', dedup: String(q.dedup) }
+  const params: Record<string, string> = {
+    k: String(q.k),
+    fallback: q.fallback ? 'popular' : 'none',
+    dedup: String(q.dedup),
+  }
   if (multi) {
     params.pins = sorted(q.seeds)
   }
@@ -96,7 +112,12 @@ export async function runQuery(build: BuildView, q: RelatedQuery): Promise<Query
 }
 
 /** The CPU part of a query, once its records are loaded (timed on its own by the bench). */
-export function rankQuery(build: BuildView, q: RelatedQuery, seedRecords: (PinRecord | null)[], contextRecords: (PinRecord | null)[]): QueryResult {
+export function rankQuery(
+  build: BuildView,
+  q: RelatedQuery,
+  seedRecords: (PinRecord | null)[],
+  contextRecords: (PinRecord | null)[]
+): QueryResult {
   const found = seedRecords.filter((r): r is PinRecord => r !== null)
   const missing = q.seeds.filter((_, i) => !seedRecords[i])
   const context: PinEntry[] = []
@@ -122,9 +143,18 @@ export function rankQuery(build: BuildView, q: RelatedQuery, seedRecords: (PinRe
     found,
     missing,
     fallback: result.fallback,
-    context: q.context.length > 0 ? { used: context.length > 0, pins: context.map((p) => p.id), ignored } : null,
+    context:
+      q.context.length > 0
+        ? { used: context.length > 0, pins: context.map((p) => p.id), ignored }
+        : null,
     related: result.related,
   }
 }
 
-export const summary = (pin: PinEntry): PinSummary => ({ id: pin.id, title: pin.title, imageUrl: pin.imageUrl, link: pin.link, engagement: pin.engagement })
+export const summary = (pin: PinEntry): PinSummary => ({
+  id: pin.id,
+  title: pin.title,
+  imageUrl: pin.imageUrl,
+  link: pin.link,
+  engagement: pin.engagement,
+})

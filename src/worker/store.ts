@@ -4,7 +4,16 @@
  * request, caches manifests and decoded shards per isolate (bounded), and counts KV reads.
  */
 
-import { CURRENT_KEY, manifestKey, parseManifest, sha256Hex, ShardReader, shardKey, type Manifest, type PinRecord } from '../core/artifact'
+import {
+  CURRENT_KEY,
+  type Manifest,
+  manifestKey,
+  type PinRecord,
+  parseManifest,
+  ShardReader,
+  sha256Hex,
+  shardKey,
+} from '../core/artifact'
 import { ArtifactError } from '../core/errors'
 import { shardOf } from '../core/hash'
 
@@ -89,7 +98,10 @@ export class ArtifactStore {
     const buildId = await this.kv.get(CURRENT_KEY, 'text')
     counter.kvBytes += buildId?.length ?? 0
     if (!buildId) {
-      throw new ArtifactError('pointer_missing', `KV key '${CURRENT_KEY}' is missing: no build has been loaded`)
+      throw new ArtifactError(
+        'pointer_missing',
+        `KV key '${CURRENT_KEY}' is missing: no build has been loaded`
+      )
     }
     this.pointer = { buildId: buildId.trim(), readAt: now }
     return this.pointer.buildId
@@ -120,12 +132,18 @@ export class ArtifactStore {
     try {
       json = JSON.parse(raw)
     } catch (cause) {
-      throw new ArtifactError('manifest_invalid', `manifest of build '${buildId}' is not JSON`, { cause })
+      throw new ArtifactError('manifest_invalid', `manifest of build '${buildId}' is not JSON`, {
+        cause,
+      })
     }
     return parseManifest(json)
   }
 
-  private async record(manifest: Manifest, id: string, counter: ReadCounter): Promise<PinRecord | null> {
+  private async record(
+    manifest: Manifest,
+    id: string,
+    counter: ReadCounter
+  ): Promise<PinRecord | null> {
     const shard = await this.shard(manifest, shardOf(id, manifest.shardCount), counter)
     return shard.get(id)
   }
@@ -159,17 +177,28 @@ export class ArtifactStore {
     return loading
   }
 
-  private async loadShard(manifest: Manifest, index: number, key: string, counter: ReadCounter): Promise<ShardReader> {
+  private async loadShard(
+    manifest: Manifest,
+    index: number,
+    key: string,
+    counter: ReadCounter
+  ): Promise<ShardReader> {
     this.countRead(counter)
     const buffer = await this.kv.get(key, 'arrayBuffer')
     if (buffer === null) {
-      throw new ArtifactError('shard_missing', `shard ${index} of build '${manifest.buildId}' is missing`)
+      throw new ArtifactError(
+        'shard_missing',
+        `shard ${index} of build '${manifest.buildId}' is missing`
+      )
     }
     counter.kvBytes += buffer.byteLength
     const bytes = new Uint8Array(buffer)
     const expected = manifest.shards[index]?.sha256
     if ((await sha256Hex(bytes)) !== expected) {
-      throw new ArtifactError('checksum', `shard ${index} of build '${manifest.buildId}' does not match its checksum`)
+      throw new ArtifactError(
+        'checksum',
+        `shard ${index} of build '${manifest.buildId}' does not match its checksum`
+      )
     }
     return new ShardReader(bytes)
   }

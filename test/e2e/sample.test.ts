@@ -2,15 +2,15 @@ import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DEFAULT_BUILD_OPTIONS } from '../../src/build/config'
-import { generateWorld, readTruth, writeWorld } from '../../src/build/generate'
-import { silentLogger } from '../../src/build/log'
-import { runBuild, type BuildResult } from '../../src/build/pipeline'
-import { Vocab } from '../../src/build/vocab'
 import { ShardReader } from '../../src/core/artifact'
-import { ArtifactLookup } from '../../src/eval/rankers'
-import { createRandom } from '../../src/core/random'
 import { cosine } from '../../src/core/quantize'
+import { createRandom } from '../../src/core/random'
+import { ArtifactLookup } from '../../src/eval/rankers'
+import { DEFAULT_BUILD_OPTIONS } from '../../src/offline/config'
+import { generateWorld, readTruth, writeWorld } from '../../src/offline/generate'
+import { silentLogger } from '../../src/offline/log'
+import { type BuildResult, runBuild } from '../../src/offline/pipeline'
+import { Vocab } from '../../src/offline/vocab'
 import { startWorker, type TestWorker } from '../worker/harness'
 
 // Generate → build → seed KV → query the worker in workerd, on a generated world with known topics.
@@ -25,7 +25,11 @@ beforeAll(async () => {
   truth = await readTruth(dir)
   built = await runBuild(
     {
-      inputs: { boards: join(dir, 'boards.csv'), events: join(dir, 'events.csv'), pins: join(dir, 'pins.csv') },
+      inputs: {
+        boards: join(dir, 'boards.csv'),
+        events: join(dir, 'events.csv'),
+        pins: join(dir, 'pins.csv'),
+      },
       out: join(dir, 'artifacts'),
       skipBadRows: false,
       columns: { boards: {}, events: {}, pins: {} },
@@ -109,7 +113,9 @@ describe('generated world end to end', () => {
     const random = createRandom(21)
     for (let t = 0; t < 40; t++) {
       const q = random.int(pins.size)
-      const body = (await (await worker.fetch(`/v1/pins/${pins.ids[q]}/related?k=20`)).json()) as { related: { id: string }[] }
+      const body = (await (await worker.fetch(`/v1/pins/${pins.ids[q]}/related?k=20`)).json()) as {
+        related: { id: string }[]
+      }
       expect(body.related.map((r) => r.id)).toEqual(Array.from(served(q, 20), (i) => pins.ids[i]))
     }
   })
@@ -125,7 +131,10 @@ describe('generated world end to end', () => {
   })
 
   it('accounts for every input row in report.json', () => {
-    const inputs = built.report.inputs as Record<string, { read: number; used: number; skipped: Record<string, number> }>
+    const inputs = built.report.inputs as Record<
+      string,
+      { read: number; used: number; skipped: Record<string, number> }
+    >
     for (const kind of ['boards', 'events', 'pins']) {
       const r = inputs[kind]!
       const skipped = Object.values(r.skipped).reduce((a, b) => a + b, 0)

@@ -2,12 +2,12 @@ import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { DEFAULT_BUILD_OPTIONS } from '../../src/build/config'
-import { generateWorld, writeWorld } from '../../src/build/generate'
-import { silentLogger } from '../../src/build/log'
-import { runBuild } from '../../src/build/pipeline'
-import { runEval } from '../../src/eval/run'
 import type { SourceResult } from '../../src/eval/evaluate'
+import { runEval } from '../../src/eval/run'
+import { DEFAULT_BUILD_OPTIONS } from '../../src/offline/config'
+import { generateWorld, writeWorld } from '../../src/offline/generate'
+import { silentLogger } from '../../src/offline/log'
+import { runBuild } from '../../src/offline/pipeline'
 import { startWorker } from '../worker/harness'
 
 // Builds with only one signal: they build, serve, and evaluate, and the blend keeps up with the
@@ -27,7 +27,13 @@ describe.each([
   it('builds and serves related pins from the sources it has', async () => {
     const inputs = Object.fromEntries(Object.entries(files).map(([k, f]) => [k, join(dir, f)]))
     const built = await runBuild(
-      { inputs: { ...inputs, pins: join(dir, 'pins.csv') }, out: join(dir, `out-${trainOn}`), skipBadRows: false, columns, options: DEFAULT_BUILD_OPTIONS },
+      {
+        inputs: { ...inputs, pins: join(dir, 'pins.csv') },
+        out: join(dir, `out-${trainOn}`),
+        skipBadRows: false,
+        columns,
+        options: DEFAULT_BUILD_OPTIONS,
+      },
       silentLogger
     )
     for (const source of expected) {
@@ -36,11 +42,16 @@ describe.each([
     const worker = await startWorker(built)
     try {
       const id = built.artifacts.manifest.popular[0]!.id
-      const body = (await (await worker.fetch(`/v1/pins/${id}/related?k=10`)).json()) as { fallback: boolean; related: { sources: Record<string, number> }[] }
+      const body = (await (await worker.fetch(`/v1/pins/${id}/related?k=10`)).json()) as {
+        fallback: boolean
+        related: { sources: Record<string, number> }[]
+      }
       expect(body.fallback).toBe(false)
       expect(body.related.length).toBe(10)
       for (const r of body.related) {
-        expect(Object.keys(r.sources).every((s) => built.artifacts.manifest.sources.includes(s as never))).toBe(true)
+        expect(
+          Object.keys(r.sources).every((s) => built.artifacts.manifest.sources.includes(s as never))
+        ).toBe(true)
       }
     } finally {
       await worker.dispose()

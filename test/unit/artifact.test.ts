@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { encodeShard, FORMAT_VERSION, parseManifest, ShardReader, type Manifest, type PinEntry, type PinRecord } from '../../src/core/artifact'
+import {
+  encodeShard,
+  FORMAT_VERSION,
+  type Manifest,
+  type PinEntry,
+  type PinRecord,
+  parseManifest,
+  ShardReader,
+} from '../../src/core/artifact'
 import { DEFAULT_BLEND } from '../../src/core/defaults'
 import { ArtifactError } from '../../src/core/errors'
 import { cosine, dequantizeVector, quantizeVector } from '../../src/core/quantize'
@@ -33,7 +41,9 @@ describe('quantizeVector', () => {
     const random = createRandom(3)
     const a = Float32Array.from({ length: 64 }, () => random.next() - 0.5)
     const b = Float32Array.from({ length: 64 }, () => random.next() - 0.5)
-    expect(Math.abs(cosine(quantizeVector(a).q, quantizeVector(b).q) - cosine(a, b))).toBeLessThan(0.02)
+    expect(Math.abs(cosine(quantizeVector(a).q, quantizeVector(b).q) - cosine(a, b))).toBeLessThan(
+      0.02
+    )
   })
 
   it('maps an all-zero vector to zeros with a usable scale', () => {
@@ -44,7 +54,12 @@ describe('quantizeVector', () => {
 })
 
 describe('shard codec', () => {
-  const a = pin('a', Int8Array.from([1, -2, 3, 127]), { title: 'Ünïcode, "quotes" & <tags>', imageUrl: 'https://x/y.jpg', link: 'https://x', engagement: 1234567 })
+  const a = pin('a', Int8Array.from([1, -2, 3, 127]), {
+    title: 'Ünïcode, "quotes" & <tags>',
+    imageUrl: 'https://x/y.jpg',
+    link: 'https://x',
+    engagement: 1234567,
+  })
   const b = pin('b/with spaces?', Int8Array.from([-127, 0, 5, 9]))
   const c = pin('c', null)
   const records: PinRecord[] = [
@@ -80,14 +95,19 @@ describe('shard codec', () => {
 
   it('stores each referenced pin once', () => {
     const once = encodeShard([records[0]!], { dims: 4, vectorDtype: 'int8' }).length
-    const twice = encodeShard([records[0]!, { pin: b, candidates: [{ pin: c, sources: 1, scores: { cooc: 0.1 } }] }], { dims: 4, vectorDtype: 'int8' }).length
+    const twice = encodeShard(
+      [records[0]!, { pin: b, candidates: [{ pin: c, sources: 1, scores: { cooc: 0.1 } }] }],
+      { dims: 4, vectorDtype: 'int8' }
+    ).length
     // The second record adds only its references (a few bytes), not another copy of b and c.
     expect(twice - once).toBeLessThan(10)
   })
 
   it('round-trips float32 vectors', () => {
     const f = { ...a, vector: Float32Array.from([0.5, -1.25, 3, 1e-3]), scale: 1 }
-    const reader = new ShardReader(encodeShard([{ pin: f, candidates: [] }], { dims: 4, vectorDtype: 'float32' }))
+    const reader = new ShardReader(
+      encodeShard([{ pin: f, candidates: [] }], { dims: 4, vectorDtype: 'float32' })
+    )
     expect([...reader.get('a')!.pin.vector!]).toEqual([...f.vector])
   })
 
@@ -135,7 +155,10 @@ describe('parseManifest', () => {
     ['a missing shard entry', { shards: [] }],
     ['an unknown source', { sources: ['cooc', 'magic'] }],
     ['a bad build id', { buildId: '../etc' }],
-    ['a missing blend weight', { blend: { ...DEFAULT_BLEND, weights: { ...DEFAULT_BLEND.weights, head: { cooc: 1 } } } }],
+    [
+      'a missing blend weight',
+      { blend: { ...DEFAULT_BLEND, weights: { ...DEFAULT_BLEND.weights, head: { cooc: 1 } } } },
+    ],
   ])('rejects %s', (_, patch) => {
     expect(() => parseManifest({ ...valid, ...patch })).toThrow(/manifest/)
   })

@@ -1,12 +1,20 @@
 import { describe, expect, it } from 'vitest'
-import { fitBlendModel, type FitExample } from '../../src/build/blend/fit-model'
 import type { PinEntry, PinRecord } from '../../src/core/artifact'
-import { DEFAULT_BLEND } from '../../src/core/defaults'
 import { rankRelated } from '../../src/core/blend'
+import { DEFAULT_BLEND } from '../../src/core/defaults'
 import { FEATURE_COUNT } from '../../src/core/features'
 import { createRandom } from '../../src/core/random'
+import { type FitExample, fitBlendModel } from '../../src/offline/blend/fit-model'
 
-const entry = (id: string, engagement: number): PinEntry => ({ id, title: id, imageUrl: '', link: '', engagement, vector: null, scale: 1 })
+const entry = (id: string, engagement: number): PinEntry => ({
+  id,
+  title: id,
+  imageUrl: '',
+  link: '',
+  engagement,
+  vector: null,
+  scale: 1,
+})
 
 /** Queries whose next pin is the candidate with the highest session score, cooc being noise. */
 function examples(count: number, seed: number): FitExample[] {
@@ -38,7 +46,14 @@ describe('learned blend model', () => {
 
     // On fresh queries the model ranks the target first far more often than cooc-heavy weights.
     const blend = { ...DEFAULT_BLEND, model: a!.model }
-    const leanCooc = { ...DEFAULT_BLEND, weights: { tail: { cooc: 1, pin2vec: 0, session: 0, walk: 0 }, torso: { cooc: 1, pin2vec: 0, session: 0, walk: 0 }, head: { cooc: 1, pin2vec: 0, session: 0, walk: 0 } } }
+    const leanCooc = {
+      ...DEFAULT_BLEND,
+      weights: {
+        tail: { cooc: 1, pin2vec: 0, session: 0, walk: 0 },
+        torso: { cooc: 1, pin2vec: 0, session: 0, walk: 0 },
+        head: { cooc: 1, pin2vec: 0, session: 0, walk: 0 },
+      },
+    }
     let modelTop = 0
     let coocTop = 0
     for (const { record, targetId } of examples(100, 2)) {

@@ -11,26 +11,31 @@ function filesUnder(dir: string): string[] {
   })
 }
 
-const importsOf = (file: string): string[] => [...readFileSync(file, 'utf8').matchAll(/from '([^']+)'/g)].map((m) => m[1]!)
+const importsOf = (file: string): string[] =>
+  [...readFileSync(file, 'utf8').matchAll(/from '([^']+)'/g)].map((m) => m[1]!)
 
 describe('module boundaries', () => {
-  it('keeps src/core runtime-neutral: no node:*, tfjs, hono, build or worker imports', () => {
+  it('keeps src/core runtime-neutral: no node:*, tfjs, hono, offline or worker imports', () => {
     const files = filesUnder(join(SRC, 'core'))
     expect(files.length).toBeGreaterThan(5)
     for (const file of files) {
       for (const spec of importsOf(file)) {
-        expect(spec, `${file} imports ${spec}`).not.toMatch(/^node:|@tensorflow|^hono|\/build\/|\/worker\//)
+        expect(spec, `${file} imports ${spec}`).not.toMatch(
+          /^node:|@tensorflow|^hono|\/offline\/|\/worker\//
+        )
       }
     }
   })
 
-  it('keeps the worker free of Node and tfjs, and build and worker apart', () => {
+  it('keeps the worker free of Node and tfjs, and offline and worker apart', () => {
     for (const file of filesUnder(join(SRC, 'worker'))) {
       for (const spec of importsOf(file)) {
-        expect(spec, `${file} imports ${spec}`).not.toMatch(/^node:|@tensorflow|\/build\/|\/eval\//)
+        expect(spec, `${file} imports ${spec}`).not.toMatch(
+          /^node:|@tensorflow|\/offline\/|\/eval\//
+        )
       }
     }
-    for (const file of filesUnder(join(SRC, 'build'))) {
+    for (const file of filesUnder(join(SRC, 'offline'))) {
       for (const spec of importsOf(file)) {
         expect(spec, `${file} imports ${spec}`).not.toMatch(/\/worker\//)
       }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { buildGroups } from '../../src/build/cooc/groups'
-import { pruneGroups } from '../../src/build/cooc/prune'
 import { createRandom } from '../../src/core/random'
+import { buildGroups } from '../../src/offline/cooc/groups'
+import { pruneGroups } from '../../src/offline/cooc/prune'
 
 const membersOf = (groups: { offsets: Int32Array; items: Int32Array }, g: number): number[] =>
   Array.from(groups.items.subarray(groups.offsets[g]!, groups.offsets[g + 1]!))
@@ -10,7 +10,13 @@ const membersOf = (groups: { offsets: Int32Array; items: Int32Array }, g: number
  * 10 topics of 20 pins (0..199), each with 10 small boards of 6 pins drawn from the topic. Two big
  * boards: a topical one holding topic 0's 20 pins, and a spam one holding 60 pins from every topic.
  */
-function fixture(): { board: Int32Array; pin: Int32Array; boards: number; spam: number; topical: number } {
+function fixture(): {
+  board: Int32Array
+  pin: Int32Array
+  boards: number
+  spam: number
+  topical: number
+} {
   const random = createRandom(11)
   const board: number[] = []
   const pin: number[] = []
@@ -40,7 +46,12 @@ describe('board pruning', () => {
   it('drops a board of unrelated pins and keeps a topical board of the same kind of size', () => {
     const f = fixture()
     const { groups } = buildGroups(f.board, f.pin, f.boards, { maxGroupSize: 1000, seed: 1 })
-    const { groups: pruned, stats } = pruneGroups(groups, 200, { diverseMinSize: 20, diverseMargin: 0.1, pinDegreeExponent: 1, seed: 1 })
+    const { groups: pruned, stats } = pruneGroups(groups, 200, {
+      diverseMinSize: 20,
+      diverseMargin: 0.1,
+      pinDegreeExponent: 1,
+      seed: 1,
+    })
     expect(stats.diverseBoardsTested).toBe(2)
     expect(stats.diverseBoardsDropped).toBe(1)
     expect(stats.diverseMembershipsDropped).toBe(60)
@@ -54,7 +65,12 @@ describe('board pruning', () => {
     const board = new Int32Array(100)
     const pin = Int32Array.from({ length: 100 }, (_, i) => i)
     const { groups } = buildGroups(board, pin, 1, { maxGroupSize: 1000, seed: 1 })
-    const { groups: pruned, stats } = pruneGroups(groups, 100, { diverseMinSize: 20, diverseMargin: 0.1, pinDegreeExponent: 1, seed: 1 })
+    const { groups: pruned, stats } = pruneGroups(groups, 100, {
+      diverseMinSize: 20,
+      diverseMargin: 0.1,
+      pinDegreeExponent: 1,
+      seed: 1,
+    })
     expect(stats.diverseBoardsDropped).toBe(0)
     expect(stats.diverseBaseline).toBe(0)
     expect(pruned.items.length).toBe(100)
@@ -73,8 +89,16 @@ describe('board pruning', () => {
         pin.push(next++)
       }
     }
-    const { groups } = buildGroups(Int32Array.from(board), Int32Array.from(pin), 8, { maxGroupSize: 1000, seed: 1 })
-    const { groups: pruned, stats } = pruneGroups(groups, next, { diverseMinSize: 0, diverseMargin: 0.1, pinDegreeExponent: 0.5, seed: 1 })
+    const { groups } = buildGroups(Int32Array.from(board), Int32Array.from(pin), 8, {
+      maxGroupSize: 1000,
+      seed: 1,
+    })
+    const { groups: pruned, stats } = pruneGroups(groups, next, {
+      diverseMinSize: 0,
+      diverseMargin: 0.1,
+      pinDegreeExponent: 0.5,
+      seed: 1,
+    })
     expect(stats.pinsDegreeCapped).toBe(1)
     expect(stats.pinDegreeMembershipsDropped).toBe(5)
     const boardsOfPin0 = [...Array(8).keys()].filter((g) => membersOf(pruned, g).includes(0))

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { cooccur } from '../../src/build/cooc/cooccur'
-import { buildGroups } from '../../src/build/cooc/groups'
-import { COOC_SCORINGS, pairScore, type CoocScoring } from '../../src/build/cooc/scoring'
-import { cooccurParallel } from '../../src/build/cooc/threads'
+import { cooccur } from '../../src/offline/cooc/cooccur'
+import { buildGroups } from '../../src/offline/cooc/groups'
+import { COOC_SCORINGS, type CoocScoring, pairScore } from '../../src/offline/cooc/scoring'
+import { cooccurParallel } from '../../src/offline/cooc/threads'
 
 // Boards: B0 = {0, 1, 2}, B1 = {0, 1}, B2 = {1, 3}. Unweighted degrees d = [2, 3, 1, 1];
 // size weights w(3) = 1/log2 4 = 0.5 and w(2) = 1/log2 3.
@@ -12,18 +12,39 @@ const groups = buildGroups(boardOf, pinOf, 3, { maxGroupSize: 100, seed: 1 }).gr
 
 const row = (scoring: CoocScoring, pin: number): [number, number][] => {
   const { lists } = cooccur(groups, 4, { topN: 3, scoring })
-  return Array.from({ length: lists.counts[pin]! }, (_, r) => [lists.indices[pin * 3 + r]!, lists.scores[pin * 3 + r]!])
+  return Array.from({ length: lists.counts[pin]! }, (_, r) => [
+    lists.indices[pin * 3 + r]!,
+    lists.scores[pin * 3 + r]!,
+  ])
 }
 
 // Pin 0 shares B0 and B1 with pin 1 and B0 with pin 2. Values worked out by hand (see scoring.ts).
 const EXPECTED_PIN0: Record<CoocScoring, [number, number][]> = {
-  raw: [[1, 1], [2, 0.5]], // counts 2 and 1, over the row's max 2
-  weighted: [[1, 1], [2, 0.44211410869774026]], // (w3 + w2) and w3, over (w3 + w2)
-  cosine: [[1, 0.8164965809277261], [2, 0.7071067811865475]], // 2/√(2·3), 1/√(2·1)
-  'weighted-cosine': [[1, 0.8011838343962746], [2, 0.6649166178535022]],
-  jaccard: [[1, 2 / 3], [2, 0.5]], // 2/(2+3-2), 1/(2+1-1)
+  raw: [
+    [1, 1],
+    [2, 0.5],
+  ], // counts 2 and 1, over the row's max 2
+  weighted: [
+    [1, 1],
+    [2, 0.44211410869774026],
+  ], // (w3 + w2) and w3, over (w3 + w2)
+  cosine: [
+    [1, 0.8164965809277261],
+    [2, 0.7071067811865475],
+  ], // 2/√(2·3), 1/√(2·1)
+  'weighted-cosine': [
+    [1, 0.8011838343962746],
+    [2, 0.6649166178535022],
+  ],
+  jaccard: [
+    [1, 2 / 3],
+    [2, 0.5],
+  ], // 2/(2+3-2), 1/(2+1-1)
   // Pin 1 is on every board, so sharing boards with it says nothing: NPMI 0.
-  lift: [[2, 0.3519839071811759], [1, 0]],
+  lift: [
+    [2, 0.3519839071811759],
+    [1, 0],
+  ],
 }
 
 describe('co-occurrence scorings', () => {
@@ -32,7 +53,9 @@ describe('co-occurrence scorings', () => {
       const got = row(scoring, 0)
       const want = EXPECTED_PIN0[scoring]
       expect(got.map(([j]) => j)).toEqual(want.map(([j]) => j))
-      got.forEach(([, s], r) => expect(s).toBeCloseTo(want[r]![1], 6))
+      for (const [r, [, s]] of got.entries()) {
+        expect(s).toBeCloseTo(want[r]![1], 6)
+      }
     })
 
     it(`keeps every ${scoring} score in [0, 1]`, () => {

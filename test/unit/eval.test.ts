@@ -1,16 +1,22 @@
 import { describe, expect, it } from 'vitest'
-import type { EventTable, Inputs } from '../../src/build/inputs'
-import { Vocab } from '../../src/build/vocab'
-import { DEFAULT_BLEND } from '../../src/core/defaults'
+import {
+  encodeShard,
+  FORMAT_VERSION,
+  type Manifest,
+  type PinEntry,
+  type PinRecord,
+} from '../../src/core/artifact'
 import { bucketOf } from '../../src/core/blend'
-import { encodeShard, FORMAT_VERSION, type Manifest, type PinEntry, type PinRecord } from '../../src/core/artifact'
-import { ArtifactLookup } from '../../src/eval/rankers'
+import { DEFAULT_BLEND } from '../../src/core/defaults'
 import { evaluate, percentileInterval, tercileThresholds } from '../../src/eval/evaluate'
 import { rankOf, summarise } from '../../src/eval/metrics'
+import { ArtifactLookup } from '../../src/eval/rankers'
 import { SarBaseline } from '../../src/eval/sar'
 import { computeSplit, eventsBetween, trainingInputs } from '../../src/eval/split'
 import { nextPinQueries } from '../../src/eval/task'
 import { simplexGrid } from '../../src/eval/tune'
+import type { EventTable, Inputs } from '../../src/offline/inputs'
+import { Vocab } from '../../src/offline/vocab'
 
 describe('metrics', () => {
   it('computes recall, MRR and NDCG exactly on hand-made ranks', () => {
@@ -44,7 +50,10 @@ describe('metrics', () => {
     const [lo, hi] = percentileInterval(values, { bootstrap: 300, seed: 1 })
     expect(lo).toBeLessThan(0.25)
     expect(hi).toBeGreaterThan(0.25)
-    const [lo2, hi2] = percentileInterval([...values, ...values, ...values, ...values], { bootstrap: 300, seed: 1 })
+    const [lo2, hi2] = percentileInterval([...values, ...values, ...values, ...values], {
+      bootstrap: 300,
+      seed: 1,
+    })
     expect(hi2 - lo2).toBeLessThan(hi - lo)
   })
 })
@@ -82,7 +91,10 @@ function eventTable(rows: [user: string, pin: string, day: number][], pins: Voca
 describe('temporal split', () => {
   const pins = new Vocab()
   const events = eventTable(
-    Array.from({ length: 100 }, (_, i) => [`u${i % 7}`, `p${i % 13}`, i] as [string, string, number]),
+    Array.from(
+      { length: 100 },
+      (_, i) => [`u${i % 7}`, `p${i % 13}`, i] as [string, string, number]
+    ),
     pins
   )
   const boards = {
@@ -91,7 +103,13 @@ describe('temporal split', () => {
     pin: Int32Array.from([0, 1, 2, 3, 4]),
     createdAt: Float64Array.from([10 * DAY, 10 * DAY, 95 * DAY, 95 * DAY, Number.NaN]),
   }
-  const inputs: Inputs = { pins, meta: { title: [], imageUrl: [], link: [] }, boards, events, reports: {} }
+  const inputs: Inputs = {
+    pins,
+    meta: { title: [], imageUrl: [], link: [] },
+    boards,
+    events,
+    reports: {},
+  }
 
   it('never lets a test-slice event or a later board into training', () => {
     const split = computeSplit(events, { testFraction: 0.2, validationFraction: 0.1 })
@@ -115,7 +133,14 @@ describe('temporal split', () => {
   it('makes next-distinct-pin queries inside sessions only', () => {
     const p = new Vocab()
     const e = eventTable(
-      [['a', 'x', 0], ['a', 'x', 0.0001], ['a', 'y', 0.0002], ['a', 'z', 0.0003], ['b', 'y', 0], ['a', 'w', 5]],
+      [
+        ['a', 'x', 0],
+        ['a', 'x', 0.0001],
+        ['a', 'y', 0.0002],
+        ['a', 'z', 0.0003],
+        ['b', 'y', 0],
+        ['a', 'w', 5],
+      ],
       p
     )
     const q = nextPinQueries(e, { gapMs: 30 * 60_000, actionWeight: Float64Array.from([1]) })
@@ -127,7 +152,13 @@ describe('temporal split', () => {
 describe('SAR baseline', () => {
   it('ranks by Jaccard over session sets', () => {
     // 0 with 1 in 2 sessions (n0 = 3, n1 = 2): 2 / 3; 0 with 2 in 1 session (n2 = 3): 1 / 5.
-    const sar = new SarBaseline([[0, 1], [0, 1, 1], [0, 2], [2, 3], [2, 3]])
+    const sar = new SarBaseline([
+      [0, 1],
+      [0, 1, 1],
+      [0, 2],
+      [2, 3],
+      [2, 3],
+    ])
     expect([...sar.recommend(0, 5)]).toEqual([1, 2])
     expect([...sar.recommend(3, 5)]).toEqual([2])
   })
@@ -144,7 +175,15 @@ describe('blend tuning grid', () => {
 })
 
 describe('evaluation scores the worker ranking', () => {
-  const entry = (id: string, v: number[] | null, engagement = 1): PinEntry => ({ id, title: id, imageUrl: '', link: '', engagement, vector: v ? Int8Array.from(v) : null, scale: 1 })
+  const entry = (id: string, v: number[] | null, engagement = 1): PinEntry => ({
+    id,
+    title: id,
+    imageUrl: '',
+    link: '',
+    engagement,
+    vector: v ? Int8Array.from(v) : null,
+    scale: 1,
+  })
   const query = entry('q', [10, 0, 0], 1)
   const record: PinRecord = {
     pin: query,
@@ -177,11 +216,31 @@ describe('evaluation scores the worker ranking', () => {
   it('changes its result when the blend the worker uses changes', () => {
     const queries = { query: Int32Array.from([0]), target: Int32Array.from([2]) }
     const engagement = Int32Array.from([1, 1, 1])
-    const leanCooc = { ...DEFAULT_BLEND, weights: { ...DEFAULT_BLEND.weights, tail: { cooc: 1, pin2vec: 0, session: 0, walk: 0 } } }
-    const leanP2v = { ...DEFAULT_BLEND, weights: { ...DEFAULT_BLEND.weights, tail: { cooc: 0, pin2vec: 1, session: 0, walk: 0 } } }
+    const leanCooc = {
+      ...DEFAULT_BLEND,
+      weights: { ...DEFAULT_BLEND.weights, tail: { cooc: 1, pin2vec: 0, session: 0, walk: 0 } },
+    }
+    const leanP2v = {
+      ...DEFAULT_BLEND,
+      weights: { ...DEFAULT_BLEND.weights, tail: { cooc: 0, pin2vec: 1, session: 0, walk: 0 } },
+    }
     const opts = { bootstrap: 20, seed: 1 }
-    const a = evaluate({ blend: rankerFor(leanCooc) }, queries, engagement, DEFAULT_BLEND.buckets, 3, opts)
-    const b = evaluate({ blend: rankerFor(leanP2v) }, queries, engagement, DEFAULT_BLEND.buckets, 3, opts)
+    const a = evaluate(
+      { blend: rankerFor(leanCooc) },
+      queries,
+      engagement,
+      DEFAULT_BLEND.buckets,
+      3,
+      opts
+    )
+    const b = evaluate(
+      { blend: rankerFor(leanP2v) },
+      queries,
+      engagement,
+      DEFAULT_BLEND.buckets,
+      3,
+      opts
+    )
     expect(a.results.blend!.overall['mrr@20']).toBeCloseTo(0.5, 12)
     expect(b.results.blend!.overall['mrr@20']).toBeCloseTo(1, 12)
   })

@@ -1,9 +1,9 @@
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { BuildError } from '../../src/build/errors'
-import { generateWorld, readTruth, writeWorld, type World } from '../../src/build/generate/index'
+import { BuildError } from '../../src/offline/errors'
+import { generateWorld, readTruth, type World, writeWorld } from '../../src/offline/generate/index'
 
 const OPTIONS = { pins: 800, seed: 7 }
 const FILES = [
@@ -106,7 +106,9 @@ describe('generated files', () => {
     expect(events).toHaveLength(counts.events + 1)
     expect(await lines('boards.csv')).toHaveLength(counts.memberships + 1)
     const iso = /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/.source
-    expect(events[1]).toMatch(new RegExp(`^u[0-9a-f]{10},[0-9a-f]{12},(closeup|click|save),${iso}$`))
+    expect(events[1]).toMatch(
+      new RegExp(`^u[0-9a-f]{10},[0-9a-f]{12},(closeup|click|save),${iso}$`)
+    )
     const summary = JSON.parse(await readFile(join(dir, 'world.json'), 'utf8'))
     expect(summary.counts).toEqual(counts)
     expect(summary.options).toMatchObject({ pins: 800, seed: 7, topics: 8, users: 480, weeks: 6 })
@@ -209,7 +211,9 @@ describe('generated statistics', () => {
     let topicOnTopic = 0
     for (const board of boards) {
       kinds.set(board.kind, (kinds.get(board.kind) ?? 0) + 1)
-      board.pins.forEach((pin) => onBoard.add(pin))
+      for (const pin of board.pins) {
+        onBoard.add(pin)
+      }
       expect(new Set(board.pins).size).toBe(board.pins.length)
       expect(board.createdAt).toBeGreaterThanOrEqual(options.start)
       expect(board.addedAt[0]).toBe(board.createdAt)

@@ -3,17 +3,17 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { BuildError } from '../../src/build/errors'
+import { BuildError } from '../../src/offline/errors'
 import {
+  type IngestOptions,
+  type IngestReport,
   parseColumnMap,
   parseTimestamp,
   readBoards,
   readEvents,
   readPins,
-  type IngestOptions,
-  type IngestReport,
-} from '../../src/build/ingest'
-import type { BoardRow, EventRow, PinRow } from '../../src/build/types'
+} from '../../src/offline/ingest'
+import type { BoardRow, EventRow, PinRow } from '../../src/offline/types'
 
 let dir = ''
 
@@ -31,19 +31,28 @@ async function fixture(name: string, content: string | Buffer): Promise<string> 
   return path
 }
 
-async function boards(path: string, options?: IngestOptions): Promise<{ rows: BoardRow[]; report: IngestReport }> {
+async function boards(
+  path: string,
+  options?: IngestOptions
+): Promise<{ rows: BoardRow[]; report: IngestReport }> {
   const rows: BoardRow[] = []
   const report = await readBoards(path, (row) => rows.push(row), options)
   return { rows, report }
 }
 
-async function events(path: string, options?: IngestOptions): Promise<{ rows: EventRow[]; report: IngestReport }> {
+async function events(
+  path: string,
+  options?: IngestOptions
+): Promise<{ rows: EventRow[]; report: IngestReport }> {
   const rows: EventRow[] = []
   const report = await readEvents(path, (row) => rows.push(row), options)
   return { rows, report }
 }
 
-async function pins(path: string, options?: IngestOptions): Promise<{ rows: PinRow[]; report: IngestReport }> {
+async function pins(
+  path: string,
+  options?: IngestOptions
+): Promise<{ rows: PinRow[]; report: IngestReport }> {
   const rows: PinRow[] = []
   const report = await readPins(path, (row) => rows.push(row), options)
   return { rows, report }
@@ -60,7 +69,8 @@ async function failure(run: () => Promise<unknown>): Promise<string> {
   throw new Error('expected a BuildError')
 }
 
-const sumSkipped = (report: IngestReport): number => Object.values(report.skipped).reduce((a, b) => a + b, 0)
+const sumSkipped = (report: IngestReport): number =>
+  Object.values(report.skipped).reduce((a, b) => a + b, 0)
 
 const T0 = Date.UTC(2010, 11, 1, 8, 26, 0)
 
@@ -92,7 +102,19 @@ describe('parseTimestamp', () => {
   })
 
   it('rejects text, impossible dates and trailing junk', () => {
-    for (const bad of ['', 'yesterday', 'Dec 1 2010', '2010-13-01', '2010-02-30', '2010-12-01T25:00:00Z', '2010-12-01T08:26:00Zx', '12e5', '0x10', '1.', '-']) {
+    for (const bad of [
+      '',
+      'yesterday',
+      'Dec 1 2010',
+      '2010-13-01',
+      '2010-02-30',
+      '2010-12-01T25:00:00Z',
+      '2010-12-01T08:26:00Zx',
+      '12e5',
+      '0x10',
+      '1.',
+      '-',
+    ]) {
       expect(parseTimestamp(bad), bad).toBeNull()
     }
     expect(parseTimestamp('2012-02-29')).toBe(Date.UTC(2012, 1, 29))
@@ -101,11 +123,20 @@ describe('parseTimestamp', () => {
 
 describe('parseColumnMap', () => {
   it('maps fields to header names', () => {
-    expect(parseColumnMap(['pin_id=StockCode', ' user_id = Customer ID '])).toEqual({ pin_id: 'StockCode', user_id: 'Customer ID' })
+    expect(parseColumnMap(['pin_id=StockCode', ' user_id = Customer ID '])).toEqual({
+      pin_id: 'StockCode',
+      user_id: 'Customer ID',
+    })
   })
 
   it('rejects specs without =, unknown fields and duplicates as config errors', () => {
-    for (const spec of [['pin_id'], ['=x'], ['pin_id='], ['sku=StockCode'], ['pin_id=a', 'pin_id=b']]) {
+    for (const spec of [
+      ['pin_id'],
+      ['=x'],
+      ['pin_id='],
+      ['sku=StockCode'],
+      ['pin_id=a', 'pin_id=b'],
+    ]) {
       let error: unknown
       try {
         parseColumnMap(spec)
@@ -120,7 +151,10 @@ describe('parseColumnMap', () => {
 
 describe('CSV', () => {
   it('reads boards with optional created_at', async () => {
-    const path = await fixture('boards.csv', 'board_id,pin_id,created_at\nb1,p1,2010-12-01T08:26:00Z\nb1,p2,\nb2,p1,1291191960\n')
+    const path = await fixture(
+      'boards.csv',
+      'board_id,pin_id,created_at\nb1,p1,2010-12-01T08:26:00Z\nb1,p2,\nb2,p1,1291191960\n'
+    )
     const { rows, report } = await boards(path)
     expect(rows).toEqual([
       { boardId: 'b1', pinId: 'p1', createdAt: T0 },
@@ -164,7 +198,10 @@ describe('CSV', () => {
   })
 
   it('strips CR of CRLF lines but keeps ids otherwise exactly', async () => {
-    const path = await fixture('crlf.csv', 'user_id,pin_id,action,timestamp\r\n u1 ,P-01 ,  SAVE ,2010-12-01 08:26:00\r\nu2,p2,click,1291191960000\r\n')
+    const path = await fixture(
+      'crlf.csv',
+      'user_id,pin_id,action,timestamp\r\n u1 ,P-01 ,  SAVE ,2010-12-01 08:26:00\r\nu2,p2,click,1291191960000\r\n'
+    )
     const { rows, report } = await events(path)
     expect(rows).toEqual([
       { userId: ' u1 ', pinId: 'P-01 ', action: 'save', timestamp: T0 },
@@ -182,13 +219,22 @@ describe('CSV', () => {
     const path = await fixture('empty-lines.csv', 'board_id,pin_id\nb1,p1\n\n\r\nb2,p2\n\n')
     const { rows, report } = await boards(path)
     expect(rows.map((r) => r.boardId)).toEqual(['b1', 'b2'])
-    expect(report).toEqual({ file: path, read: 5, used: 2, skipped: { 'empty line': 3 }, examples: [] })
+    expect(report).toEqual({
+      file: path,
+      read: 5,
+      used: 2,
+      skipped: { 'empty line': 3 },
+      examples: [],
+    })
   })
 })
 
 describe('TSV, JSONL and gzip', () => {
   it('reads TSV with quotes taken literally', async () => {
-    const path = await fixture('events.tsv', 'user_id\tpin_id\taction\ttimestamp\nu1\t"p1"\tsave\t2010-12-01T08:26:00Z\n')
+    const path = await fixture(
+      'events.tsv',
+      'user_id\tpin_id\taction\ttimestamp\nu1\t"p1"\tsave\t2010-12-01T08:26:00Z\n'
+    )
     const { rows } = await events(path)
     expect(rows).toEqual([{ userId: 'u1', pinId: '"p1"', action: 'save', timestamp: T0 }])
   })
@@ -205,11 +251,20 @@ describe('TSV, JSONL and gzip', () => {
       { userId: '17850', pinId: '85123A', action: 'save', timestamp: T0 },
       { userId: 'c1', pinId: '71053', action: 'click', timestamp: T0 },
     ])
-    expect(report).toEqual({ file: path, read: 3, used: 2, skipped: { 'empty line': 1 }, examples: [] })
+    expect(report).toEqual({
+      file: path,
+      read: 3,
+      used: 2,
+      skipped: { 'empty line': 1 },
+      examples: [],
+    })
   })
 
   it('reads .ndjson pins with absent optional fields as empty strings', async () => {
-    const path = await fixture('pins.ndjson', '{"pin_id":"p1","title":"A","image_url":null}\n{"pin_id":"p2","title":"B","link":"http://b"}')
+    const path = await fixture(
+      'pins.ndjson',
+      '{"pin_id":"p1","title":"A","image_url":null}\n{"pin_id":"p2","title":"B","link":"http://b"}'
+    )
     const { rows } = await pins(path)
     expect(rows).toEqual([
       { pinId: 'p1', title: 'A', imageUrl: '', link: '' },
@@ -223,13 +278,19 @@ describe('TSV, JSONL and gzip', () => {
       { boardId: 'b1', pinId: 'p,1', createdAt: null },
       { boardId: 'b2', pinId: 'p2', createdAt: null },
     ])
-    const jsonl = await fixture('boards.jsonl.gz', gzipSync('{"board_id":"b1","pin_id":"p1","created_at":"2010-12-01T08:26:00Z"}\n'))
+    const jsonl = await fixture(
+      'boards.jsonl.gz',
+      gzipSync('{"board_id":"b1","pin_id":"p1","created_at":"2010-12-01T08:26:00Z"}\n')
+    )
     expect((await boards(jsonl)).rows).toEqual([{ boardId: 'b1', pinId: 'p1', createdAt: T0 }])
   })
 
   it('streams a gzip file larger than one chunk, with records split across chunks', async () => {
     const n = 50_000
-    const body = Array.from({ length: n }, (_, i) => `u${i % 97},"p${i}, x",save,${1291191960 + i}`).join('\n')
+    const body = Array.from(
+      { length: n },
+      (_, i) => `u${i % 97},"p${i}, x",save,${1291191960 + i}`
+    ).join('\n')
     const path = await fixture('big.csv.gz', gzipSync(`user_id,pin_id,action,timestamp\n${body}\n`))
     let count = 0
     let last: EventRow | undefined
@@ -239,7 +300,12 @@ describe('TSV, JSONL and gzip', () => {
     })
     expect(count).toBe(n)
     expect(report.used).toBe(n)
-    expect(last).toEqual({ userId: `u${(n - 1) % 97}`, pinId: `p${n - 1}, x`, action: 'save', timestamp: (1291191960 + n - 1) * 1000 })
+    expect(last).toEqual({
+      userId: `u${(n - 1) % 97}`,
+      pinId: `p${n - 1}, x`,
+      action: 'save',
+      timestamp: (1291191960 + n - 1) * 1000,
+    })
   })
 
   it('keeps multi-byte characters intact across chunk boundaries', async () => {
@@ -254,15 +320,25 @@ describe('TSV, JSONL and gzip', () => {
 
   it('takes the format from the option when the extension says nothing', async () => {
     const path = await fixture('boards.txt', 'board_id\tpin_id\nb1\tp1\n')
-    expect((await boards(path, { format: 'tsv' })).rows).toEqual([{ boardId: 'b1', pinId: 'p1', createdAt: null }])
+    expect((await boards(path, { format: 'tsv' })).rows).toEqual([
+      { boardId: 'b1', pinId: 'p1', createdAt: null },
+    ])
     expect(await failure(() => boards(path))).toContain(`${path}: unknown format`)
   })
 })
 
 describe('column mapping', () => {
   it('reads mapped header names', async () => {
-    const path = await fixture('retail.csv', 'InvoiceNo,StockCode,Customer ID,InvoiceDate\n536365,85123A,17850,2010-12-01 08:26:00\n')
-    const columns = parseColumnMap(['user_id=Customer ID', 'pin_id=StockCode', 'timestamp=InvoiceDate', 'action=InvoiceNo'])
+    const path = await fixture(
+      'retail.csv',
+      'InvoiceNo,StockCode,Customer ID,InvoiceDate\n536365,85123A,17850,2010-12-01 08:26:00\n'
+    )
+    const columns = parseColumnMap([
+      'user_id=Customer ID',
+      'pin_id=StockCode',
+      'timestamp=InvoiceDate',
+      'action=InvoiceNo',
+    ])
     const { rows } = await events(path, { columns })
     expect(rows).toEqual([{ userId: '17850', pinId: '85123A', action: '536365', timestamp: T0 }])
   })
@@ -280,9 +356,13 @@ describe('column mapping', () => {
       `[build:ingest] ${path}:1: header: missing required column 'pin_id' (columns: user_id, sku, action, timestamp; map one with --events-col pin_id=NAME)`
     )
     const boardsPath = await fixture('nopin-boards.csv', 'board_id,sku\nb1,p1\n')
-    expect(await failure(() => boards(boardsPath))).toContain('map one with --boards-col pin_id=NAME)')
+    expect(await failure(() => boards(boardsPath))).toContain(
+      'map one with --boards-col pin_id=NAME)'
+    )
     const pinsPath = await fixture('notitle-pins.csv', 'pin_id,name\np1,x\n')
-    expect(await failure(() => pins(pinsPath))).toContain(`${pinsPath}:1: header: missing required column 'title' (columns: pin_id, name; map one with --pins-col title=NAME)`)
+    expect(await failure(() => pins(pinsPath))).toContain(
+      `${pinsPath}:1: header: missing required column 'title' (columns: pin_id, name; map one with --pins-col title=NAME)`
+    )
   })
 
   it('fails when a mapped column is not in the header, even an optional one', async () => {
@@ -305,12 +385,16 @@ describe('errors', () => {
   it('reports a missing file', async () => {
     const path = join(dir, 'nope.csv')
     expect(await failure(() => events(path))).toBe(`[build:ingest] ${path}: file not found`)
-    expect(await failure(() => events(`${path}.gz`))).toBe(`[build:ingest] ${path}.gz: file not found`)
+    expect(await failure(() => events(`${path}.gz`))).toBe(
+      `[build:ingest] ${path}.gz: file not found`
+    )
   })
 
   it('reports an empty file and a corrupt gzip', async () => {
     const empty = await fixture('empty.csv', '')
-    expect(await failure(() => events(empty))).toBe(`[build:ingest] ${empty}:1: header: missing (the file is empty)`)
+    expect(await failure(() => events(empty))).toBe(
+      `[build:ingest] ${empty}:1: header: missing (the file is empty)`
+    )
     const corrupt = await fixture('corrupt.csv.gz', 'not gzip at all')
     expect(await failure(() => events(corrupt))).toContain(`[build:ingest] ${corrupt}: gzip: `)
   })
@@ -324,7 +408,9 @@ describe('errors', () => {
 
   it('reports an unparseable created_at', async () => {
     const path = await fixture('bad-created.csv', 'board_id,pin_id,created_at\nb1,p1,soon\n')
-    expect(await failure(() => boards(path))).toBe(`[build:ingest] ${path}:2: created_at: cannot parse 'soon' as ISO-8601 or Unix time`)
+    expect(await failure(() => boards(path))).toBe(
+      `[build:ingest] ${path}:2: created_at: cannot parse 'soon' as ISO-8601 or Unix time`
+    )
   })
 
   it('reports empty required values', async () => {
@@ -342,14 +428,20 @@ describe('errors', () => {
 
   it('reports a wrong field count', async () => {
     const path = await fixture('short.csv', 'board_id,pin_id,created_at\nb1,p1,\nb2,p2\n')
-    expect(await failure(() => boards(path))).toBe(`[build:ingest] ${path}:3: row: expected 3 fields, got 2`)
+    expect(await failure(() => boards(path))).toBe(
+      `[build:ingest] ${path}:3: row: expected 3 fields, got 2`
+    )
   })
 
   it('reports junk after a closing quote and an unterminated quote at the line they start', async () => {
     const junk = await fixture('junk.csv', 'pin_id,title\np1,"a"b\n')
-    expect(await failure(() => pins(junk))).toBe(`[build:ingest] ${junk}:2: row: unexpected character after closing quote`)
+    expect(await failure(() => pins(junk))).toBe(
+      `[build:ingest] ${junk}:2: row: unexpected character after closing quote`
+    )
     const open = await fixture('open.csv', 'pin_id,title\np1,ok\np2,"never\nclosed\n')
-    expect(await failure(() => pins(open))).toBe(`[build:ingest] ${open}:3: row: unterminated quoted field`)
+    expect(await failure(() => pins(open))).toBe(
+      `[build:ingest] ${open}:3: row: unterminated quoted field`
+    )
   })
 
   it('reports JSONL problems: invalid JSON, non-objects, missing and wrongly typed fields', async () => {
@@ -411,7 +503,10 @@ describe('skipBadRows', () => {
   })
 
   it('skips bad JSONL lines and an unterminated CSV quote at the end', async () => {
-    const jsonl = await fixture('mixed.jsonl', '{"board_id":"b1","pin_id":"p1"}\nnot json\n{"board_id":"b2"}\n')
+    const jsonl = await fixture(
+      'mixed.jsonl',
+      '{"board_id":"b1","pin_id":"p1"}\nnot json\n{"board_id":"b2"}\n'
+    )
     const a = await boards(jsonl, { skipBadRows: true })
     expect(a.rows).toEqual([{ boardId: 'b1', pinId: 'p1', createdAt: null }])
     expect(a.report.skipped).toEqual({ 'row: invalid JSON': 1, 'pin_id: missing': 1 })
@@ -430,6 +525,8 @@ describe('skipBadRows', () => {
 
   it('still fails on header problems', async () => {
     const path = await fixture('skip-header.csv', 'a,b\n1,2\n')
-    expect(await failure(() => boards(path, { skipBadRows: true }))).toContain(`${path}:1: header: missing required column 'board_id'`)
+    expect(await failure(() => boards(path, { skipBadRows: true }))).toContain(
+      `${path}:1: header: missing required column 'board_id'`
+    )
   })
 })

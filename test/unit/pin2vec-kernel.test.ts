@@ -1,15 +1,39 @@
 import * as tf from '@tensorflow/tfjs'
 import { describe, expect, it } from 'vitest'
-import { silentLogger } from '../../src/build/log'
-import { nearestNeighbours, prepareWasmBackend, recallAgainstExact, trainPin2Vec } from '../../src/build/pin2vec/index'
-import { createKernelSpec, instantiateKernel, kernelViews, planKernel } from '../../src/build/pin2vec/kernel'
-import { buildAliasTable, buildSigmoidTable, buildSoftplusTable, EXP_TABLE_SIZE, trainedMask } from '../../src/build/pin2vec/tables'
 import { createRandom } from '../../src/core/random'
+import { silentLogger } from '../../src/offline/log'
+import {
+  nearestNeighbours,
+  prepareWasmBackend,
+  recallAgainstExact,
+  trainPin2Vec,
+} from '../../src/offline/pin2vec/index'
+import {
+  createKernelSpec,
+  instantiateKernel,
+  kernelViews,
+  planKernel,
+} from '../../src/offline/pin2vec/kernel'
+import {
+  buildAliasTable,
+  buildSigmoidTable,
+  buildSoftplusTable,
+  EXP_TABLE_SIZE,
+  trainedMask,
+} from '../../src/offline/pin2vec/tables'
 
 describe('wasm SGNS kernel', () => {
   it('matches the scalar word2vec update for one positive pair', () => {
     const dims = 8
-    const layout = planKernel({ dims, vocabSize: 4, negatives: 0, window: 1, aliasSize: 4, threads: 1, maxSession: 4 })!
+    const layout = planKernel({
+      dims,
+      vocabSize: 4,
+      negatives: 0,
+      window: 1,
+      aliasSize: 4,
+      threads: 1,
+      maxSession: 4,
+    })!
     const spec = createKernelSpec(layout)
     const views = kernelViews(spec)
     views.sigmoid.set(buildSigmoidTable())
@@ -40,7 +64,15 @@ describe('wasm SGNS kernel', () => {
     const trained = trainedMask(counts, 2)
     const dims = 8
     const negatives = 50
-    const layout = planKernel({ dims, vocabSize: 6, negatives, window: 1, aliasSize: 4, threads: 1, maxSession: 2 })!
+    const layout = planKernel({
+      dims,
+      vocabSize: 6,
+      negatives,
+      window: 1,
+      aliasSize: 4,
+      threads: 1,
+      maxSession: 2,
+    })!
     const spec = createKernelSpec(layout)
     const views = kernelViews(spec)
     views.sigmoid.set(buildSigmoidTable())
@@ -73,7 +105,17 @@ describe('wasm SGNS kernel', () => {
   })
 
   it('is not planned for dims that are not a multiple of 4', () => {
-    expect(planKernel({ dims: 6, vocabSize: 10, negatives: 5, window: 5, aliasSize: 10, threads: 1, maxSession: 10 })).toBeNull()
+    expect(
+      planKernel({
+        dims: 6,
+        vocabSize: 10,
+        negatives: 5,
+        window: 5,
+        aliasSize: 10,
+        threads: 1,
+        maxSession: 10,
+      })
+    ).toBeNull()
   })
 
   it('js and wasm kernels learn the same planted topics', async () => {
@@ -88,9 +130,16 @@ describe('wasm SGNS kernel', () => {
       }
     }
     for (const kernel of ['js', 'wasm'] as const) {
-      const result = await trainPin2Vec({ tokens, offsets }, 100, { dims: 16, epochs: 5, seed: 7, sample: 0, kernel }, silentLogger)
+      const result = await trainPin2Vec(
+        { tokens, offsets },
+        100,
+        { dims: 16, epochs: 5, seed: 7, sample: 0, kernel },
+        silentLogger
+      )
       const { indices } = nearestNeighbours(result.embeddings, result.trained, 5)
-      const sameTopic = Array.from(indices).filter((j, n) => Math.floor(j / 25) === Math.floor(Math.floor(n / 5) / 25)).length
+      const sameTopic = Array.from(indices).filter(
+        (j, n) => Math.floor(j / 25) === Math.floor(Math.floor(n / 5) / 25)
+      ).length
       expect(sameTopic / indices.length).toBeGreaterThan(0.95)
       expect(result.effectiveWords).toBe(5 * tokens.length)
       result.embeddings.dispose()
@@ -104,7 +153,9 @@ describe('IVF neighbours', () => {
     const rng = createRandom(9)
     const n = 3000
     const dims = 16
-    const centers = Array.from({ length: 30 }, () => Array.from({ length: dims }, () => rng.next() * 2 - 1))
+    const centers = Array.from({ length: 30 }, () =>
+      Array.from({ length: dims }, () => rng.next() * 2 - 1)
+    )
     const values = new Float32Array(n * dims)
     for (let i = 0; i < n; i++) {
       const c = centers[i % 30]!

@@ -3,17 +3,24 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as tf from '@tensorflow/tfjs'
 import { describe, expect, it } from 'vitest'
-import { silentLogger } from '../../src/build/log'
+import { createRandom } from '../../src/core/random'
+import { silentLogger } from '../../src/offline/log'
 import {
+  type Corpus,
   loadEmbeddings,
   nearestNeighbours,
   saveEmbeddings,
   trainPin2Vec,
-  type Corpus,
-} from '../../src/build/pin2vec/index'
-import { ALIAS_ENTRY_INTS, buildAliasTable, buildNegativeTable, countTokens, keepProbabilities, trainedMask } from '../../src/build/pin2vec/tables'
-import { partitionSessions } from '../../src/build/pin2vec/threads'
-import { createRandom } from '../../src/core/random'
+} from '../../src/offline/pin2vec/index'
+import {
+  ALIAS_ENTRY_INTS,
+  buildAliasTable,
+  buildNegativeTable,
+  countTokens,
+  keepProbabilities,
+  trainedMask,
+} from '../../src/offline/pin2vec/tables'
+import { partitionSessions } from '../../src/offline/pin2vec/threads'
 
 const TOPICS = 4
 const PER_TOPIC = 25
@@ -35,7 +42,9 @@ function plantedCorpus(sessions: number, length: number, seed: number): Corpus {
 }
 
 function rows(values: Float32Array, dims: number): Float64Array[] {
-  return Array.from({ length: values.length / dims }, (_, i) => Float64Array.from(values.subarray(i * dims, (i + 1) * dims)))
+  return Array.from({ length: values.length / dims }, (_, i) =>
+    Float64Array.from(values.subarray(i * dims, (i + 1) * dims))
+  )
 }
 
 function cosine(a: Float64Array, b: Float64Array): number {
@@ -76,12 +85,19 @@ const SMALL = { dims: 16, epochs: 5, seed: 7, threads: 1 }
 describe('trainPin2Vec', () => {
   it('learns planted topics: same-topic cosine beats cross-topic by more than 0.3', async () => {
     // 8,000 tokens is too few for 1e-3 subsampling (it keeps ~40% of every token), so turn it off.
-    const result = await trainPin2Vec(plantedCorpus(800, 10, 1), VOCAB, { ...SMALL, sample: 0 }, silentLogger)
+    const result = await trainPin2Vec(
+      plantedCorpus(800, 10, 1),
+      VOCAB,
+      { ...SMALL, sample: 0 },
+      silentLogger
+    )
     const { same, different } = topicGap(result.embeddings.dataSync() as Float32Array, SMALL.dims)
     // Measured: same ~0.99, different ~0.34.
     expect(same - different).toBeGreaterThan(0.3)
     const { indices } = nearestNeighbours(result.embeddings, result.trained, 5)
-    indices.forEach((j, n) => expect(Math.floor(j / PER_TOPIC)).toBe(Math.floor(Math.floor(n / 5) / PER_TOPIC)))
+    for (const [n, j] of indices.entries()) {
+      expect(Math.floor(j / PER_TOPIC)).toBe(Math.floor(Math.floor(n / 5) / PER_TOPIC))
+    }
     expect(result.trained.every((t) => t === 1)).toBe(true)
     expect(result.lossPerEpoch).toHaveLength(SMALL.epochs)
     expect(result.lossPerEpoch.at(-1)!).toBeLessThan(result.lossPerEpoch[0]!)
@@ -120,7 +136,12 @@ describe('trainPin2Vec', () => {
   })
 
   it('trains Hogwild in two worker threads and still learns the topics', async () => {
-    const result = await trainPin2Vec(plantedCorpus(800, 10, 1), VOCAB, { ...SMALL, sample: 0, threads: 2 }, silentLogger)
+    const result = await trainPin2Vec(
+      plantedCorpus(800, 10, 1),
+      VOCAB,
+      { ...SMALL, sample: 0, threads: 2 },
+      silentLogger
+    )
     const { same, different } = topicGap(result.embeddings.dataSync() as Float32Array, SMALL.dims)
     expect(same - different).toBeGreaterThan(0.3)
     // Same subsampling-free corpus and window draws per position: pair counts stay in the same range.
@@ -235,7 +256,9 @@ describe('nearestNeighbours', () => {
         .sort((a, b) => b.score - a.score)
         .slice(0, topN)
       expect(got).toEqual(expected.map((e) => e.j))
-      expected.forEach((e, r) => expect(Math.abs(scores[i * topN + r]! - e.score)).toBeLessThan(1e-5))
+      for (const [r, e] of expected.entries()) {
+        expect(Math.abs(scores[i * topN + r]! - e.score)).toBeLessThan(1e-5)
+      }
     }
   })
 
@@ -263,12 +286,19 @@ describe('saveEmbeddings / loadEmbeddings', () => {
   it('round-trips tables, mask and metadata', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'pin2vec-'))
     try {
-      const result = await trainPin2Vec(plantedCorpus(50, 6, 4), VOCAB + 3, { ...SMALL, minCount: 1 }, silentLogger)
+      const result = await trainPin2Vec(
+        plantedCorpus(50, 6, 4),
+        VOCAB + 3,
+        { ...SMALL, minCount: 1 },
+        silentLogger
+      )
       const path = join(dir, 'emb.p2v')
       await saveEmbeddings(result, path)
       const loaded = await loadEmbeddings(path)
       expect(loaded.embeddings.shape).toEqual([VOCAB + 3, SMALL.dims])
-      expect(Array.from(loaded.embeddings.dataSync())).toEqual(Array.from(result.embeddings.dataSync()))
+      expect(Array.from(loaded.embeddings.dataSync())).toEqual(
+        Array.from(result.embeddings.dataSync())
+      )
       expect(Array.from(loaded.trained)).toEqual(Array.from(result.trained))
       expect(loaded.lossPerEpoch).toEqual(result.lossPerEpoch)
       expect(loaded.pairs).toBe(result.pairs)

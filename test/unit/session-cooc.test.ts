@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { sessionCooccurrence } from '../../src/build/sessions/session-cooc'
-import type { Sessions } from '../../src/build/sessions/sessionize'
+import { sessionCooccurrence } from '../../src/offline/sessions/session-cooc'
+import type { Sessions } from '../../src/offline/sessions/sessionize'
 
 // Pins a=0, b=1, c=2. Actions: save=0 (w 1), click=1 (w 0.5), closeup=2 (w 0.25).
 // S0 = [a save, b click, c closeup], S1 = [a save, b save].
@@ -14,7 +14,11 @@ const sessions: Sessions = {
 const actionWeight = Float64Array.from([1, 0.5, 0.25])
 const base = { topN: 5, maxDistance: 10, decay: 0.5, actionWeight }
 
-const scoreOf = (lists: ReturnType<typeof sessionCooccurrence>['lists'], i: number, j: number): number => {
+const scoreOf = (
+  lists: ReturnType<typeof sessionCooccurrence>['lists'],
+  i: number,
+  j: number
+): number => {
   for (let r = 0; r < lists.counts[i]!; r++) {
     if (lists.indices[i * lists.topN + r] === j) {
       return lists.scores[i * lists.topN + r]!
@@ -49,13 +53,23 @@ describe('session co-occurrence', () => {
   })
 
   it('does not pair engagements further apart than maxDistance', () => {
-    const { lists } = sessionCooccurrence(sessions, 3, { ...base, maxDistance: 1, scoring: 'damped' })
+    const { lists } = sessionCooccurrence(sessions, 3, {
+      ...base,
+      maxDistance: 1,
+      scoring: 'damped',
+    })
     expect(Number.isNaN(scoreOf(lists, 0, 2))).toBe(true)
     expect(scoreOf(lists, 0, 1)).toBeGreaterThan(0)
   })
 
   it('counts a session once per pair in jaccard even with repeated pins', () => {
-    const repeated: Sessions = { ...sessions, offsets: Int32Array.from([0, 4]), pins: Int32Array.from([0, 1, 0, 1]), actions: new Int32Array(4), user: Int32Array.from([0]) }
+    const repeated: Sessions = {
+      ...sessions,
+      offsets: Int32Array.from([0, 4]),
+      pins: Int32Array.from([0, 1, 0, 1]),
+      actions: new Int32Array(4),
+      user: Int32Array.from([0]),
+    }
     const { lists } = sessionCooccurrence(repeated, 2, { ...base, scoring: 'jaccard' })
     expect(scoreOf(lists, 0, 1)).toBeCloseTo(1, 6)
   })

@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest'
-import { buildGroups, transposeGroups } from '../../src/build/cooc/groups'
-import { createNeighbourLists } from '../../src/build/neighbours'
-import { coverage } from '../../src/build/walk/coverage'
-import { createScratch, stepBudget, walkFrom, walkSource, type WalkOptions } from '../../src/build/walk'
+import { buildGroups, transposeGroups } from '../../src/offline/cooc/groups'
+import { createNeighbourLists } from '../../src/offline/neighbour-lists'
+import {
+  createScratch,
+  stepBudget,
+  type WalkOptions,
+  walkFrom,
+  walkSource,
+} from '../../src/offline/walk'
+import { coverage } from '../../src/offline/walk/coverage'
 
 // A chain of boards: B_g = {g, g + 1} for g = 0..8, so pin 0's only direct neighbour is pin 1 and
 // everything else is two or more boards away.
@@ -13,12 +19,22 @@ const chain = buildGroups(
   { maxGroupSize: 100, seed: 1 }
 ).groups
 const graph = { groups: chain, byItem: transposeGroups(chain, 10) }
-const OPTIONS: WalkOptions = { topN: 5, steps: 2000, restart: 0.3, stopPins: 1000, stopVisits: 4, seed: 7 }
+const OPTIONS: WalkOptions = {
+  topN: 5,
+  steps: 2000,
+  restart: 0.3,
+  stopPins: 1000,
+  stopVisits: 4,
+  seed: 7,
+}
 
 const walkRow = (options: WalkOptions, q = 0) => {
   const lists = createNeighbourLists(10, options.topN)
   const result = walkFrom(graph, q, options, createScratch(10, options.topN), lists)
-  const row = Array.from({ length: lists.counts[q]! }, (_, r) => [lists.indices[q * options.topN + r]!, lists.scores[q * options.topN + r]!])
+  const row = Array.from({ length: lists.counts[q]! }, (_, r) => [
+    lists.indices[q * options.topN + r]!,
+    lists.scores[q * options.topN + r]!,
+  ])
   return { result, row }
 }
 
@@ -60,7 +76,12 @@ describe('random walks', () => {
     expect(one.stats.queries).toBe(5)
     expect(one.lists.counts[7]).toBe(0)
     expect(one.lists.counts[2]).toBeGreaterThan(0)
-    const two = await walkSource(chain, 10, short, { ...OPTIONS, minCooc: 5, threads: 2, minParallelSteps: 0 })
+    const two = await walkSource(chain, 10, short, {
+      ...OPTIONS,
+      minCooc: 5,
+      threads: 2,
+      minParallelSteps: 0,
+    })
     expect(two.stats.threads).toBe(2)
     expect([...two.lists.indices]).toEqual([...one.lists.indices])
     expect([...two.lists.scores]).toEqual([...one.lists.scores])

@@ -6,24 +6,36 @@ import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Miniflare } from 'miniflare'
-import { DEFAULT_BUILD_OPTIONS } from '../../src/build/config'
-import { silentLogger } from '../../src/build/log'
-import { runBuild, type BuildResult } from '../../src/build/pipeline'
 import type { BlendParams } from '../../src/core/artifact'
-import { seedArtifacts, startLocalWorker, type LocalWorkerOptions } from '../../src/local/miniflare'
+import { type LocalWorkerOptions, seedArtifacts, startLocalWorker } from '../../src/local/miniflare'
+import { DEFAULT_BUILD_OPTIONS } from '../../src/offline/config'
+import { silentLogger } from '../../src/offline/log'
+import { type BuildResult, runBuild } from '../../src/offline/pipeline'
 
 export const TINY = join(import.meta.dirname, '..', 'fixtures', 'tiny')
 
 /** Build the tiny fixture through the real pipeline into a temp dir. */
-export async function buildTiny(overrides: Partial<typeof DEFAULT_BUILD_OPTIONS> = {}, blend?: BlendParams): Promise<BuildResult> {
+export async function buildTiny(
+  overrides: Partial<typeof DEFAULT_BUILD_OPTIONS> = {},
+  blend?: BlendParams
+): Promise<BuildResult> {
   const out = await mkdtemp(join(tmpdir(), 'rp-tiny-'))
   return runBuild(
     {
-      inputs: { boards: join(TINY, 'boards.csv'), events: join(TINY, 'events.csv'), pins: join(TINY, 'pins.csv') },
+      inputs: {
+        boards: join(TINY, 'boards.csv'),
+        events: join(TINY, 'events.csv'),
+        pins: join(TINY, 'pins.csv'),
+      },
       out,
       skipBadRows: false,
       columns: { boards: {}, events: {}, pins: {} },
-      options: { ...DEFAULT_BUILD_OPTIONS, pinsPerShard: 2, ...overrides, pin2vec: { dims: 8, epochs: 20, ...overrides.pin2vec } },
+      options: {
+        ...DEFAULT_BUILD_OPTIONS,
+        pinsPerShard: 2,
+        ...overrides,
+        pin2vec: { dims: 8, epochs: 20, ...overrides.pin2vec },
+      },
       blend,
     },
     silentLogger

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { BuildResult } from '../../src/build/pipeline'
+import type { BuildResult } from '../../src/offline/pipeline'
 import { buildTiny, startWorker, type TestWorker } from './harness'
 
 const HOSTILE = '<script>alert(1)</script>'
@@ -24,7 +24,9 @@ beforeAll(async () => {
   origin = createServer((req, res) => {
     originRequests.push(`${req.method} ${req.url}`)
     if (req.url === '/plain.txt') {
-      res.writeHead(200, { 'content-type': 'text/plain' }).end('<div data-related-pins="oak-table"></div>')
+      res
+        .writeHead(200, { 'content-type': 'text/plain' })
+        .end('<div data-related-pins="oak-table"></div>')
       return
     }
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', etag: '"origin"' }).end(SITE)
@@ -62,7 +64,9 @@ describe('fragment', () => {
     expect(html).toContain('data-fallback="true"')
     expect(html).toContain('Popular pins')
     expect(html).toContain('Rustic oak table, seats 8')
-    const again = await worker.fetch('/fragments/pins/no-such-pin/related', { headers: { 'If-None-Match': res.headers.get('etag')! } })
+    const again = await worker.fetch('/fragments/pins/no-such-pin/related', {
+      headers: { 'If-None-Match': res.headers.get('etag')! },
+    })
     expect(again.status).toBe(304)
   })
 
@@ -84,7 +88,10 @@ describe('injection mode (ORIGIN_URL)', () => {
     const html = await res.text()
     expect(html).toContain('<h1>Our oak table</h1>')
     expect(html).not.toContain('loading…')
-    const oak = html.slice(html.indexOf('data-related-pins="oak-table"'), html.indexOf('data-related-pins="&lt;'))
+    const oak = html.slice(
+      html.indexOf('data-related-pins="oak-table"'),
+      html.indexOf('data-related-pins="&lt;')
+    )
     expect(oak).toContain('Linen table runner')
     expect(oak.match(/class="card"/g)).toHaveLength(2)
     // The hostile id is read from the attribute, looked up as data, and written back escaped.
@@ -120,7 +127,9 @@ describe('injection mode (ORIGIN_URL)', () => {
     try {
       const res = await w.fetch('/anything')
       expect(res.status).toBe(502)
-      expect((await res.json()) as unknown).toEqual({ error: { code: 'origin_unreachable', message: expect.any(String) } })
+      expect((await res.json()) as unknown).toEqual({
+        error: { code: 'origin_unreachable', message: expect.any(String) },
+      })
     } finally {
       await w.dispose()
     }

@@ -26,7 +26,10 @@ describe('/v1/openapi.json', () => {
   it('describes exactly the routes the app registers', async () => {
     const doc = (await (await worker.fetch('/v1/openapi.json')).json()) as OpenApi
     expect(doc.openapi).toBe('3.1.0')
-    const routes = (await (await worker.fetch('/__debug/routes')).json()) as { method: string; path: string }[]
+    const routes = (await (await worker.fetch('/__debug/routes')).json()) as {
+      method: string
+      path: string
+    }[]
     const registered = routes.map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, '{$1}')}`).sort()
     expect(registered).toEqual(documented(doc))
   })

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { BuildResult } from '../../src/build/pipeline'
 import { ShardReader } from '../../src/core/artifact'
 import { shardOf } from '../../src/core/hash'
 import { cosine } from '../../src/core/quantize'
+import type { BuildResult } from '../../src/offline/pipeline'
 import { buildTiny, startWorker, type TestWorker } from './harness'
 
 let built: BuildResult
@@ -17,6 +17,7 @@ afterAll(async () => {
   await worker?.dispose()
 })
 
+// biome-ignore lint/suspicious/noExplicitAny: tests read many answer shapes; each assertion narrows it
 const json = async (res: Response): Promise<any> => res.json()
 const ids = (body: { related: { id: string }[] }): string[] => body.related.map((r) => r.id)
 
@@ -60,7 +61,9 @@ describe('exclude, sources and dedup', () => {
     for (const r of all.related) {
       expect(Object.keys(r.sources).length).toBeGreaterThan(0)
     }
-    const body = await json(await worker.fetch('/v1/pins/oak-table/related?k=5&exclude=linen-runner,copper-pan'))
+    const body = await json(
+      await worker.fetch('/v1/pins/oak-table/related?k=5&exclude=linen-runner,copper-pan')
+    )
     expect(ids(body)).not.toContain('linen-runner')
     expect(ids(body)).not.toContain('copper-pan')
     expect(ids(body)).toEqual(ids(all).filter((id) => id !== 'linen-runner' && id !== 'copper-pan'))
@@ -72,7 +75,9 @@ describe('exclude, sources and dedup', () => {
     const strict = await json(await worker.fetch('/v1/pins/oak-table/related?k=10&dedup=0'))
     expect(strict.related.length).toBeLessThan(loose.related.length)
     expect(ids(strict)[0]).toBe(ids(loose)[0]) // the best of a group is kept
-    const kept = ids(strict).map(entry).filter((p) => p.vector)
+    const kept = ids(strict)
+      .map(entry)
+      .filter((p) => p.vector)
     for (let i = 0; i < kept.length; i++) {
       for (let j = i + 1; j < kept.length; j++) {
         expect(cosine(kept[i]!.vector!, kept[j]!.vector!)).toBeLessThanOrEqual(0)
@@ -90,12 +95,19 @@ describe('exclude, sources and dedup', () => {
 describe('context', () => {
   it('re-ranks toward the context, says so, and never returns context pins', async () => {
     const plain = await json(await worker.fetch('/v1/pins/oak-table/related?k=10&dedup=1'))
-    const res = await worker.fetch('/v1/pins/oak-table/related?k=10&dedup=1&context=tomato-seeds,raised-bed,no-such-pin')
+    const res = await worker.fetch(
+      '/v1/pins/oak-table/related?k=10&dedup=1&context=tomato-seeds,raised-bed,no-such-pin'
+    )
     const body = await json(res)
-    expect(body.context).toEqual({ used: true, pins: ['tomato-seeds', 'raised-bed'], ignored: ['no-such-pin'] })
+    expect(body.context).toEqual({
+      used: true,
+      pins: ['tomato-seeds', 'raised-bed'],
+      ignored: ['no-such-pin'],
+    })
     expect(ids(body)).not.toContain('tomato-seeds')
     expect(ids(body)).not.toContain('raised-bed')
-    const centroidCos = (id: string) => body.related.find((r: { id: string }) => r.id === id).context
+    const centroidCos = (id: string) =>
+      body.related.find((r: { id: string }) => r.id === id).context
     for (const r of body.related) {
       const before = plain.related.find((p: { id: string }) => p.id === r.id)
       expect(r.score).toBeCloseTo(before.score + 0.5 * centroidCos(r.id), 3)
@@ -113,7 +125,9 @@ describe('context', () => {
       const reads = Number(res.headers.get('x-kv-reads'))
       expect(reads).toBeGreaterThan(0)
       expect(reads).toBeLessThanOrEqual(1 + context.length)
-      const distinctShards = new Set(['oak-table', ...context].map((id) => shardOf(id, built.artifacts.manifest.shardCount))).size
+      const distinctShards = new Set(
+        ['oak-table', ...context].map((id) => shardOf(id, built.artifacts.manifest.shardCount))
+      ).size
       expect(reads).toBe(distinctShards)
       expect(Number(res.headers.get('x-kv-bytes'))).toBeGreaterThan(0)
     } finally {
@@ -131,7 +145,9 @@ describe('context', () => {
 
 describe('multi-seed /v1/related', () => {
   it('merges the candidates of every seed and boosts pins reached from several seeds', async () => {
-    const res = await worker.fetch('/v1/related?pins=oak-table,tomato-seeds,no-such-pin&k=10&dedup=1')
+    const res = await worker.fetch(
+      '/v1/related?pins=oak-table,tomato-seeds,no-such-pin&k=10&dedup=1'
+    )
     expect(res.status).toBe(200)
     const body = await json(res)
     expect(body.pins).toEqual([
@@ -146,7 +162,9 @@ describe('multi-seed /v1/related', () => {
     for (const r of body.related) {
       const sa = a.related.find((x: { id: string }) => x.id === r.id)?.score ?? 0
       const sb = b.related.find((x: { id: string }) => x.id === r.id)?.score ?? 0
-      expect(r.seeds).toBe([a, b].filter((one) => one.related.some((x: { id: string }) => x.id === r.id)).length)
+      expect(r.seeds).toBe(
+        [a, b].filter((one) => one.related.some((x: { id: string }) => x.id === r.id)).length
+      )
       // Pixie's boost: (Σ √score)² ≥ Σ score, equal for a single seed.
       expect(r.score).toBeCloseTo((Math.sqrt(sa) + Math.sqrt(sb)) ** 2, 3)
       expect(r.score).toBeGreaterThanOrEqual(sa + sb - 1e-3)
@@ -155,7 +173,11 @@ describe('multi-seed /v1/related', () => {
 
   it('answers the same query by POST with a JSON body, ids with commas allowed', async () => {
     const get = await json(await worker.fetch('/v1/related?pins=tomato-seeds,oak-table&k=4'))
-    const post = await worker.fetch('/v1/related', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pins: ['oak-table', 'tomato-seeds'], k: 4 }) })
+    const post = await worker.fetch('/v1/related', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ pins: ['oak-table', 'tomato-seeds'], k: 4 }),
+    })
     expect(post.status).toBe(200)
     const body = await json(post)
     expect(body.related).toEqual(get.related)
@@ -163,7 +185,10 @@ describe('multi-seed /v1/related', () => {
 
   it.each([
     ['/v1/related', 'pins is required'],
-    [`/v1/related?pins=${Array.from({ length: 51 }, (_, i) => `p${i}`).join(',')}`, 'pins takes at most 50 pin ids, got 51'],
+    [
+      `/v1/related?pins=${Array.from({ length: 51 }, (_, i) => `p${i}`).join(',')}`,
+      'pins takes at most 50 pin ids, got 51',
+    ],
     [`/v1/related?pins=${'x'.repeat(257)}`, 'pin id must be 1 to 256 characters'],
     ['/v1/related?pins=a,,b', 'pin id must be 1 to 256 characters'],
     ['/v1/related?pins=a%01b', 'without control characters'],
@@ -180,7 +205,13 @@ describe('multi-seed /v1/related', () => {
     ['{"pins": ["a"], "k": "5"}', 'k must be a number'],
     ['{"pins": ["a"], "extra": 1}', 'unknown body field "extra"'],
     ['{"pins": [1]}', 'pins must be a list of pin id strings'],
-    [JSON.stringify({ pins: ['a'.repeat(200)], exclude: Array.from({ length: 100 }, () => 'b'.repeat(200)) }), 'request body must be at most 16384 bytes'],
+    [
+      JSON.stringify({
+        pins: ['a'.repeat(200)],
+        exclude: Array.from({ length: 100 }, () => 'b'.repeat(200)),
+      }),
+      'request body must be at most 16384 bytes',
+    ],
   ])('rejects the POST body %#', async (body, message) => {
     const res = await worker.fetch('/v1/related', { method: 'POST', body })
     expect(res.status).toBe(400)
@@ -214,7 +245,9 @@ describe('Cache API', () => {
     expect(first.headers.get('x-cache')).toBe('MISS')
     const body = await json(first)
     await new Promise((r) => setTimeout(r, 50)) // cache.put runs in waitUntil
-    const again = await worker.fetch('/v1/pins/copper-pan/related?fallback=popular&exclude=a,b,a&k=7')
+    const again = await worker.fetch(
+      '/v1/pins/copper-pan/related?fallback=popular&exclude=a,b,a&k=7'
+    )
     expect(again.headers.get('x-cache')).toBe('HIT')
     expect(again.headers.get('x-kv-reads')).toBe('0')
     expect(again.headers.get('etag')).toBe(first.headers.get('etag'))
@@ -227,7 +260,10 @@ describe('Cache API', () => {
     const get = await worker.fetch('/v1/related?pins=raised-bed,copper-pan&k=3')
     expect(get.headers.get('x-cache')).toBe('MISS')
     await new Promise((r) => setTimeout(r, 50))
-    const post = await worker.fetch('/v1/related', { method: 'POST', body: JSON.stringify({ pins: ['copper-pan', 'raised-bed'], k: 3 }) })
+    const post = await worker.fetch('/v1/related', {
+      method: 'POST',
+      body: JSON.stringify({ pins: ['copper-pan', 'raised-bed'], k: 3 }),
+    })
     expect(post.headers.get('x-cache')).toBe('HIT')
   })
 })

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { BuildResult } from '../../src/build/pipeline'
+import type { BuildResult } from '../../src/offline/pipeline'
 import { buildTiny, startWorker, type TestWorker } from './harness'
 
 let built: BuildResult
@@ -13,6 +13,7 @@ afterAll(async () => {
   await worker?.dispose()
 })
 
+// biome-ignore lint/suspicious/noExplicitAny: tests read many answer shapes; each assertion narrows it
 const json = async (res: Response): Promise<any> => res.json()
 
 describe('GET /v1/pins/:id/related', () => {
@@ -48,9 +49,13 @@ describe('GET /v1/pins/:id/related', () => {
     const etag = res.headers.get('etag')
     expect(etag).toMatch(new RegExp(`^"${built.artifacts.manifest.buildId}-[0-9a-f]+"$`))
     expect(res.headers.get('cache-control')).toContain('s-maxage=')
-    const again = await worker.fetch('/v1/pins/oak-table/related?k=3', { headers: { 'If-None-Match': etag! } })
+    const again = await worker.fetch('/v1/pins/oak-table/related?k=3', {
+      headers: { 'If-None-Match': etag! },
+    })
     expect(again.status).toBe(304)
-    const other = await worker.fetch('/v1/pins/oak-table/related?k=4', { headers: { 'If-None-Match': etag! } })
+    const other = await worker.fetch('/v1/pins/oak-table/related?k=4', {
+      headers: { 'If-None-Match': etag! },
+    })
     expect(other.status).toBe(200)
   })
 
@@ -72,11 +77,15 @@ describe('GET /v1/pins/:id/related', () => {
   it('returns 404 pin_not_found for an unknown pin with fallback=none', async () => {
     const res = await worker.fetch('/v1/pins/no-such-pin/related?fallback=none')
     expect(res.status).toBe(404)
-    expect(await json(res)).toEqual({ error: { code: 'pin_not_found', message: expect.stringContaining("'no-such-pin'") } })
+    expect(await json(res)).toEqual({
+      error: { code: 'pin_not_found', message: expect.stringContaining("'no-such-pin'") },
+    })
   })
 
   it('accepts ids with reserved characters when URL-encoded', async () => {
-    const res = await worker.fetch(`/v1/pins/${encodeURIComponent('<script>alert(1)</script>')}/related?k=2`)
+    const res = await worker.fetch(
+      `/v1/pins/${encodeURIComponent('<script>alert(1)</script>')}/related?k=2`
+    )
     expect(res.status).toBe(200)
     expect((await json(res)).pin.id).toBe('<script>alert(1)</script>')
   })
@@ -91,7 +100,12 @@ describe('GET /v1/pins/:id/related', () => {
 describe('other routes', () => {
   it('GET /healthz reports the build and counts', async () => {
     const body = await json(await worker.fetch('/healthz'))
-    expect(body).toMatchObject({ status: 'ok', build: built.artifacts.manifest.buildId, pins: 7, formatVersion: 1 })
+    expect(body).toMatchObject({
+      status: 'ok',
+      build: built.artifacts.manifest.buildId,
+      pins: 7,
+      formatVersion: 1,
+    })
     expect(body.sources).toEqual(built.artifacts.manifest.sources)
     expect(body.sources).toEqual(expect.arrayContaining(['cooc', 'pin2vec']))
   })

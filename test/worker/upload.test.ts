@@ -2,17 +2,29 @@ import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import type { BuildResult } from '../../src/build/pipeline'
 import { uploadCommand } from '../../src/cli/commands/upload'
 import { CURRENT_KEY } from '../../src/core/artifact'
 import { DEFAULT_BLEND } from '../../src/core/defaults'
 import { kvPersistDir, openLocalKv } from '../../src/local/upload/local-kv'
-import { buildsToDelete, chunkEntries, encodedSize, freePlanCost, planUpload, type UploadEntry } from '../../src/local/upload/plan'
+import {
+  buildsToDelete,
+  chunkEntries,
+  encodedSize,
+  freePlanCost,
+  planUpload,
+  type UploadEntry,
+} from '../../src/local/upload/plan'
 import { runUpload } from '../../src/local/upload/run'
-import { cloudflareTarget, miniflareTarget, type KvTarget } from '../../src/local/upload/targets'
+import { cloudflareTarget, type KvTarget, miniflareTarget } from '../../src/local/upload/targets'
+import type { BuildResult } from '../../src/offline/pipeline'
 import { buildTiny, startWorker } from './harness'
 
-const entry = (key: string, phase: UploadEntry['phase'], bytes: number, sha = 'x'): UploadEntry => ({
+const entry = (
+  key: string,
+  phase: UploadEntry['phase'],
+  bytes: number,
+  sha = 'x'
+): UploadEntry => ({
   key,
   phase,
   value: new Uint8Array(bytes),
@@ -31,12 +43,27 @@ describe('upload plan (pure)', () => {
     for (const c of byBytes) {
       expect(c.reduce((a, e) => a + encodedSize(e), 0)).toBeLessThanOrEqual(100_000_000)
     }
-    expect(() => chunkEntries([entry('huge', 'shards', 80_000_000)], { maxPairs: 10, maxBytes: 100_000_000 })).toThrow(/over the 100000000-byte bulk limit/)
+    expect(() =>
+      chunkEntries([entry('huge', 'shards', 80_000_000)], { maxPairs: 10, maxBytes: 100_000_000 })
+    ).toThrow(/over the 100000000-byte bulk limit/)
   })
 
   it('orders shards, manifest, pointer and skips keys already present with the same checksum', () => {
-    const entries = [entry('p', 'pointer', 1, 'P'), entry('m', 'manifest', 1, 'M'), entry('s1', 'shards', 1, 'A'), entry('s2', 'shards', 1, 'B')]
-    const plan = planUpload('b', entries, new Map([['s1', 'A'], ['s2', 'stale'], ['m', 'M']]))
+    const entries = [
+      entry('p', 'pointer', 1, 'P'),
+      entry('m', 'manifest', 1, 'M'),
+      entry('s1', 'shards', 1, 'A'),
+      entry('s2', 'shards', 1, 'B'),
+    ]
+    const plan = planUpload(
+      'b',
+      entries,
+      new Map([
+        ['s1', 'A'],
+        ['s2', 'stale'],
+        ['m', 'M'],
+      ])
+    )
     expect(plan.phases.map((p) => p.phase)).toEqual(['shards', 'manifest', 'pointer'])
     expect(plan.phases.map((p) => p.chunks.flat().map((e) => e.key))).toEqual([['s2'], [], ['p']])
     expect(plan.skipped).toEqual(['s1', 'm'])
@@ -44,14 +71,20 @@ describe('upload plan (pure)', () => {
   })
 
   it('keeps the build being uploaded plus the newest N-1 others', () => {
-    const builds = ['2026-01-01', '2026-03-01', '2026-02-01', '2026-04-01'].map((d, i) => ({ buildId: `b${i}`, createdAt: d, keys: [] }))
+    const builds = ['2026-01-01', '2026-03-01', '2026-02-01', '2026-04-01'].map((d, i) => ({
+      buildId: `b${i}`,
+      createdAt: d,
+      keys: [],
+    }))
     expect(buildsToDelete(builds, 2, 'new').map((b) => b.buildId)).toEqual(['b1', 'b2', 'b0'])
     expect(buildsToDelete(builds, 2, 'b0').map((b) => b.buildId)).toEqual(['b1', 'b2'])
     expect(buildsToDelete(builds, 1, 'b1').map((b) => b.buildId)).toEqual(['b3', 'b2', 'b0'])
   })
 
   it('prices the plan against the free plan', () => {
-    expect(freePlanCost(130, 20)).toBe("150 KV writes+deletes: 15.0% of the free plan's 1000 writes/day")
+    expect(freePlanCost(130, 20)).toBe(
+      "150 KV writes+deletes: 15.0% of the free plan's 1000 writes/day"
+    )
     expect(freePlanCost(2500, 0)).toContain('3 days of quota')
   })
 
@@ -62,15 +95,30 @@ describe('upload plan (pure)', () => {
       namespaceId: 'ns',
       apiToken: 'token',
       fetch: (async (url: string, init: RequestInit) => {
-        calls.push({ url, method: init.method ?? 'GET', body: init.body ? JSON.parse(String(init.body)) : undefined })
-        const page = url.includes('/keys?') && !url.includes('cursor=') ? { result: [{ name: 'k1', metadata: { sha256: 'a' } }], result_info: { cursor: 'c2' } } : { result: [], result_info: { cursor: '' } }
+        calls.push({
+          url,
+          method: init.method ?? 'GET',
+          body: init.body ? JSON.parse(String(init.body)) : undefined,
+        })
+        const page =
+          url.includes('/keys?') && !url.includes('cursor=')
+            ? { result: [{ name: 'k1', metadata: { sha256: 'a' } }], result_info: { cursor: 'c2' } }
+            : { result: [], result_info: { cursor: '' } }
         return new Response(JSON.stringify({ success: true, ...page }), { status: 200 })
       }) as typeof fetch,
     })
     expect(await target.list('related-pins/')).toEqual([{ key: 'k1', metadata: { sha256: 'a' } }])
-    await target.putBulk([entry('s', 'shards', 3, 'h'), { ...entry('m', 'manifest', 0, 'm'), value: '{"a":1}' }])
+    await target.putBulk([
+      entry('s', 'shards', 3, 'h'),
+      { ...entry('m', 'manifest', 0, 'm'), value: '{"a":1}' },
+    ])
     await target.deleteBulk(['old'])
-    expect(calls.map((c) => `${c.method} ${c.url.replace('https://api.cloudflare.com/client/v4/accounts/acc/storage/kv/namespaces/ns', '')}`)).toEqual([
+    expect(
+      calls.map(
+        (c) =>
+          `${c.method} ${c.url.replace('https://api.cloudflare.com/client/v4/accounts/acc/storage/kv/namespaces/ns', '')}`
+      )
+    ).toEqual([
       'GET /keys?prefix=related-pins%2F&limit=1000',
       'GET /keys?prefix=related-pins%2F&limit=1000&cursor=c2',
       'PUT /bulk',
@@ -92,16 +140,23 @@ describe('upload --local (persisted Miniflare KV)', () => {
   beforeAll(async () => {
     a = await buildTiny()
     const p2v = { cooc: 0, pin2vec: 1, session: 0, walk: 0 }
-    b = await buildTiny({}, { ...DEFAULT_BLEND, weights: { tail: p2v, torso: p2v, head: p2v }, origin: 'test' })
+    b = await buildTiny(
+      {},
+      { ...DEFAULT_BLEND, weights: { tail: p2v, torso: p2v, head: p2v }, origin: 'test' }
+    )
     persistTo = await mkdtemp(join(tmpdir(), 'rp-upload-'))
   })
-  const dir = (r: BuildResult): string => (r.files.find((f) => f.endsWith('manifest.json')) as string).replace(/manifest\.json$/, '')
+  const dir = (r: BuildResult): string =>
+    (r.files.find((f) => f.endsWith('manifest.json')) as string).replace(/manifest\.json$/, '')
 
   it('--dry-run prints the plan and writes nothing', async () => {
     const lines: string[] = []
     const { kv, dispose } = await openLocalKv(persistTo, 'ns-test')
     try {
-      const result = await runUpload(a.artifacts, miniflareTarget(kv, 'test'), { dryRun: true, log: (l) => lines.push(l) })
+      const result = await runUpload(a.artifacts, miniflareTarget(kv, 'test'), {
+        dryRun: true,
+        log: (l) => lines.push(l),
+      })
       expect(result.written).toBe(0)
       expect(result.plan.writes).toBe(a.artifacts.manifest.shardCount + 2)
       expect(lines.join('\n')).toContain(`${result.plan.writes} KV writes+deletes`)
@@ -128,9 +183,15 @@ describe('upload --local (persisted Miniflare KV)', () => {
         },
       }
       const limits = { maxPairs: 1, maxBytes: 100_000_000 }
-      await expect(runUpload(a.artifacts, flaky, { dryRun: false, limits, log: () => undefined })).rejects.toThrow('network down')
+      await expect(
+        runUpload(a.artifacts, flaky, { dryRun: false, limits, log: () => undefined })
+      ).rejects.toThrow('network down')
       expect(await kv.get(CURRENT_KEY)).toBeNull() // the pointer is never written before the build is complete
-      const again = await runUpload(a.artifacts, flaky, { dryRun: false, limits, log: () => undefined })
+      const again = await runUpload(a.artifacts, flaky, {
+        dryRun: false,
+        limits,
+        log: () => undefined,
+      })
       expect(again.plan.skipped).toHaveLength(1)
       expect(again.written).toBe(a.artifacts.manifest.shardCount + 1)
       expect(order.at(-1)).toBe(CURRENT_KEY)
@@ -143,19 +204,38 @@ describe('upload --local (persisted Miniflare KV)', () => {
   })
 
   it('runs as the CLI command, switches builds, deletes with --keep, and the worker serves it', async () => {
-    await uploadCommand(['--artifacts', dir(b), '--local', '--persist-to', persistTo, '--namespace-id', 'ns-test', '--keep', '1'])
+    await uploadCommand([
+      '--artifacts',
+      dir(b),
+      '--local',
+      '--persist-to',
+      persistTo,
+      '--namespace-id',
+      'ns-test',
+      '--keep',
+      '1',
+    ])
     const { kv, dispose } = await openLocalKv(persistTo, 'ns-test')
     try {
       expect(await kv.get(CURRENT_KEY)).toBe(b.artifacts.manifest.buildId)
       const keys = (await kv.list()).keys.map((k) => k.name)
       expect(keys.some((k) => k.includes(a.artifacts.manifest.buildId))).toBe(false)
-      expect(keys.filter((k) => k.includes(b.artifacts.manifest.buildId))).toHaveLength(b.artifacts.manifest.shardCount + 1)
+      expect(keys.filter((k) => k.includes(b.artifacts.manifest.buildId))).toHaveLength(
+        b.artifacts.manifest.shardCount + 1
+      )
     } finally {
       await dispose()
     }
-    const worker = await startWorker(undefined, {}, { kvPersist: kvPersistDir(persistTo), kvNamespaceId: 'ns-test' })
+    const worker = await startWorker(
+      undefined,
+      {},
+      { kvPersist: kvPersistDir(persistTo), kvNamespaceId: 'ns-test' }
+    )
     try {
-      const body = (await (await worker.fetch('/v1/pins/oak-table/related?k=3')).json()) as { build: string; related: unknown[] }
+      const body = (await (await worker.fetch('/v1/pins/oak-table/related?k=3')).json()) as {
+        build: string
+        related: unknown[]
+      }
       expect(body.build).toBe(b.artifacts.manifest.buildId)
       expect(body.related.length).toBeGreaterThan(0)
     } finally {

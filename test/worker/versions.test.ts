@@ -1,12 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { BuildResult } from '../../src/build/pipeline'
 import { CURRENT_KEY, shardKey } from '../../src/core/artifact'
 import { DEFAULT_BLEND } from '../../src/core/defaults'
 import { shardOf } from '../../src/core/hash'
 import { seedArtifacts } from '../../src/local/miniflare'
+import type { BuildResult } from '../../src/offline/pipeline'
 import { buildTiny, startWorker, type TestWorker } from './harness'
 
-const PINS = ['oak-table', 'linen-runner', 'copper-pan', 'tomato-seeds', 'raised-bed', '<script>alert(1)</script>', 'lonely-pin']
+const PINS = [
+  'oak-table',
+  'linen-runner',
+  'copper-pan',
+  'tomato-seeds',
+  'raised-bed',
+  '<script>alert(1)</script>',
+  'lonely-pin',
+]
 
 let a: BuildResult
 let b: BuildResult
@@ -18,16 +26,27 @@ beforeAll(async () => {
   a = await buildTiny()
   // Another build of the same data with other blend weights and shard layout: other ids, other answers.
   const p2v = { cooc: 0, pin2vec: 1, session: 0, walk: 0 }
-  b = await buildTiny({ pinsPerShard: 3 }, { ...DEFAULT_BLEND, weights: { tail: p2v, torso: p2v, head: p2v }, origin: 'test: pin2vec only' })
+  b = await buildTiny(
+    { pinsPerShard: 3 },
+    {
+      ...DEFAULT_BLEND,
+      weights: { tail: p2v, torso: p2v, head: p2v },
+      origin: 'test: pin2vec only',
+    }
+  )
   worker = await startWorker(a, { POINTER_TTL_MS: '0', CACHE_API: 'off' })
   await seedArtifacts(worker.mf, b.artifacts) // b's pointer last: b is current
   // A fresh isolate for the broken-shard tests: nothing cached yet, logs captured.
-  broken = await startWorker(a, { POINTER_TTL_MS: '0' }, {
-    handleRuntimeStdio: (out, err) => {
-      out.on('data', (d: Buffer) => stderr.push(d.toString()))
-      err.on('data', (d: Buffer) => stderr.push(d.toString()))
-    },
-  })
+  broken = await startWorker(
+    a,
+    { POINTER_TTL_MS: '0' },
+    {
+      handleRuntimeStdio: (out, err) => {
+        out.on('data', (d: Buffer) => stderr.push(d.toString()))
+        err.on('data', (d: Buffer) => stderr.push(d.toString()))
+      },
+    }
+  )
   await seedArtifacts(broken.mf, b.artifacts)
 })
 afterAll(async () => {
@@ -55,7 +74,9 @@ describe('version switch', () => {
         expected.set(`${got.build} ${id}`, got.related)
       }
     }
-    expect(expected.get(`${a.artifacts.manifest.buildId} oak-table`)).not.toEqual(expected.get(`${b.artifacts.manifest.buildId} oak-table`))
+    expect(expected.get(`${a.artifacts.manifest.buildId} oak-table`)).not.toEqual(
+      expected.get(`${b.artifacts.manifest.buildId} oak-table`)
+    )
     let flips = 0
     let running = true
     const flipper = (async () => {
@@ -90,7 +111,9 @@ describe('a missing or corrupt shard', () => {
       expect(res.status).toBe(503)
       const body = (await res.json()) as { error: { code: string; message: string } }
       expect(body.error.code).toBe('artifacts_unavailable')
-      expect(body.error.message).toContain(`shard ${bad} of build '${manifest.buildId}' does not match its checksum`)
+      expect(body.error.message).toContain(
+        `shard ${bad} of build '${manifest.buildId}' does not match its checksum`
+      )
       expect(res.headers.get('cache-control')).toBe('no-store')
     }
     const healthy = PINS.filter((id) => shardOf(id, manifest.shardCount) !== bad)
@@ -99,11 +122,20 @@ describe('a missing or corrupt shard', () => {
       expect((await broken.fetch(`/v1/pins/${encodeURIComponent(id)}/related`)).status).toBe(200)
     }
     // Context pins in the bad shard are ignored rather than failing the request.
-    const res = await broken.fetch(`/v1/pins/${encodeURIComponent(healthy[0]!)}/related?context=copper-pan`)
+    const res = await broken.fetch(
+      `/v1/pins/${encodeURIComponent(healthy[0]!)}/related?context=copper-pan`
+    )
     expect(res.status).toBe(200)
-    expect(((await res.json()) as { context: { ignored: string[] } }).context.ignored).toEqual(['copper-pan'])
+    expect(((await res.json()) as { context: { ignored: string[] } }).context.ignored).toEqual([
+      'copper-pan',
+    ])
     await new Promise((r) => setTimeout(r, 100))
-    const logs = stderr.join('').split('\n').filter((line) => line.includes('"evt":"artifact_error"') && line.includes(`shard ${bad} of build`))
+    const logs = stderr
+      .join('')
+      .split('\n')
+      .filter(
+        (line) => line.includes('"evt":"artifact_error"') && line.includes(`shard ${bad} of build`)
+      )
     expect(logs).toHaveLength(1)
   })
 
@@ -114,7 +146,9 @@ describe('a missing or corrupt shard', () => {
     await kv.delete(shardKey(manifest.buildId, shardOf('raised-bed', manifest.shardCount)))
     const res = await broken.fetch('/v1/pins/raised-bed/related')
     expect(res.status).toBe(503)
-    expect(((await res.json()) as { error: { message: string } }).error.message).toContain('shard_missing')
+    expect(((await res.json()) as { error: { message: string } }).error.message).toContain(
+      'shard_missing'
+    )
   })
 
   it('answers 503 artifacts_unavailable when no build was ever loaded', async () => {
@@ -122,7 +156,9 @@ describe('a missing or corrupt shard', () => {
     try {
       const res = await empty.fetch('/v1/pins/oak-table/related')
       expect(res.status).toBe(503)
-      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('artifacts_unavailable')
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe(
+        'artifacts_unavailable'
+      )
     } finally {
       await empty.dispose()
     }

@@ -3,12 +3,12 @@
  * `related-pins build`: inputs → artifacts directory.
  */
 
-import { createLogger } from '../../build/log'
-import { runBuild, type BuildResult } from '../../build/pipeline'
 import { readFile } from 'node:fs/promises'
-import { BuildError } from '../../build/errors'
 import type { BlendParams } from '../../core/artifact'
 import { parseManifest } from '../../core/artifact'
+import { BuildError } from '../../offline/errors'
+import { createLogger } from '../../offline/log'
+import { type BuildResult, runBuild } from '../../offline/pipeline'
 import { numberFlag, parseFlags, stringFlag } from '../args'
 import { buildOptions, columnMaps, INPUT_FLAGS, INPUT_HELP, inputPaths } from '../build-flags'
 
@@ -38,7 +38,10 @@ export async function buildCommand(argv: string[]): Promise<BuildResult | null> 
   const log = createLogger({ silent: Boolean(flags.quiet) })
   const options = buildOptions(flags)
   options.holdout = numberFlag(flags, 'holdout', options.holdout, { min: 0, max: 0.5 })
-  options.holdoutMaxQueries = numberFlag(flags, 'holdout-max-queries', options.holdoutMaxQueries, { integer: true, min: 0 })
+  options.holdoutMaxQueries = numberFlag(flags, 'holdout-max-queries', options.holdoutMaxQueries, {
+    integer: true,
+    min: 0,
+  })
   const blendFile = stringFlag(flags, 'blend')
   const result = await runBuild(
     {
@@ -55,7 +58,15 @@ export async function buildCommand(argv: string[]): Promise<BuildResult | null> 
     log.info(`wrote ${file}`)
   }
   const { manifest } = result.artifacts
-  console.log(JSON.stringify({ build: manifest.buildId, pins: manifest.pinCount, shards: manifest.shardCount, out: stringFlag(flags, 'out') ?? 'artifacts', seconds: result.report.timingsSeconds.total }))
+  console.log(
+    JSON.stringify({
+      build: manifest.buildId,
+      pins: manifest.pinCount,
+      shards: manifest.shardCount,
+      out: stringFlag(flags, 'out') ?? 'artifacts',
+      seconds: result.report.timingsSeconds.total,
+    })
+  )
   return result
 }
 
@@ -68,7 +79,19 @@ async function readBlend(file: string): Promise<BlendParams> {
     throw new BuildError('config', `--blend ${file}: ${(err as Error).message}`)
   }
   // Validate through parseManifest so build and worker accept exactly the same blends.
-  const probe = { formatVersion: 1, buildId: 'probe', createdAt: '', pinCount: 0, shardCount: 1, dims: 0, vectorDtype: 'none', sources: [], popular: [], shards: [{ index: 0, recordCount: 0, byteLength: 0, sha256: '' }], blend }
+  const probe = {
+    formatVersion: 1,
+    buildId: 'probe',
+    createdAt: '',
+    pinCount: 0,
+    shardCount: 1,
+    dims: 0,
+    vectorDtype: 'none',
+    sources: [],
+    popular: [],
+    shards: [{ index: 0, recordCount: 0, byteLength: 0, sha256: '' }],
+    blend,
+  }
   try {
     return parseManifest(probe).blend
   } catch (err) {

@@ -15,7 +15,13 @@ Generates the bundled sample world (.data/sample), builds it into artifacts/, lo
 local KV and serves the worker on http://127.0.0.1:8787 (or $PORT).`
 
 export async function demoCommand(argv: string[]): Promise<void> {
-  const flags = parseFlags('demo', argv, { pins: { type: 'string' }, seed: { type: 'string' }, data: { type: 'string' }, out: { type: 'string' }, port: { type: 'string' } })
+  const flags = parseFlags('demo', argv, {
+    pins: { type: 'string' },
+    seed: { type: 'string' },
+    data: { type: 'string' },
+    out: { type: 'string' },
+    port: { type: 'string' },
+  })
   if (flags.help) {
     console.log(DEMO_HELP)
     return
@@ -24,19 +30,30 @@ export async function demoCommand(argv: string[]): Promise<void> {
   const out = stringFlag(flags, 'out') ?? 'artifacts'
   const pins = String(numberFlag(flags, 'pins', 5000, { integer: true, min: 50 }))
   const seed = String(numberFlag(flags, 'seed', 42, { integer: true, min: 0 }))
-  const port = numberFlag(flags, 'port', Number(process.env.PORT ?? 8787), { integer: true, min: 0, max: 65535 })
+  const port = numberFlag(flags, 'port', Number(process.env.PORT ?? 8787), {
+    integer: true,
+    min: 0,
+    max: 65535,
+  })
   const start = performance.now()
   await generateCommand(['--out', data, '--pins', pins, '--seed', seed])
   const result = await buildCommand([
-    '--boards', join(data, 'boards.csv'),
-    '--events', join(data, 'events.csv'),
-    '--pins', join(data, 'pins.csv'),
-    '--out', out,
-    '--seed', seed,
+    '--boards',
+    join(data, 'boards.csv'),
+    '--events',
+    join(data, 'events.csv'),
+    '--pins',
+    join(data, 'pins.csv'),
+    '--out',
+    out,
+    '--seed',
+    seed,
   ])
   if (!result) {
     return
   }
-  process.stderr.write(`[demo] sample generated and built in ${((performance.now() - start) / 1000).toFixed(1)} s\n`)
+  process.stderr.write(
+    `[demo] sample generated and built in ${((performance.now() - start) / 1000).toFixed(1)} s\n`
+  )
   await serveArtifacts(result.artifacts, { port, host: '127.0.0.1' })
 }

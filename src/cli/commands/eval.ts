@@ -3,10 +3,10 @@
  * `related-pins eval`: offline evaluation on held-out sessions (see docs/evaluation.md).
  */
 
-import { BuildError } from '../../build/errors'
-import { parseTimestamp } from '../../build/ingest'
-import { createLogger } from '../../build/log'
 import { runEval } from '../../eval/run'
+import { BuildError } from '../../offline/errors'
+import { parseTimestamp } from '../../offline/ingest'
+import { createLogger } from '../../offline/log'
 import { numberFlag, parseFlags, stringFlag } from '../args'
 import { buildOptions, columnMaps, INPUT_FLAGS, INPUT_HELP, inputPaths } from '../build-flags'
 
@@ -64,7 +64,10 @@ export async function evalCommand(argv: string[]): Promise<Record<string, unknow
   if (rawBuckets !== undefined) {
     const [a, b] = rawBuckets.split(',').map(Number)
     if (a === undefined || b === undefined || !Number.isFinite(a) || !Number.isFinite(b) || a > b) {
-      throw new BuildError('config', `--bucket-thresholds expects A,B with A <= B, got '${rawBuckets}'`)
+      throw new BuildError(
+        'config',
+        `--bucket-thresholds expects A,B with A <= B, got '${rawBuckets}'`
+      )
     }
     bucketThresholds = { tailMax: a, torsoMax: b }
   }
@@ -89,8 +92,9 @@ export async function evalCommand(argv: string[]): Promise<Record<string, unknow
     createLogger({ silent: Boolean(flags.quiet) })
   )
   const sources = metrics.sources as Record<string, { overall: Record<string, number> }>
-  const table = Object.entries(sources).map(([name, r]) =>
-    `${name.padEnd(16)} recall@20 ${(r.overall['recall@20']! * 100).toFixed(2).padStart(6)}%  recall@50 ${(r.overall['recall@50']! * 100).toFixed(2).padStart(6)}%  mrr@20 ${r.overall['mrr@20']!.toFixed(4)}`
+  const table = Object.entries(sources).map(
+    ([name, r]) =>
+      `${name.padEnd(16)} recall@20 ${(r.overall['recall@20']! * 100).toFixed(2).padStart(6)}%  recall@50 ${(r.overall['recall@50']! * 100).toFixed(2).padStart(6)}%  mrr@20 ${r.overall['mrr@20']!.toFixed(4)}`
   )
   console.log(table.join('\n'))
   return metrics

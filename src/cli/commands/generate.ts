@@ -3,7 +3,7 @@
  * `related-pins generate`: a deterministic synthetic Pinterest-like world for demos and tests.
  */
 
-import { generateWorld, writeWorld } from '../../build/generate'
+import { generateWorld, writeWorld } from '../../offline/generate'
 import { numberFlag, parseFlags, stringFlag } from '../args'
 
 export const GENERATE_HELP = `Usage: related-pins generate --out DIR [--pins N] [--seed S]
@@ -16,7 +16,12 @@ catch-all and spam boards, and drifting engagement sessions.
   --seed S      random seed (42)`
 
 export async function generateCommand(argv: string[]): Promise<string | null> {
-  const flags = parseFlags('generate', argv, { out: { type: 'string' }, pins: { type: 'string' }, seed: { type: 'string' }, quiet: { type: 'boolean', short: 'q' } })
+  const flags = parseFlags('generate', argv, {
+    out: { type: 'string' },
+    pins: { type: 'string' },
+    seed: { type: 'string' },
+    quiet: { type: 'boolean', short: 'q' },
+  })
   if (flags.help) {
     console.log(GENERATE_HELP)
     return null
@@ -32,7 +37,9 @@ export async function generateCommand(argv: string[]): Promise<string | null> {
   const world = generateWorld({ pins, seed })
   await writeWorld(world, out)
   if (!flags.quiet) {
-    process.stderr.write(`[generate] ${pins.toLocaleString('en')} pins, seed ${seed} → ${out} (${((performance.now() - start) / 1000).toFixed(1)} s)\n`)
+    process.stderr.write(
+      `[generate] ${pins.toLocaleString('en')} pins, seed ${seed} → ${out} (${((performance.now() - start) / 1000).toFixed(1)} s)\n`
+    )
   }
   return out
 }

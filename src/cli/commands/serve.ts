@@ -3,9 +3,9 @@
  * `related-pins serve`: load an artifacts directory into a local KV and run the worker in workerd.
  */
 
-import { readArtifacts } from '../../build/write'
-import { startLocalWorker, seedArtifacts } from '../../local/miniflare'
-import type { Artifacts } from '../../build/assemble'
+import { seedArtifacts, startLocalWorker } from '../../local/miniflare'
+import type { Artifacts } from '../../offline/assemble'
+import { readArtifacts } from '../../offline/write'
 import { numberFlag, parseFlags, stringFlag } from '../args'
 
 export const SERVE_HELP = `Usage: related-pins serve [--artifacts DIR] [--port P] [--host H]
@@ -13,7 +13,11 @@ export const SERVE_HELP = `Usage: related-pins serve [--artifacts DIR] [--port P
 Seeds a local Workers KV from DIR (default artifacts) through Miniflare and serves the worker in
 workerd on http://127.0.0.1:8787 (port from --port, else $PORT, else 8787). Ctrl-C stops it.`
 
-export const SERVE_FLAGS = { artifacts: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' } } as const
+export const SERVE_FLAGS = {
+  artifacts: { type: 'string' },
+  port: { type: 'string' },
+  host: { type: 'string' },
+} as const
 
 export async function serveCommand(argv: string[]): Promise<void> {
   const flags = parseFlags('serve', argv, SERVE_FLAGS)
@@ -23,12 +27,19 @@ export async function serveCommand(argv: string[]): Promise<void> {
   }
   const artifacts = await readArtifacts(stringFlag(flags, 'artifacts') ?? 'artifacts')
   await serveArtifacts(artifacts, {
-    port: numberFlag(flags, 'port', Number(process.env.PORT ?? 8787), { integer: true, min: 0, max: 65535 }),
+    port: numberFlag(flags, 'port', Number(process.env.PORT ?? 8787), {
+      integer: true,
+      min: 0,
+      max: 65535,
+    }),
     host: stringFlag(flags, 'host') ?? '127.0.0.1',
   })
 }
 
-export async function serveArtifacts(artifacts: Artifacts, options: { port: number; host: string }): Promise<void> {
+export async function serveArtifacts(
+  artifacts: Artifacts,
+  options: { port: number; host: string }
+): Promise<void> {
   process.stderr.write('[serve] bundling the worker and starting workerd\n')
   const { mf, url } = await startLocalWorker({ port: options.port, host: options.host })
   const puts = await seedArtifacts(mf, artifacts)

@@ -5,11 +5,11 @@
  */
 
 import { join } from 'node:path'
-import { BuildError } from '../../build/errors'
-import { readArtifacts } from '../../build/write'
 import { DEFAULT_PERSIST_TO, openLocalKv, wranglerNamespaceId } from '../../local/upload/local-kv'
 import { runUpload, type UploadResult } from '../../local/upload/run'
 import { cloudflareTarget, miniflareTarget } from '../../local/upload/targets'
+import { BuildError } from '../../offline/errors'
+import { readArtifacts } from '../../offline/write'
 import { numberFlag, parseFlags, stringFlag } from '../args'
 
 export const UPLOAD_HELP = `Usage: related-pins upload --artifacts DIR (--namespace-id ID | --local) [--dry-run] [--keep N]
@@ -43,17 +43,30 @@ export async function uploadCommand(argv: string[]): Promise<UploadResult | null
   const namespaceId = stringFlag(flags, 'namespace-id')
   const local = Boolean(flags.local)
   if (!local && !namespaceId) {
-    throw new BuildError('config', 'upload: give --namespace-id ID (remote) or --local (see `npx related-pins upload --help`)')
+    throw new BuildError(
+      'config',
+      'upload: give --namespace-id ID (remote) or --local (see `npx related-pins upload --help`)'
+    )
   }
-  const keep = flags.keep === undefined ? undefined : numberFlag(flags, 'keep', 2, { integer: true, min: 1 })
+  const keep =
+    flags.keep === undefined ? undefined : numberFlag(flags, 'keep', 2, { integer: true, min: 1 })
   const artifacts = await readArtifacts(stringFlag(flags, 'artifacts') ?? 'artifacts')
-  const options = { dryRun: Boolean(flags['dry-run']), keep, log: (line: string) => process.stderr.write(`${line}\n`) }
+  const options = {
+    dryRun: Boolean(flags['dry-run']),
+    keep,
+    log: (line: string) => process.stderr.write(`${line}\n`),
+  }
   if (local) {
     const persistTo = stringFlag(flags, 'persist-to') ?? DEFAULT_PERSIST_TO
-    const id = namespaceId ?? (await wranglerNamespaceId(stringFlag(flags, 'wrangler') ?? 'wrangler.toml'))
+    const id =
+      namespaceId ?? (await wranglerNamespaceId(stringFlag(flags, 'wrangler') ?? 'wrangler.toml'))
     const { kv, dispose } = await openLocalKv(persistTo, id)
     try {
-      return await runUpload(artifacts, miniflareTarget(kv, `local KV ${id} in ${join(persistTo, 'v3', 'kv')}`), options)
+      return await runUpload(
+        artifacts,
+        miniflareTarget(kv, `local KV ${id} in ${join(persistTo, 'v3', 'kv')}`),
+        options
+      )
     } finally {
       await dispose()
     }
@@ -61,7 +74,14 @@ export async function uploadCommand(argv: string[]): Promise<UploadResult | null
   const apiToken = process.env.CLOUDFLARE_API_TOKEN
   const accountId = process.env.CLOUDFLARE_ACCOUNT_ID
   if (!apiToken || !accountId) {
-    throw new BuildError('config', 'upload: set CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID for --namespace-id (or use --local)')
+    throw new BuildError(
+      'config',
+      'upload: set CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID for --namespace-id (or use --local)'
+    )
   }
-  return runUpload(artifacts, cloudflareTarget({ accountId, namespaceId: namespaceId as string, apiToken }), options)
+  return runUpload(
+    artifacts,
+    cloudflareTarget({ accountId, namespaceId: namespaceId as string, apiToken }),
+    options
+  )
 }

@@ -9,12 +9,12 @@
 import { ArtifactError } from '../errors'
 import { ByteReader, ByteWriter } from './bytes'
 import {
-  FORMAT_VERSION,
-  SOURCE_BIT,
-  STORED_SCORE_SOURCES,
   type Candidate,
+  FORMAT_VERSION,
   type PinEntry,
   type PinRecord,
+  SOURCE_BIT,
+  STORED_SCORE_SOURCES,
   type VectorDtype,
 } from './format'
 
@@ -39,7 +39,10 @@ function writeEntry(w: ByteWriter, pin: PinEntry, layout: ShardLayout): void {
     return
   }
   if (pin.vector.length !== layout.dims) {
-    throw new ArtifactError('shard_invalid', `pin '${pin.id}': vector has ${pin.vector.length} dims, expected ${layout.dims}`)
+    throw new ArtifactError(
+      'shard_invalid',
+      `pin '${pin.id}': vector has ${pin.vector.length} dims, expected ${layout.dims}`
+    )
   }
   w.u8(1)
   w.f32(pin.scale)
@@ -120,7 +123,10 @@ export class ShardReader {
       }
       const version = r.u16()
       if (version !== FORMAT_VERSION) {
-        throw new ArtifactError('format_version', `shard format ${version}, this reader understands ${FORMAT_VERSION}`)
+        throw new ArtifactError(
+          'format_version',
+          `shard format ${version}, this reader understands ${FORMAT_VERSION}`
+        )
       }
       this.vectorDtype = DTYPE_OF_CODE[r.u8()] ?? 'none'
       r.u8()
@@ -160,7 +166,9 @@ export class ShardReader {
       if (err instanceof ArtifactError) {
         throw err
       }
-      throw new ArtifactError('shard_invalid', `corrupt shard: ${(err as Error).message}`, { cause: err })
+      throw new ArtifactError('shard_invalid', `corrupt shard: ${(err as Error).message}`, {
+        cause: err,
+      })
     }
   }
 

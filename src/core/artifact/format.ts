@@ -23,7 +23,11 @@ export const SOURCE_BIT: Record<SourceName, number> = { cooc: 1, pin2vec: 2, ses
  * it is the cosine of the two pins' stored vectors, computed at request time by the same code
  * offline evaluation runs.
  */
-export const STORED_SCORE_SOURCES = ['cooc', 'session', 'walk'] as const satisfies readonly SourceName[]
+export const STORED_SCORE_SOURCES = [
+  'cooc',
+  'session',
+  'walk',
+] as const satisfies readonly SourceName[]
 export type StoredScoreSource = (typeof STORED_SCORE_SOURCES)[number]
 
 export const BUCKETS = ['tail', 'torso', 'head'] as const
@@ -35,7 +39,14 @@ export type SourceWeights = Record<SourceName, number>
  * A logistic-regression ranker over per-candidate features (core/features.ts): features are
  * standardised with `mean` and `scale`, then p = σ(bias + Σ weights · x).
  */
-export type LinearModel = { kind: 'logistic'; features: string[]; weights: number[]; bias: number; mean: number[]; scale: number[] }
+export type LinearModel = {
+  kind: 'logistic'
+  features: string[]
+  weights: number[]
+  bias: number
+  mean: number[]
+  scale: number[]
+}
 
 /**
  * How the worker blends sources. A query pin falls into a popularity bucket by its training
@@ -77,7 +88,13 @@ export type Candidate = {
 
 export type PinRecord = { pin: PinEntry; candidates: Candidate[] }
 
-export type PopularPin = { id: string; title: string; imageUrl: string; link: string; engagement: number }
+export type PopularPin = {
+  id: string
+  title: string
+  imageUrl: string
+  link: string
+  engagement: number
+}
 
 export type ShardInfo = { index: number; recordCount: number; byteLength: number; sha256: string }
 

@@ -5,7 +5,7 @@
 
 import { ArtifactError } from '../errors'
 import { FEATURE_NAMES } from '../features'
-import { BUCKETS, FORMAT_VERSION, SOURCES, type Manifest } from './format'
+import { BUCKETS, FORMAT_VERSION, type Manifest, SOURCES } from './format'
 
 const fail = (message: string): never => {
   throw new ArtifactError('manifest_invalid', `manifest: ${message}`)
@@ -14,7 +14,12 @@ const fail = (message: string): never => {
 const isObject = (x: unknown): x is Record<string, unknown> =>
   typeof x === 'object' && x !== null && !Array.isArray(x)
 
-function field<T>(obj: Record<string, unknown>, key: string, check: (v: unknown) => v is T, what: string): T {
+function field<T>(
+  obj: Record<string, unknown>,
+  key: string,
+  check: (v: unknown) => v is T,
+  what: string
+): T {
   const v = obj[key]
   if (!check(v)) {
     fail(`'${key}' must be ${what}, got ${JSON.stringify(v)?.slice(0, 60)}`)
@@ -37,12 +42,27 @@ export function parseManifest(x: unknown): Manifest {
       `manifest format version ${JSON.stringify(x.formatVersion)}; this reader understands ${FORMAT_VERSION}. Rebuild the artifacts with the same related-pins version as the worker.`
     )
   }
-  field(x, 'buildId', (v): v is string => isString(v) && /^[A-Za-z0-9_-]{1,64}$/.test(v), 'a short id')
+  field(
+    x,
+    'buildId',
+    (v): v is string => isString(v) && /^[A-Za-z0-9_-]{1,64}$/.test(v),
+    'a short id'
+  )
   field(x, 'createdAt', isString, 'a string')
   field(x, 'pinCount', isCount, 'a count')
-  const shardCount = field(x, 'shardCount', (v): v is number => isCount(v) && v > 0, 'a positive count')
+  const shardCount = field(
+    x,
+    'shardCount',
+    (v): v is number => isCount(v) && v > 0,
+    'a positive count'
+  )
   field(x, 'dims', isCount, 'a count')
-  field(x, 'vectorDtype', (v): v is string => v === 'int8' || v === 'float32' || v === 'none', "'int8', 'float32' or 'none'")
+  field(
+    x,
+    'vectorDtype',
+    (v): v is string => v === 'int8' || v === 'float32' || v === 'none',
+    "'int8', 'float32' or 'none'"
+  )
   const sources = field(x, 'sources', isArray, 'an array')
   for (const s of sources) {
     if (!(SOURCES as readonly unknown[]).includes(s)) {
@@ -54,7 +74,13 @@ export function parseManifest(x: unknown): Manifest {
     fail(`${shards.length} shard entries for shardCount ${shardCount}`)
   }
   shards.forEach((s, i) => {
-    if (!isObject(s) || s.index !== i || !isCount(s.byteLength) || !isString(s.sha256) || !isCount(s.recordCount)) {
+    if (
+      !isObject(s) ||
+      s.index !== i ||
+      !isCount(s.byteLength) ||
+      !isString(s.sha256) ||
+      !isCount(s.recordCount)
+    ) {
       fail(`shards[${i}] must be {index: ${i}, recordCount, byteLength, sha256}`)
     }
   })
@@ -67,22 +93,37 @@ export function parseManifest(x: unknown): Manifest {
   for (const bucket of BUCKETS) {
     const w = field(weights, bucket, isObject, 'an object')
     for (const source of SOURCES) {
-      field(w, source, (v): v is number => typeof v === 'number' && Number.isFinite(v), 'a finite number')
+      field(
+        w,
+        source,
+        (v): v is number => typeof v === 'number' && Number.isFinite(v),
+        'a finite number'
+      )
     }
   }
   if (blend.model !== undefined && blend.model !== null) {
     const model = field(blend, 'model', isObject, 'an object or null')
     const features = field(model, 'features', isArray, 'an array')
     if (model.kind !== 'logistic' || features.join('|') !== FEATURE_NAMES.join('|')) {
-      fail('blend.model was fitted on other features than this reader computes; rebuild the artifacts')
+      fail(
+        'blend.model was fitted on other features than this reader computes; rebuild the artifacts'
+      )
     }
     for (const key of ['weights', 'mean', 'scale']) {
       const values = field(model, key, isArray, 'an array')
-      if (values.length !== FEATURE_NAMES.length || !values.every((v) => typeof v === 'number' && Number.isFinite(v))) {
+      if (
+        values.length !== FEATURE_NAMES.length ||
+        !values.every((v) => typeof v === 'number' && Number.isFinite(v))
+      ) {
         fail(`blend.model.${key} must hold ${FEATURE_NAMES.length} finite numbers`)
       }
     }
-    field(model, 'bias', (v): v is number => typeof v === 'number' && Number.isFinite(v), 'a finite number')
+    field(
+      model,
+      'bias',
+      (v): v is number => typeof v === 'number' && Number.isFinite(v),
+      'a finite number'
+    )
   }
   return x as unknown as Manifest
 }

@@ -24,7 +24,9 @@ export async function wranglerNamespaceId(wranglerToml: string): Promise<string>
       }
     }
   }
-  throw new Error(`[upload] ${wranglerToml} has no [[kv_namespaces]] with binding "ARTIFACTS" and an id`)
+  throw new Error(
+    `[upload] ${wranglerToml} has no [[kv_namespaces]] with binding "ARTIFACTS" and an id`
+  )
 }
 
 /** Open the persisted namespace through Miniflare (no worker involved beyond a stub). */

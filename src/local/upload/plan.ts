@@ -6,7 +6,13 @@
  * limits, and which old builds `--keep N` deletes.
  */
 
-import { CURRENT_KEY, FORMAT_VERSION, manifestKey, shardKey, type Manifest } from '../../core/artifact'
+import {
+  CURRENT_KEY,
+  FORMAT_VERSION,
+  type Manifest,
+  manifestKey,
+  shardKey,
+} from '../../core/artifact'
 
 /** Cloudflare's bulk write limits per request (https://developers.cloudflare.com/kv/platform/limits/). */
 export const MAX_BULK_PAIRS = 10_000
@@ -19,7 +25,12 @@ export type Phase = 'shards' | 'manifest' | 'pointer'
 /** Stored as KV metadata on every key we write, so a later upload can tell what is already there. */
 export type UploadMetadata = { sha256: string; build: string; createdAt?: string }
 
-export type UploadEntry = { key: string; value: Uint8Array | string; phase: Phase; metadata: UploadMetadata }
+export type UploadEntry = {
+  key: string
+  value: Uint8Array | string
+  phase: Phase
+  metadata: UploadMetadata
+}
 
 export type ChunkLimits = { maxPairs: number; maxBytes: number }
 
@@ -47,7 +58,10 @@ const base64Length = (n: number): number => Math.ceil(n / 3) * 4
 
 /** Bytes one pair adds to a bulk request body: binary values travel base64-encoded in JSON. */
 export function encodedSize(entry: UploadEntry): number {
-  const value = typeof entry.value === 'string' ? JSON.stringify(entry.value).length : base64Length(entry.value.byteLength)
+  const value =
+    typeof entry.value === 'string'
+      ? JSON.stringify(entry.value).length
+      : base64Length(entry.value.byteLength)
   return JSON.stringify(entry.key).length + value + JSON.stringify(entry.metadata).length + 48
 }
 
@@ -59,9 +73,14 @@ export function chunkEntries(entries: UploadEntry[], limits: ChunkLimits): Uploa
   for (const entry of entries) {
     const size = encodedSize(entry)
     if (size > limits.maxBytes) {
-      throw new Error(`[upload] ${entry.key} is ${size} bytes encoded, over the ${limits.maxBytes}-byte bulk limit`)
+      throw new Error(
+        `[upload] ${entry.key} is ${size} bytes encoded, over the ${limits.maxBytes}-byte bulk limit`
+      )
     }
-    if (current.length > 0 && (current.length >= limits.maxPairs || bytes + size > limits.maxBytes)) {
+    if (
+      current.length > 0 &&
+      (current.length >= limits.maxPairs || bytes + size > limits.maxBytes)
+    ) {
       chunks.push(current)
       current = []
       bytes = 0
@@ -90,10 +109,19 @@ export function planUpload(
   let writes = 0
   let bytes = 0
   for (const phase of ['shards', 'manifest', 'pointer'] as const) {
-    const todo = entries.filter((e) => e.phase === phase && existing.get(e.key) !== e.metadata.sha256)
-    skipped.push(...entries.filter((e) => e.phase === phase && existing.get(e.key) === e.metadata.sha256).map((e) => e.key))
+    const todo = entries.filter(
+      (e) => e.phase === phase && existing.get(e.key) !== e.metadata.sha256
+    )
+    skipped.push(
+      ...entries
+        .filter((e) => e.phase === phase && existing.get(e.key) === e.metadata.sha256)
+        .map((e) => e.key)
+    )
     writes += todo.length
-    bytes += todo.reduce((a, e) => a + (typeof e.value === 'string' ? e.value.length : e.value.byteLength), 0)
+    bytes += todo.reduce(
+      (a, e) => a + (typeof e.value === 'string' ? e.value.length : e.value.byteLength),
+      0
+    )
     phases.push({ phase, chunks: chunkEntries(todo, limits) })
   }
   return { buildId, phases, skipped, writes, bytes }
@@ -106,7 +134,11 @@ export type StoredBuild = { buildId: string; createdAt: string; keys: string[] }
  * the newest (build ids are content hashes, createdAt may repeat) and the rest go by manifest
  * createdAt.
  */
-export function buildsToDelete(builds: StoredBuild[], keep: number, uploading: string): StoredBuild[] {
+export function buildsToDelete(
+  builds: StoredBuild[],
+  keep: number,
+  uploading: string
+): StoredBuild[] {
   const others = builds
     .filter((b) => b.buildId !== uploading)
     .sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0))
@@ -124,7 +156,11 @@ export function freePlanCost(writes: number, deletes: number): string {
 }
 
 /** The KV entries of a build with their phase and checksum metadata (values as in kv-bulk.json). */
-export function uploadEntries(manifest: Manifest, shards: Uint8Array[], sha256: (bytes: Uint8Array) => string): UploadEntry[] {
+export function uploadEntries(
+  manifest: Manifest,
+  shards: Uint8Array[],
+  sha256: (bytes: Uint8Array) => string
+): UploadEntry[] {
   const build = manifest.buildId
   const encoder = new TextEncoder()
   const entries: UploadEntry[] = shards.map((value, i) => ({
@@ -134,7 +170,21 @@ export function uploadEntries(manifest: Manifest, shards: Uint8Array[], sha256: 
     metadata: { sha256: manifest.shards[i]?.sha256 ?? sha256(value), build },
   }))
   const manifestJson = JSON.stringify(manifest)
-  entries.push({ key: manifestKey(build), value: manifestJson, phase: 'manifest', metadata: { sha256: sha256(encoder.encode(manifestJson)), build, createdAt: manifest.createdAt } })
-  entries.push({ key: CURRENT_KEY, value: build, phase: 'pointer', metadata: { sha256: sha256(encoder.encode(build)), build } })
+  entries.push({
+    key: manifestKey(build),
+    value: manifestJson,
+    phase: 'manifest',
+    metadata: {
+      sha256: sha256(encoder.encode(manifestJson)),
+      build,
+      createdAt: manifest.createdAt,
+    },
+  })
+  entries.push({
+    key: CURRENT_KEY,
+    value: build,
+    phase: 'pointer',
+    metadata: { sha256: sha256(encoder.encode(build)), build },
+  })
   return entries
 }

@@ -37,7 +37,9 @@ export function miniflareTarget(kv: KvLike, describe: string): KvTarget {
     getText: (key) => kv.get(key, 'text'),
     async putBulk(entries) {
       for (const e of entries) {
-        await kv.put(e.key, typeof e.value === 'string' ? e.value : plainBuffer(e.value), { metadata: e.metadata })
+        await kv.put(e.key, typeof e.value === 'string' ? e.value : plainBuffer(e.value), {
+          metadata: e.metadata,
+        })
       }
     },
     async deleteBulk(keys) {
@@ -57,18 +59,31 @@ export type CloudflareOptions = {
   apiBase?: string
 }
 
-type CfAnswer<T> = { success: boolean; errors?: { code: number; message: string }[]; result: T; result_info?: { cursor?: string } }
+type CfAnswer<T> = {
+  success: boolean
+  errors?: { code: number; message: string }[]
+  result: T
+  result_info?: { cursor?: string }
+}
 
 /** Cloudflare REST API: bulk write, list with metadata, bulk delete (https://developers.cloudflare.com/api/resources/kv/). */
 export function cloudflareTarget(options: CloudflareOptions): KvTarget {
   const doFetch = options.fetch ?? fetch
   const base = `${options.apiBase ?? 'https://api.cloudflare.com/client/v4'}/accounts/${encodeURIComponent(options.accountId)}/storage/kv/namespaces/${encodeURIComponent(options.namespaceId)}`
-  const headers = { authorization: `Bearer ${options.apiToken}`, 'content-type': 'application/json' }
+  const headers = {
+    authorization: `Bearer ${options.apiToken}`,
+    'content-type': 'application/json',
+  }
   async function call<T>(method: string, path: string, body?: unknown): Promise<CfAnswer<T>> {
-    const res = await doFetch(`${base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
+    const res = await doFetch(`${base}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
     const answer = (await res.json().catch(() => null)) as CfAnswer<T> | null
     if (!res.ok || !answer?.success) {
-      const why = answer?.errors?.map((e) => `${e.code} ${e.message}`).join('; ') || `HTTP ${res.status}`
+      const why =
+        answer?.errors?.map((e) => `${e.code} ${e.message}`).join('; ') || `HTTP ${res.status}`
       throw new Error(`[upload] Cloudflare API ${method} ${path.split('?')[0]}: ${why}`)
     }
     return answer
@@ -97,11 +112,20 @@ export function cloudflareTarget(options: CloudflareOptions): KvTarget {
       return res.text()
     },
     async putBulk(entries) {
-      await call('PUT', '/bulk', entries.map((e) =>
-        typeof e.value === 'string'
-          ? { key: e.key, value: e.value, metadata: e.metadata }
-          : { key: e.key, value: Buffer.from(e.value).toString('base64'), base64: true, metadata: e.metadata }
-      ))
+      await call(
+        'PUT',
+        '/bulk',
+        entries.map((e) =>
+          typeof e.value === 'string'
+            ? { key: e.key, value: e.value, metadata: e.metadata }
+            : {
+                key: e.key,
+                value: Buffer.from(e.value).toString('base64'),
+                base64: true,
+                metadata: e.metadata,
+              }
+        )
+      )
     },
     async deleteBulk(keys) {
       for (let i = 0; i < keys.length; i += 10_000) {

@@ -3,13 +3,20 @@
  * JSON API: related pins of one pin or of several seed pins, health and the OpenAPI description.
  */
 
-import { Hono, type Context } from 'hono'
+import { type Context, Hono } from 'hono'
 import type { AppEnv } from '../env'
 import { ApiError } from '../errors'
 import { cachedAnswer, normalisedRequest } from '../http-cache'
 import { OPENAPI } from '../openapi'
 import { DEFAULT_K, MAX_SEEDS, parseIdList, parsePinId, readBody } from '../params'
-import { canonicalParams, parseQuery, runQuery, summary, type RawParams, type RelatedQuery } from '../query'
+import {
+  canonicalParams,
+  parseQuery,
+  type RawParams,
+  type RelatedQuery,
+  runQuery,
+  summary,
+} from '../query'
 
 export const api = new Hono<AppEnv>()
 
@@ -17,20 +24,35 @@ api.get('/v1/pins/:id/related', async (c) => {
   const id = parsePinId(c.req.param('id'))
   const q = parseQuery([id], c.req.query(), c.env, DEFAULT_K)
   const build = await c.var.store.build()
-  return cachedAnswer(c, build, normalisedRequest(c.req.url, canonicalParams(q, false)), async () => {
-    const r = await runQuery(build, q)
-    const seed = r.found[0]
-    if (!seed && !r.fallback) {
-      throw new ApiError(404, 'pin_not_found', `pin '${id}' is not in build ${r.build}`)
+  return cachedAnswer(
+    c,
+    build,
+    normalisedRequest(c.req.url, canonicalParams(q, false)),
+    async () => {
+      const r = await runQuery(build, q)
+      const seed = r.found[0]
+      if (!seed && !r.fallback) {
+        throw new ApiError(404, 'pin_not_found', `pin '${id}' is not in build ${r.build}`)
+      }
+      return c.json({
+        pin: seed ? summary(seed.pin) : null,
+        build: r.build,
+        k: r.k,
+        fallback: r.fallback,
+        context: r.context,
+        related: r.related,
+      })
     }
-    return c.json({ pin: seed ? summary(seed.pin) : null, build: r.build, k: r.k, fallback: r.fallback, context: r.context, related: r.related })
-  })
+  )
 })
 
 async function multiSeed(c: Context<AppEnv>, q: RelatedQuery): Promise<Response> {
   const build = await c.var.store.build()
   // GET and POST of the same query share one normalised request, so they share cache entries.
-  const normalised = normalisedRequest(new URL('/v1/related', c.req.url).href, canonicalParams(q, true))
+  const normalised = normalisedRequest(
+    new URL('/v1/related', c.req.url).href,
+    canonicalParams(q, true)
+  )
   return cachedAnswer(c, build, normalised, async () => {
     const r = await runQuery(build, q)
     if (r.found.length === 0 && !r.fallback) {
@@ -69,15 +91,27 @@ function bodyParams(text: string): { pins: unknown; raw: RawParams } {
   try {
     body = JSON.parse(text)
   } catch {
-    throw new ApiError(400, 'bad_request', 'body must be a JSON object like {"pins": ["id", ...], "k": 20}')
+    throw new ApiError(
+      400,
+      'bad_request',
+      'body must be a JSON object like {"pins": ["id", ...], "k": 20}'
+    )
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new ApiError(400, 'bad_request', 'body must be a JSON object like {"pins": ["id", ...], "k": 20}')
+    throw new ApiError(
+      400,
+      'bad_request',
+      'body must be a JSON object like {"pins": ["id", ...], "k": 20}'
+    )
   }
   const fields = body as Record<string, unknown>
   const unknown = Object.keys(fields).filter((key) => !BODY_FIELDS.includes(key))
   if (unknown.length > 0) {
-    throw new ApiError(400, 'bad_request', `unknown body field ${JSON.stringify(unknown[0]?.slice(0, 20))}; expected ${BODY_FIELDS.join(', ')}`)
+    throw new ApiError(
+      400,
+      'bad_request',
+      `unknown body field ${JSON.stringify(unknown[0]?.slice(0, 20))}; expected ${BODY_FIELDS.join(', ')}`
+    )
   }
   const scalar = (name: string, type: 'number' | 'string'): string | undefined => {
     const v = fields[name]
@@ -98,13 +132,22 @@ function bodyParams(text: string): { pins: unknown; raw: RawParams } {
   }
   return {
     pins: list('pins'),
-    raw: { k: scalar('k', 'number'), exclude: list('exclude'), context: list('context'), fallback: scalar('fallback', 'string'), dedup: scalar('dedup', 'number') },
+    raw: {
+      k: scalar('k', 'number'),
+      exclude: list('exclude'),
+      context: list('context'),
+      fallback: scalar('fallback', 'string'),
+      dedup: scalar('dedup', 'number'),
+    },
   }
 }
 
 api.post('/v1/related', async (c) => {
   const { pins, raw } = bodyParams(await readBody(c.req.raw))
-  return multiSeed(c, parseQuery(requireSeeds(pins as readonly unknown[] | undefined), raw, c.env, DEFAULT_K))
+  return multiSeed(
+    c,
+    parseQuery(requireSeeds(pins as readonly unknown[] | undefined), raw, c.env, DEFAULT_K)
+  )
 })
 
 api.get('/v1/openapi.json', (c) => c.json(OPENAPI))

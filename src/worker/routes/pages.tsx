@@ -27,8 +27,8 @@ pages.get('/', async (c) => {
     <Layout title="related-pins">
       <h1>Popular pins</h1>
       <p class="muted">
-        Build {manifest.buildId}: {manifest.pinCount.toLocaleString('en')} pins, sources {manifest.sources.join(', ')}. Open a pin to see
-        its related pins.
+        Build {manifest.buildId}: {manifest.pinCount.toLocaleString('en')} pins, sources{' '}
+        {manifest.sources.join(', ')}. Open a pin to see its related pins.
       </p>
       <div class="grid">
         {manifest.popular.slice(0, 40).map((p) => (
@@ -43,46 +43,58 @@ pages.get('/pins/:id', async (c) => {
   const id = parsePinId(c.req.param('id'))
   const q = parseQuery([id], c.req.query(), c.env, 30)
   const build = await c.var.store.build()
-  return cachedAnswer(c, build, normalisedRequest(c.req.url, canonicalParams(q, false)), async () => {
-    const r = await runQuery(build, q)
-    const record = r.found[0]
-    if (!record) {
-      throw new ApiError(404, 'pin_not_found', `pin '${id}' is not in build ${r.build}`)
+  return cachedAnswer(
+    c,
+    build,
+    normalisedRequest(c.req.url, canonicalParams(q, false)),
+    async () => {
+      const r = await runQuery(build, q)
+      const record = r.found[0]
+      if (!record) {
+        throw new ApiError(404, 'pin_not_found', `pin '${id}' is not in build ${r.build}`)
+      }
+      const { pin } = record
+      const image = safeUrl(pin.imageUrl)
+      const link = safeUrl(pin.link)
+      return c.html(
+        <Layout title={`${pin.title || pin.id} · related-pins`}>
+          <section class="hero">
+            {image ? <img src={image} alt={pin.title} /> : null}
+            <div>
+              <h1>{pin.title || pin.id}</h1>
+              <p class="muted">
+                {pin.engagement.toLocaleString('en')} engagements · pin {pin.id}
+              </p>
+              {link ? (
+                <a href={link} rel="nofollow noopener">
+                  Visit site
+                </a>
+              ) : null}
+            </div>
+          </section>
+          <RelatedGrid items={r.related} fallback={r.fallback} build={r.build} />
+        </Layout>
+      )
     }
-    const { pin } = record
-    const image = safeUrl(pin.imageUrl)
-    const link = safeUrl(pin.link)
-    return c.html(
-      <Layout title={`${pin.title || pin.id} · related-pins`}>
-        <section class="hero">
-          {image ? <img src={image} alt={pin.title} /> : null}
-          <div>
-            <h1>{pin.title || pin.id}</h1>
-            <p class="muted">
-              {pin.engagement.toLocaleString('en')} engagements · pin {pin.id}
-            </p>
-            {link ? (
-              <a href={link} rel="nofollow noopener">
-                Visit site
-              </a>
-            ) : null}
-          </div>
-        </section>
-        <RelatedGrid items={r.related} fallback={r.fallback} build={r.build} />
-      </Layout>
-    )
-  })
+  )
 })
 
 pages.get('/fragments/pins/:id/related', async (c) => {
   const id = parsePinId(c.req.param('id'))
   const q = parseQuery([id], c.req.query(), c.env, 12)
   const build = await c.var.store.build()
-  return cachedAnswer(c, build, normalisedRequest(c.req.url, canonicalParams(q, false)), async () => {
-    const r = await runQuery(build, q)
-    if (r.found.length === 0 && !r.fallback) {
-      throw new ApiError(404, 'pin_not_found', `pin '${id}' is not in build ${r.build}`)
+  return cachedAnswer(
+    c,
+    build,
+    normalisedRequest(c.req.url, canonicalParams(q, false)),
+    async () => {
+      const r = await runQuery(build, q)
+      if (r.found.length === 0 && !r.fallback) {
+        throw new ApiError(404, 'pin_not_found', `pin '${id}' is not in build ${r.build}`)
+      }
+      return c.html(
+        await renderFragment({ items: r.related, fallback: r.fallback, build: r.build })
+      )
     }
-    return c.html(await renderFragment({ items: r.related, fallback: r.fallback, build: r.build }))
-  })
+  )
 })

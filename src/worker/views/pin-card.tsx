@@ -15,7 +15,12 @@ const REASON: Record<SourceName, string> = {
 
 export const pinHref = (id: string): string => `/pins/${encodeURIComponent(id)}`
 
-export function PinCard(props: { id: string; title: string; imageUrl: string; sources?: Partial<Record<SourceName, number>> }) {
+export function PinCard(props: {
+  id: string
+  title: string
+  imageUrl: string
+  sources?: Partial<Record<SourceName, number>>
+}) {
   const reasons = Object.keys(props.sources ?? {}).map((s) => REASON[s as SourceName])
   const image = safeUrl(props.imageUrl)
   return (

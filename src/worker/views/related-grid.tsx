@@ -19,11 +19,20 @@ export const FRAGMENT_STYLE = `
 .rp-related .muted{color:#767676}
 `
 
-export type RelatedGridProps = { items: RankedPin[]; fallback: boolean; build: string; standalone?: boolean }
+export type RelatedGridProps = {
+  items: RankedPin[]
+  fallback: boolean
+  build: string
+  standalone?: boolean
+}
 
 export function RelatedGrid(props: RelatedGridProps) {
   return (
-    <section class="rp-related" data-build={props.build} data-fallback={props.fallback ? 'true' : 'false'}>
+    <section
+      class="rp-related"
+      data-build={props.build}
+      data-fallback={props.fallback ? 'true' : 'false'}
+    >
       {props.standalone ? <style>{FRAGMENT_STYLE}</style> : null}
       <h2>{props.fallback ? 'Popular pins' : 'More like this'}</h2>
       {props.items.length === 0 ? <p class="muted">No related pins yet.</p> : null}

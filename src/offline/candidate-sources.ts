@@ -1,0 +1,185 @@
+/**
+ * @module
+ * Computes every candidate source from loaded inputs: board co-occurrence, sessions, Pin2Vec.
+ */
+
+import type { BuildOptions } from './config'
+import { type BoardSourceStats, computeBoardSources } from './cooc'
+import type { Inputs } from './inputs'
+import type { Logger } from './log'
+import type { NeighbourLists } from './neighbour-lists'
+import { nearestNeighbours, trainPin2Vec } from './pin2vec'
+import { sessionCooccurrence } from './sessions/session-cooc'
+import { type SessionStats, type Sessions, sessionCorpus, sessionize } from './sessions/sessionize'
+
+export type Pin2VecSource = {
+  lists: NeighbourLists
+  /** Row-major [pinCount × dims] float32 vectors; rows with trained[i] = 0 are unused. */
+  vectors: Float32Array
+  trained: Uint8Array
+  dims: number
+  lossPerEpoch: number[]
+  pairs: number
+  pairsPerSec: number
+}
+
+export type Sources = {
+  pinCount: number
+  /** Engagement events per pin (actions with weight > 0). */
+  engagement: Int32Array
+  /** Distinct boards per pin. */
+  boardDegree: Int32Array
+  cooc: NeighbourLists | null
+  /** Pixie-style random-walk neighbours, for pins with short co-occurrence lists. */
+  walk: NeighbourLists | null
+  /** Session co-occurrence neighbours. */
+  session: NeighbourLists | null
+  pin2vec: Pin2VecSource | null
+  sessions: Sessions | null
+  stats: {
+    boards?: BoardSourceStats
+    sessions?: SessionStats
+    actions?: Record<string, { events: number; weight: number }>
+  }
+  timings: Record<string, number>
+}
+
+/** Weight of every action code in the events table, from the build options. */
+export function actionWeights(inputs: Inputs, options: BuildOptions): Float64Array {
+  const actions = inputs.events?.actions.ids ?? []
+  return Float64Array.from(actions, (a) => options.actionWeights[a] ?? options.otherActionWeight)
+}
+
+export async function computeSources(
+  inputs: Inputs,
+  options: BuildOptions,
+  log: Logger
+): Promise<Sources> {
+  const pinCount = inputs.pins.size
+  const timings: Record<string, number> = {}
+  const stats: Sources['stats'] = {}
+  const engagement = new Int32Array(pinCount)
+  const boardDegree = new Int32Array(pinCount)
+  let cooc: NeighbourLists | null = null
+  let walk: NeighbourLists | null = null
+  let pin2vec: Pin2VecSource | null = null
+  let session: NeighbourLists | null = null
+  let sessions: Sessions | null = null
+
+  if (inputs.boards) {
+    const board = await computeBoardSources(
+      { board: inputs.boards.board, pin: inputs.boards.pin, boardCount: inputs.boards.boards.size },
+      pinCount,
+      {
+        ...options.cooc,
+        topN: options.topN,
+        maxBoardSize: options.maxBoardSize,
+        seed: options.seed,
+      },
+      log
+    )
+    boardDegree.set(board.boardDegree)
+    cooc = board.cooc
+    walk = board.walk
+    stats.boards = board.stats
+    Object.assign(timings, board.timings)
+  }
+
+  if (inputs.events) {
+    const doneSessions = log.step(
+      'sessions',
+      `sessionizing with a ${options.sessionGapMinutes} min gap`
+    )
+    const weights = actionWeights(inputs, options)
+    const result = sessionize(inputs.events, {
+      gapMs: options.sessionGapMinutes * 60_000,
+      actionWeight: weights,
+    })
+    sessions = result.sessions
+    stats.sessions = result.stats
+    for (const pin of sessions.pins) {
+      engagement[pin]!++
+    }
+    stats.actions = {}
+    const perAction = new Int32Array(weights.length)
+    for (const a of inputs.events.action) {
+      perAction[a]!++
+    }
+    inputs.events.actions.ids.forEach((name, code) => {
+      stats.actions![name] = { events: perAction[code]!, weight: weights[code]! }
+    })
+    timings.sessions = doneSessions(
+      `${result.stats.sessions.toLocaleString('en')} sessions from ${result.stats.events.toLocaleString('en')} events`
+    )
+
+    const doneSessionCooc = log.step(
+      'session-cooc',
+      `session co-occurrence (${options.sessionScoring})`
+    )
+    const sessionCooc = sessionCooccurrence(sessions, pinCount, {
+      topN: options.topN,
+      scoring: options.sessionScoring,
+      maxDistance: options.sessionMaxDistance,
+      decay: options.sessionDecay,
+      actionWeight: weights,
+    })
+    session = sessionCooc.lists
+    timings.sessionCooc = doneSessionCooc(
+      `${sessionCooc.pairUpdates.toLocaleString('en')} pair updates`
+    )
+
+    const corpus = sessionCorpus(sessions)
+    if (corpus.tokens.length > 0) {
+      const doneTrain = log.step(
+        'train',
+        `Pin2Vec on ${corpus.tokens.length.toLocaleString('en')} tokens in ${(corpus.offsets.length - 1).toLocaleString('en')} sessions`
+      )
+      const trained = await trainPin2Vec(
+        corpus,
+        pinCount,
+        { seed: options.seed, ...options.pin2vec },
+        log
+      )
+      timings.train = doneTrain(
+        `${trained.pairs.toLocaleString('en')} pairs, ${Math.round(trained.pairsPerSec).toLocaleString('en')} pairs/s`
+      )
+      const doneKnn = log.step('neighbours', 'cosine top-N with tfjs')
+      const knn = nearestNeighbours(trained.embeddings, trained.trained, options.topN)
+      const counts = new Int32Array(pinCount)
+      for (let i = 0; i < pinCount; i++) {
+        let c = 0
+        while (c < options.topN && knn.indices[i * options.topN + c]! >= 0) {
+          c++
+        }
+        counts[i] = c
+      }
+      const vectors = trained.embeddings.dataSync() as Float32Array
+      const dims = trained.embeddings.shape[1]
+      trained.embeddings.dispose()
+      pin2vec = {
+        lists: { topN: options.topN, indices: knn.indices, scores: knn.scores, counts },
+        vectors,
+        trained: trained.trained,
+        dims,
+        lossPerEpoch: trained.lossPerEpoch,
+        pairs: trained.pairs,
+        pairsPerSec: trained.pairsPerSec,
+      }
+      timings.neighbours = doneKnn()
+    } else {
+      log.info('[train] skipped: no session has two distinct pins')
+    }
+  }
+  return {
+    pinCount,
+    engagement,
+    boardDegree,
+    cooc,
+    walk,
+    session,
+    pin2vec,
+    sessions,
+    stats,
+    timings,
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * @module
+ * Groups (boards or sessions) as CSR arrays of distinct item indices, and their transpose.
+ */
+
+import { createRandom, shuffleInPlace } from '../../core/random'
+
+/** Group g holds items[offsets[g] .. offsets[g + 1]). */
+export type Groups = { offsets: Int32Array; items: Int32Array }
+
+export type GroupStats = {
+  groups: number
+  memberships: number
+  duplicateMemberships: number
+  cappedGroups: number
+  /** Memberships left out of pair counting because their group was above the size cap. */
+  cappedMemberships: number
+}
+
+/**
+ * Build CSR groups from parallel (group, item) arrays: duplicates inside a group are removed and
+ * groups above `maxGroupSize` are sampled down to `maxGroupSize` items (deterministic with `seed`),
+ * so one giant board costs at most maxGroupSize² pair updates.
+ */
+export function buildGroups(
+  groupOf: Int32Array,
+  itemOf: Int32Array,
+  groupCount: number,
+  options: { maxGroupSize: number; seed: number }
+): { groups: Groups; stats: GroupStats } {
+  const counts = new Int32Array(groupCount + 1)
+  for (const g of groupOf) {
+    counts[g + 1]!++
+  }
+  for (let g = 0; g < groupCount; g++) {
+    counts[g + 1]! += counts[g]!
+  }
+  const raw = new Int32Array(itemOf.length)
+  const cursor = counts.slice(0, groupCount)
+  for (let i = 0; i < groupOf.length; i++) {
+    const g = groupOf[i]!
+    raw[cursor[g]!++] = itemOf[i]!
+  }
+  const offsets = new Int32Array(groupCount + 1)
+  const items = new Int32Array(itemOf.length)
+  const stats: GroupStats = {
+    groups: groupCount,
+    memberships: 0,
+    duplicateMemberships: 0,
+    cappedGroups: 0,
+    cappedMemberships: 0,
+  }
+  const random = createRandom(options.seed)
+  let out = 0
+  for (let g = 0; g < groupCount; g++) {
+    const members = raw.subarray(counts[g]!, counts[g + 1]!).sort()
+    let distinct = 0
+    for (let i = 0; i < members.length; i++) {
+      if (i === 0 || members[i] !== members[i - 1]) {
+        members[distinct++] = members[i]!
+      }
+    }
+    stats.duplicateMemberships += members.length - distinct
+    let kept = members.subarray(0, distinct)
+    if (distinct > options.maxGroupSize) {
+      shuffleInPlace(kept, random)
+      stats.cappedGroups++
+      stats.cappedMemberships += distinct - options.maxGroupSize
+      kept = kept.subarray(0, options.maxGroupSize).sort()
+    }
+    items.set(kept, out)
+    out += kept.length
+    offsets[g + 1] = out
+  }
+  stats.memberships = out + stats.cappedMemberships
+  return { groups: { offsets, items: items.slice(0, out) }, stats }
+}
+
+/** Item → groups transpose of `groups`. */
+export function transposeGroups(groups: Groups, itemCount: number): Groups {
+  const offsets = new Int32Array(itemCount + 1)
+  for (const item of groups.items) {
+    offsets[item + 1]!++
+  }
+  for (let i = 0; i < itemCount; i++) {
+    offsets[i + 1]! += offsets[i]!
+  }
+  const cursor = offsets.slice(0, itemCount)
+  const out = new Int32Array(groups.items.length)
+  const groupCount = groups.offsets.length - 1
+  for (let g = 0; g < groupCount; g++) {
+    for (let k = groups.offsets[g]!; k < groups.offsets[g + 1]!; k++) {
+      out[cursor[groups.items[k]!]!++] = g
+    }
+  }
+  return { offsets, items: out }
+}

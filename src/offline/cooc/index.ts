@@ -1,0 +1,115 @@
+/**
+ * @module
+ * The board-graph candidate sources: size-capped boards → pruning → co-occurrence → walks for
+ * pins whose co-occurrence list is short. Every pruning decision is counted in the stats.
+ */
+
+import type { Logger } from '../log'
+import type { NeighbourLists } from '../neighbour-lists'
+import { type WalkStats, walkSource } from '../walk'
+import { type Coverage, coverage } from '../walk/coverage'
+import { buildGroups, type GroupStats } from './groups'
+import type { CoocBuildOptions } from './options'
+import { type PruneStats, pruneGroups } from './prune'
+import { cooccurParallel } from './threads'
+
+export { type CoocBuildOptions, DEFAULT_COOC_OPTIONS } from './options'
+export { COOC_SCORINGS, type CoocScoring } from './scoring'
+
+export type BoardTables = { board: Int32Array; pin: Int32Array; boardCount: number }
+
+export type BoardSourceStats = GroupStats & {
+  pairUpdates: number
+  scoring: string
+  threads: number
+  pruning: PruneStats
+  walk: (WalkStats & { threads: number }) | null
+  /** Share of the input's pins with at least k candidates, without and with walks. */
+  coverage: Coverage[]
+}
+
+export type BoardSources = {
+  cooc: NeighbourLists
+  walk: NeighbourLists | null
+  /** Distinct boards per pin after pruning. */
+  boardDegree: Int32Array
+  stats: BoardSourceStats
+  timings: Record<string, number>
+}
+
+export type BoardSourceOptions = CoocBuildOptions & {
+  topN: number
+  maxBoardSize: number
+  seed: number
+}
+
+export async function computeBoardSources(
+  boards: BoardTables,
+  pinCount: number,
+  options: BoardSourceOptions,
+  log: Logger
+): Promise<BoardSources> {
+  const timings: Record<string, number> = {}
+  const done = log.step('cooccur', `board co-occurrence (${options.scoring})`)
+  const built = buildGroups(boards.board, boards.pin, boards.boardCount, {
+    maxGroupSize: options.maxBoardSize,
+    seed: options.seed,
+  })
+  const pruned = pruneGroups(built.groups, pinCount, options)
+  const groups = pruned.groups
+  const boardDegree = new Int32Array(pinCount)
+  for (const pin of groups.items) {
+    boardDegree[pin]!++
+  }
+  const result = await cooccurParallel(groups, pinCount, {
+    topN: options.topN,
+    scoring: options.scoring,
+    boardWeight: options.boardWeight,
+    threads: options.threads,
+  })
+  const p = pruned.stats
+  timings.cooccur = done(
+    `${built.stats.groups.toLocaleString('en')} boards, ${built.stats.cappedGroups} capped at ${options.maxBoardSize} pins, ` +
+      `${p.diverseBoardsDropped} dropped as diverse, ${p.pinsDegreeCapped} pins degree-capped, ` +
+      `${result.pairUpdates.toLocaleString('en')} pair updates on ${result.threads} thread(s)`
+  )
+  let walk: BoardSources['walk'] = null
+  let walkStats: BoardSourceStats['walk'] = null
+  if (options.walk.enabled) {
+    const doneWalk = log.step(
+      'walk',
+      `random walks for pins with < ${options.walk.minCooc} co-occurrence neighbours`
+    )
+    const walked = await walkSource(groups, pinCount, result.lists.counts, {
+      ...options.walk,
+      topN: options.topN,
+      seed: options.seed,
+      threads: options.threads,
+    })
+    walk = walked.lists
+    walkStats = walked.stats
+    timings.walk = doneWalk(
+      `${walked.stats.queries.toLocaleString('en')} pins, ${walked.stats.steps.toLocaleString('en')} steps, ${walked.stats.stoppedEarly.toLocaleString('en')} stopped early`
+    )
+  }
+  const onBoards = new Uint8Array(pinCount)
+  for (const pin of boards.pin) {
+    onBoards[pin] = 1
+  }
+  const covered = coverage(onBoards, result.lists, walk, [10, 20])
+  return {
+    cooc: result.lists,
+    walk,
+    boardDegree,
+    stats: {
+      ...built.stats,
+      pairUpdates: result.pairUpdates,
+      scoring: options.scoring,
+      threads: result.threads,
+      pruning: pruned.stats,
+      walk: walkStats,
+      coverage: covered,
+    },
+    timings,
+  }
+}

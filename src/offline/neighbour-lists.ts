@@ -1,0 +1,115 @@
+/**
+ * @module
+ * Fixed-width top-N neighbour lists, the common output of every candidate source.
+ */
+
+/** Row i holds up to `topN` neighbours of item i, best first; `counts[i]` says how many. */
+export type NeighbourLists = {
+  topN: number
+  indices: Int32Array
+  scores: Float32Array
+  counts: Int32Array
+}
+
+export function createNeighbourLists(itemCount: number, topN: number): NeighbourLists {
+  return {
+    topN,
+    indices: new Int32Array(itemCount * topN).fill(-1),
+    scores: new Float32Array(itemCount * topN),
+    counts: new Int32Array(itemCount),
+  }
+}
+
+/**
+ * Keeps the best `capacity` (item, score) pairs seen: a min-heap on score, ties broken toward the
+ * smaller item index so results are deterministic.
+ */
+export class TopK {
+  private readonly items: Int32Array
+  private readonly scores: Float64Array
+  size = 0
+
+  constructor(readonly capacity: number) {
+    this.items = new Int32Array(capacity)
+    this.scores = new Float64Array(capacity)
+  }
+
+  /** True when (aScore, aItem) ranks below (bScore, bItem). */
+  private worse(aScore: number, aItem: number, bScore: number, bItem: number): boolean {
+    return aScore < bScore || (aScore === bScore && aItem > bItem)
+  }
+
+  push(item: number, score: number): void {
+    if (this.capacity === 0) {
+      return
+    }
+    if (this.size < this.capacity) {
+      let i = this.size++
+      while (i > 0) {
+        const parent = (i - 1) >> 1
+        if (!this.worse(score, item, this.scores[parent] as number, this.items[parent] as number)) {
+          break
+        }
+        this.items[i] = this.items[parent] as number
+        this.scores[i] = this.scores[parent] as number
+        i = parent
+      }
+      this.items[i] = item
+      this.scores[i] = score
+      return
+    }
+    if (!this.worse(this.scores[0] as number, this.items[0] as number, score, item)) {
+      return
+    }
+    let i = 0
+    for (;;) {
+      const l = 2 * i + 1
+      if (l >= this.size) {
+        break
+      }
+      const r = l + 1
+      let c = l
+      if (
+        r < this.size &&
+        this.worse(
+          this.scores[r] as number,
+          this.items[r] as number,
+          this.scores[l] as number,
+          this.items[l] as number
+        )
+      ) {
+        c = r
+      }
+      if (!this.worse(this.scores[c] as number, this.items[c] as number, score, item)) {
+        break
+      }
+      this.items[i] = this.items[c] as number
+      this.scores[i] = this.scores[c] as number
+      i = c
+    }
+    this.items[i] = item
+    this.scores[i] = score
+  }
+
+  /** Write the kept pairs, best first, into row `row` of `lists`, then empty the heap. */
+  drainInto(lists: NeighbourLists, row: number): void {
+    const order = Array.from({ length: this.size }, (_, i) => i)
+    order.sort((a, b) =>
+      this.worse(
+        this.scores[a] as number,
+        this.items[a] as number,
+        this.scores[b] as number,
+        this.items[b] as number
+      )
+        ? 1
+        : -1
+    )
+    const base = row * lists.topN
+    order.forEach((h, rank) => {
+      lists.indices[base + rank] = this.items[h] as number
+      lists.scores[base + rank] = this.scores[h] as number
+    })
+    lists.counts[row] = this.size
+    this.size = 0
+  }
+}

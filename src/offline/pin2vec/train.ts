@@ -1,0 +1,170 @@
+/**
+ * @module
+ * trainPin2Vec: word2vec skip-gram with negative sampling over engagement sessions. The loop runs
+ * on typed arrays (see sgns.ts); tfjs receives the finished input table as the embeddings.
+ */
+
+import * as tf from '@tensorflow/tfjs'
+import { createRandom } from '../../core/random'
+import type { Logger } from '../log'
+import { prepareWasmBackend } from './backend'
+import { createKernelSpec, kernelViews, planKernel } from './kernel'
+import { type Pin2VecOptions, resolvePin2VecOptions } from './options'
+import { createProgressReporter, lossPerEpoch } from './progress'
+import { runSgns, type SgnsTables, STAT_KEPT, STAT_PAIRS, statsLength } from './sgns'
+import {
+  buildAliasTable,
+  buildNegativeTable,
+  buildSigmoidTable,
+  buildSoftplusTable,
+  type Corpus,
+  countTokens,
+  EXP_TABLE_SIZE,
+  keepProbabilities,
+  trainedMask,
+  validateCorpus,
+} from './tables'
+import { trainInWorkers } from './threads'
+
+export type Pin2VecResult = {
+  /** [vocabSize, dims] input vectors; rows of tokens below minCount are all zero. */
+  embeddings: tf.Tensor2D
+  /** 1 when the row has an embedding. */
+  trained: Uint8Array
+  /** Mean SGNS loss per (center, context) pair, estimated on a sample of pairs. */
+  lossPerEpoch: number[]
+  /** Total (center, context) training pairs processed. */
+  pairs: number
+  /** Tokens trained on after subsampling, summed over epochs (gensim's "effective words"). */
+  effectiveWords: number
+  seconds: number
+  pairsPerSec: number
+}
+
+/** Seed of the loop's generator for thread `thread`, kept apart from the initialisation seed. */
+export function loopSeed(seed: number, thread: number): number {
+  return (Math.imul(thread + 1, 0x9e3779b9) + seed) >>> 0
+}
+
+/** word2vec's initialisation: input rows uniform in [-0.5, 0.5) / dims, output rows zero. */
+function initInputTable(syn0: Float32Array, trained: Uint8Array, dims: number, seed: number): void {
+  const rng = createRandom(seed)
+  for (let t = 0; t < trained.length; t++) {
+    if (trained[t] !== 1) {
+      continue
+    }
+    for (let k = 0; k < dims; k++) {
+      syn0[t * dims + k] = (rng.next() - 0.5) / dims
+    }
+  }
+}
+
+function float32(length: number, shared: boolean): Float32Array {
+  return shared ? new Float32Array(new SharedArrayBuffer(length * 4)) : new Float32Array(length)
+}
+
+export async function trainPin2Vec(
+  corpus: Corpus,
+  vocabSize: number,
+  options: Partial<Pin2VecOptions>,
+  log: Logger
+): Promise<Pin2VecResult> {
+  const opts = resolvePin2VecOptions(options)
+  validateCorpus(corpus, vocabSize)
+  // The wasm backend is readied here so the synchronous neighbour search can use it.
+  await prepareWasmBackend()
+  const sessions = corpus.offsets.length - 1
+  const done = log.step(
+    'train',
+    `pin2vec: ${sessions} sessions, ${corpus.tokens.length} tokens, vocab ${vocabSize}, dims ${opts.dims}, ` +
+      `window ${opts.window}, negatives ${opts.negatives}, epochs ${opts.epochs}, threads ${opts.threads}, kernel ${opts.kernel}`
+  )
+
+  const counts = countTokens(corpus.tokens, vocabSize)
+  const trained = trainedMask(counts, opts.minCount)
+  let words = 0
+  for (let t = 0; t < vocabSize; t++) {
+    words += trained[t] === 1 ? (counts[t] as number) : 0
+  }
+  const trainedCount = trained.reduce((n, x) => n + x, 0)
+  const sigmoid = buildSigmoidTable()
+  let maxSession = 0
+  for (let s = 0; s < sessions; s++) {
+    maxSession = Math.max(
+      maxSession,
+      (corpus.offsets[s + 1] as number) - (corpus.offsets[s] as number)
+    )
+  }
+  const layout =
+    opts.kernel === 'wasm'
+      ? planKernel({
+          dims: opts.dims,
+          vocabSize,
+          negatives: opts.negatives,
+          window: opts.window,
+          aliasSize: Math.max(1, trainedCount),
+          threads: opts.threads,
+          maxSession,
+        })
+      : null
+  const kernel = layout ? createKernelSpec(layout) : undefined
+  // The kernel samples negatives from an alias table; only the JS loop needs the cumulative table.
+  const negTable = kernel ? new Int32Array(0) : buildNegativeTable(counts, trained, opts.nsExponent)
+  // With the kernel the weight tables are views of its (shared) wasm memory; else JS arrays.
+  const shared = opts.threads > 1 || kernel !== undefined
+  const views = kernel ? kernelViews(kernel) : undefined
+  if (views) {
+    views.alias.set(buildAliasTable(counts, trained, opts.nsExponent))
+    views.sigmoid.set(sigmoid)
+    // word2vec's expTable has one spare entry: f just below MAX_EXP can index EXP_TABLE_SIZE.
+    views.sigmoid[EXP_TABLE_SIZE] = sigmoid[EXP_TABLE_SIZE - 1] as number
+    views.softplus.set(buildSoftplusTable())
+  }
+  const tables: SgnsTables = {
+    syn0: views?.syn0 ?? float32(vocabSize * opts.dims, shared),
+    syn1: views?.syn1 ?? float32(vocabSize * opts.dims, shared),
+    tokens: corpus.tokens,
+    offsets: corpus.offsets,
+    negTable,
+    keep: keepProbabilities(counts, trained, opts.sample),
+    sigmoid,
+    ...(kernel ? { kernel } : {}),
+  }
+  initInputTable(tables.syn0, trained, opts.dims, opts.seed)
+
+  const startMs = performance.now()
+  let stats: Float64Array[]
+  if (opts.threads === 1) {
+    stats = [new Float64Array(statsLength(opts.epochs))]
+    const reporter = createProgressReporter(log, stats, opts.epochs, words, startMs)
+    runSgns(
+      tables,
+      {
+        ...opts,
+        thread: 0,
+        sessionStart: 0,
+        sessionEnd: sessions,
+        words,
+        seed: loopSeed(opts.seed, 0),
+      },
+      stats[0] as Float64Array,
+      () => reporter.tick()
+    )
+  } else {
+    stats = await trainInWorkers(tables, opts, words, log, startMs, loopSeed)
+  }
+  const seconds = (performance.now() - startMs) / 1000
+  const pairs = stats.reduce((total, s) => total + (s[STAT_PAIRS] as number), 0)
+  const effectiveWords = stats.reduce((total, s) => total + (s[STAT_KEPT] as number), 0)
+  const pairsPerSec = pairs / Math.max(seconds, 1e-9)
+
+  // A tensor may keep the array it was built from, so never hand tfjs the shared buffer.
+  const values = shared ? tables.syn0.slice() : tables.syn0
+  const embeddings = tf.tensor2d(values, [vocabSize, opts.dims])
+  const losses = lossPerEpoch(stats, opts.epochs)
+  done(
+    `pin2vec: ${pairs} pairs, ${Math.round(pairsPerSec)} pairs/s, ` +
+      `${trainedCount}/${vocabSize} embedded, final loss ${losses.at(-1)?.toFixed(4)}`
+  )
+  return { embeddings, trained, lossPerEpoch: losses, pairs, effectiveWords, seconds, pairsPerSec }
+}

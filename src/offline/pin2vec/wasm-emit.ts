@@ -1,0 +1,129 @@
+/**
+ * @module
+ * A minimal WebAssembly binary writer: just enough (LEB128, sections, the opcodes the SGNS kernel
+ * uses) to emit a module from TypeScript without a toolchain (no wabt or AssemblyScript here).
+ */
+
+export const I32 = 0x7f
+export const I64 = 0x7e
+export const F32 = 0x7d
+export const F64 = 0x7c
+export const V128 = 0x7b
+
+/** Opcodes used by kernel.ts (core spec and the SIMD proposal, prefixed 0xfd). */
+export const OP = {
+  block: 0x02,
+  loop: 0x03,
+  if: 0x04,
+  else: 0x05,
+  end: 0x0b,
+  br: 0x0c,
+  brIf: 0x0d,
+  void: 0x40,
+  call: 0x10,
+  select: 0x1b,
+  localGet: 0x20,
+  localSet: 0x21,
+  localTee: 0x22,
+  globalGet: 0x23,
+  globalSet: 0x24,
+  i32Load: 0x28,
+  f32Load: 0x2a,
+  f32Store: 0x38,
+  i32Const: 0x41,
+  i64Const: 0x42,
+  f32Const: 0x43,
+  f64Const: 0x44,
+  i32Eq: 0x46,
+  i32Ne: 0x47,
+  i32LtS: 0x48,
+  i32LtU: 0x49,
+  i32LeS: 0x4c,
+  i32LeU: 0x4d,
+  i32GeS: 0x4e,
+  f32Lt: 0x5d,
+  f32Gt: 0x5e,
+  i32Add: 0x6a,
+  i32Sub: 0x6b,
+  i32Mul: 0x6c,
+  i32RemU: 0x70,
+  i32Shl: 0x74,
+  i64Add: 0x7c,
+  i64Mul: 0x7e,
+  i64ShrU: 0x88,
+  i64Or: 0x84,
+  i64Shl: 0x86,
+  f32Add: 0x92,
+  f32Sub: 0x93,
+  f32Mul: 0x94,
+  f64Add: 0xa0,
+  i32WrapI64: 0xa7,
+  i32TruncF32S: 0xa8,
+  i64ExtendI32U: 0xad,
+  f64PromoteF32: 0xbb,
+  simd: 0xfd,
+} as const
+
+/** SIMD sub-opcodes (after OP.simd, LEB128-encoded). */
+export const SIMD = {
+  load: 0x00,
+  store: 0x0b,
+  f32x4Splat: 0x13,
+  f32x4ExtractLane: 0x1f,
+  f32x4Add: 0xe4,
+  f32x4Mul: 0xe6,
+} as const
+
+export function uleb(value: number): number[] {
+  const out: number[] = []
+  let v = value >>> 0
+  do {
+    let byte = v & 0x7f
+    v >>>= 7
+    if (v !== 0) {
+      byte |= 0x80
+    }
+    out.push(byte)
+  } while (v !== 0)
+  return out
+}
+
+/** Signed LEB128 for values that fit an i32 (i32.const / i64.const immediates). */
+export function sleb(value: number): number[] {
+  const out: number[] = []
+  let v = value | 0
+  for (;;) {
+    const byte = v & 0x7f
+    v >>= 7
+    if ((v === 0 && (byte & 0x40) === 0) || (v === -1 && (byte & 0x40) !== 0)) {
+      out.push(byte)
+      return out
+    }
+    out.push(byte | 0x80)
+  }
+}
+
+export function f32Bytes(value: number): number[] {
+  return Array.from(new Uint8Array(Float32Array.of(value).buffer))
+}
+
+export function name(text: string): number[] {
+  const bytes = Array.from(Buffer.from(text, 'utf8'))
+  return [...uleb(bytes.length), ...bytes]
+}
+
+export function vec(items: number[][]): number[] {
+  return [...uleb(items.length), ...items.flat()]
+}
+
+export function section(id: number, body: number[]): number[] {
+  return [id, ...uleb(body.length), ...body]
+}
+
+/** A function body: locals grouped as (count, type) runs, then code, then end. */
+export function funcBody(locals: [number, number][], code: number[]): number[] {
+  const body = [...vec(locals.map(([n, t]) => [...uleb(n), t])), ...code, OP.end]
+  return [...uleb(body.length), ...body]
+}
+
+export const HEADER = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]

@@ -1,0 +1,142 @@
+/**
+ * @module
+ * `related-pins build`: inputs → sources → artifacts on disk, with a report of every stage.
+ */
+
+import type { BlendParams } from '../core/artifact'
+import { DEFAULT_BLEND } from '../core/defaults'
+import { fitBlendOnHoldout, type HoldoutFit, scaleThresholds } from '../eval/holdout'
+import { computeSplit } from '../eval/split'
+import { type Artifacts, assembleArtifacts } from './assemble'
+import { computeSources, type Sources } from './candidate-sources'
+import type { BuildOptions, ColumnMaps, InputPaths } from './config'
+import { type Inputs, loadInputs } from './inputs'
+import type { Logger } from './log'
+import { writeArtifacts, writeReport } from './write'
+
+export type BuildConfig = {
+  inputs: InputPaths
+  out: string
+  skipBadRows: boolean
+  columns: ColumnMaps
+  options: BuildOptions
+  blend?: BlendParams
+}
+
+export type BuildResult = { artifacts: Artifacts; report: BuildReport; files: string[] }
+
+/** report.json: everything buildReport collects, plus the blend fit on the held-out events. */
+export type BuildReport = ReturnType<typeof buildReport> & { blendFit: HoldoutFit['report'] | null }
+
+function buildReport(
+  config: BuildConfig,
+  sources: Sources,
+  artifacts: Artifacts,
+  reports: object,
+  timings: Record<string, number>
+) {
+  const { manifest } = artifacts
+  return {
+    buildId: manifest.buildId,
+    createdAt: manifest.createdAt,
+    config: {
+      inputs: config.inputs,
+      skipBadRows: config.skipBadRows,
+      columns: config.columns,
+      options: config.options,
+    },
+    inputs: reports,
+    counts: {
+      pins: manifest.pinCount,
+      shards: manifest.shardCount,
+      shardBytes: manifest.shards.reduce((a, s) => a + s.byteLength, 0),
+      pinsWithCooc: countNonEmpty(sources.cooc?.counts),
+      pinsWithWalk: countNonEmpty(sources.walk?.counts),
+      pinsWithEmbedding: sources.pin2vec ? sources.pin2vec.trained.reduce((a, b) => a + b, 0) : 0,
+    },
+    boards: sources.stats.boards ?? null,
+    sessions: sources.stats.sessions ?? null,
+    actions: sources.stats.actions ?? null,
+    pin2vec: sources.pin2vec
+      ? {
+          dims: sources.pin2vec.dims,
+          pairs: sources.pin2vec.pairs,
+          pairsPerSec: Math.round(sources.pin2vec.pairsPerSec),
+          lossPerEpoch: sources.pin2vec.lossPerEpoch,
+        }
+      : null,
+    blend: manifest.blend,
+    timingsSeconds: timings,
+  }
+}
+
+const countNonEmpty = (counts?: Int32Array): number =>
+  counts ? counts.reduce((a, c) => a + (c > 0 ? 1 : 0), 0) : 0
+
+/**
+ * Fit the blend on the last `holdout` share of the events' time span, with sources trained on the
+ * rest; the caller then retrains on all events. Null when disabled, given, or without events.
+ */
+async function fitBlendForBuild(inputs: Inputs, config: BuildConfig, log: Logger) {
+  const { holdout } = config.options
+  if (config.blend || holdout <= 0 || !inputs.events || inputs.events.time.length === 0) {
+    return null
+  }
+  const started = performance.now()
+  const split = computeSplit(inputs.events, { testFraction: holdout, validationFraction: 0 })
+  const fit = await fitBlendOnHoldout(
+    inputs,
+    split.testCut,
+    split.end + 1,
+    config.options,
+    { tuneStep: config.options.tuneStep, maxQueries: config.options.holdoutMaxQueries },
+    log
+  )
+  return {
+    blend: fit.blend,
+    report: fit.report,
+    trainingEvents: fit.trainingEvents,
+    seconds: (performance.now() - started) / 1000,
+  }
+}
+
+export async function runBuild(config: BuildConfig, log: Logger): Promise<BuildResult> {
+  const start = performance.now()
+  const doneIngest = log.step('ingest', 'loading inputs')
+  const inputs = await loadInputs(
+    config.inputs,
+    { skipBadRows: config.skipBadRows, columns: config.columns },
+    log
+  )
+  const ingestSeconds = doneIngest(`${inputs.pins.size.toLocaleString('en')} distinct pins`)
+  const fit = await fitBlendForBuild(inputs, config, log)
+  const sources = await computeSources(inputs, config.options, log)
+  const blend =
+    config.blend ??
+    (fit
+      ? scaleThresholds(fit.blend, fit.trainingEvents, inputs.events?.time.length ?? 0)
+      : DEFAULT_BLEND)
+  const doneWrite = log.step('write', `encoding shards of ${config.options.pinsPerShard} pins`)
+  const artifacts = await assembleArtifacts(inputs.pins.ids, inputs.meta, sources, {
+    pinsPerShard: config.options.pinsPerShard,
+    popularCount: config.options.popularCount,
+    vectorDtype: config.options.vectorDtype,
+    blend,
+  })
+  const timings: Record<string, number> = {
+    ingest: ingestSeconds,
+    ...(fit ? { blendFit: fit.seconds } : {}),
+    ...sources.timings,
+  }
+  const files = await writeArtifacts(artifacts, config.out)
+  timings.write = doneWrite(
+    `${artifacts.manifest.shardCount} shards, build ${artifacts.manifest.buildId}`
+  )
+  timings.total = (performance.now() - start) / 1000
+  const report: BuildReport = {
+    ...buildReport(config, sources, artifacts, inputs.reports, timings),
+    blendFit: fit?.report ?? null,
+  }
+  files.push(await writeReport(config.out, report))
+  return { artifacts, report, files }
+}
