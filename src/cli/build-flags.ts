@@ -43,6 +43,8 @@ export const INPUT_FLAGS: NonNullable<ParseArgsConfig['options']> = {
   'session-max-distance': { type: 'string' },
   'session-decay': { type: 'string' },
   'pins-per-shard': { type: 'string' },
+  'max-candidates': { type: 'string' },
+  'max-shard-bytes': { type: 'string' },
   'vector-dtype': { type: 'string' },
   dims: { type: 'string' },
   window: { type: 'string' },
@@ -82,7 +84,10 @@ Model:
   --session-scoring S      session co-occurrence: damped | jaccard (damped)
   --session-max-distance N engagements further apart in a session do not pair (10)
   --session-decay X        per-step decay of a session pair's weight (0.8)
-  --pins-per-shard N       pins per KV value (8)
+  --pins-per-shard N       pins per KV value on average (4)
+  --max-candidates N       candidates stored per pin, best by the served blend; also the most
+                           results per seed (50)
+  --max-shard-bytes N      byte budget of one KV value; crowded shards store fewer candidates (32768)
   --vector-dtype T         int8 | float32 (int8)
   --dims N --window N --negatives N --ns-exponent X --sample X --epochs N --min-count N --threads N
                            Pin2Vec (skip-gram, negative sampling) settings
@@ -147,6 +152,11 @@ export function buildOptions(flags: Flags): BuildOptions {
     }),
     sessionDecay: numberFlag(flags, 'session-decay', d.sessionDecay, { min: 0, max: 1 }),
     pinsPerShard: numberFlag(flags, 'pins-per-shard', d.pinsPerShard, int),
+    maxCandidates: numberFlag(flags, 'max-candidates', d.maxCandidates, int),
+    maxShardBytes: numberFlag(flags, 'max-shard-bytes', d.maxShardBytes, {
+      integer: true,
+      min: 1024,
+    }),
     popularCount: d.popularCount,
     holdout: d.holdout,
     holdoutMaxQueries: d.holdoutMaxQueries,

@@ -223,6 +223,8 @@ export async function runEval(config: EvalConfig, log: Logger): Promise<Record<s
 function assembleDefaults(config: EvalConfig) {
   return {
     pinsPerShard: config.options.pinsPerShard,
+    maxCandidates: config.options.maxCandidates,
+    maxShardBytes: config.options.maxShardBytes,
     popularCount: config.options.popularCount,
     vectorDtype: config.options.vectorDtype,
   }

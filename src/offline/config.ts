@@ -35,6 +35,10 @@ export type BuildOptions = {
   sessionDecay: number
   /** Pins whose records share one KV value. */
   pinsPerShard: number
+  /** Candidates stored per pin (the best by the served blend); the most results per seed. */
+  maxCandidates: number
+  /** Byte budget of one KV value; a crowded shard stores fewer candidates per pin to fit. */
+  maxShardBytes: number
   /** Size of the fallback list of popular pins stored in the manifest. */
   popularCount: number
   vectorDtype: 'int8' | 'float32'
@@ -58,7 +62,9 @@ export const DEFAULT_BUILD_OPTIONS: BuildOptions = {
   sessionScoring: 'damped',
   sessionMaxDistance: 10,
   sessionDecay: 0.8,
-  pinsPerShard: 8,
+  pinsPerShard: 4,
+  maxCandidates: 50,
+  maxShardBytes: 32 * 1024,
   popularCount: 100,
   vectorDtype: 'int8',
   pin2vec: {},

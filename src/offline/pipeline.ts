@@ -3,16 +3,16 @@
  * `related-pins build`: inputs → sources → artifacts on disk, with a report of every stage.
  */
 
-import type { BlendParams } from '../core/artifact'
+import type { BlendParams, Manifest } from '../core/artifact'
 import { DEFAULT_BLEND } from '../core/defaults'
 import { fitBlendOnHoldout, type HoldoutFit, scaleThresholds } from '../eval/holdout'
 import { computeSplit } from '../eval/split'
-import { type Artifacts, assembleArtifacts } from './assemble'
+import { planArtifacts } from './assemble'
 import { computeSources, type Sources } from './candidate-sources'
 import type { BuildOptions, ColumnMaps, InputPaths } from './config'
 import { type Inputs, loadInputs } from './inputs'
 import type { Logger } from './log'
-import { writeArtifacts, writeReport } from './write'
+import { type WriteStats, writeBuild, writeReport } from './write'
 
 export type BuildConfig = {
   inputs: InputPaths
@@ -23,7 +23,7 @@ export type BuildConfig = {
   blend?: BlendParams
 }
 
-export type BuildResult = { artifacts: Artifacts; report: BuildReport; files: string[] }
+export type BuildResult = { manifest: Manifest; dir: string; report: BuildReport; files: string[] }
 
 /** report.json: everything buildReport collects, plus the blend fit on the held-out events. */
 export type BuildReport = ReturnType<typeof buildReport> & { blendFit: HoldoutFit['report'] | null }
@@ -31,11 +31,11 @@ export type BuildReport = ReturnType<typeof buildReport> & { blendFit: HoldoutFi
 function buildReport(
   config: BuildConfig,
   sources: Sources,
-  artifacts: Artifacts,
+  manifest: Manifest,
+  stats: WriteStats,
   reports: object,
   timings: Record<string, number>
 ) {
-  const { manifest } = artifacts
   return {
     buildId: manifest.buildId,
     createdAt: manifest.createdAt,
@@ -49,7 +49,16 @@ function buildReport(
     counts: {
       pins: manifest.pinCount,
       shards: manifest.shardCount,
-      shardBytes: manifest.shards.reduce((a, s) => a + s.byteLength, 0),
+      shardBytes: stats.shardBytes,
+      bytesPerPin: Math.round(stats.shardBytes / Math.max(1, manifest.pinCount)),
+      maxShardBytes: stats.maxShardBytes,
+      maxBytesPerPin: Math.round(stats.maxBytesPerPin),
+      manifestBytes: stats.manifestBytes,
+      kvBulkFiles: stats.kvBulkFiles,
+      /** Candidates dropped so that crowded shards fit the per-value byte budget. */
+      trimmedCandidates: stats.trimmedCandidates,
+      shardsTrimmed: stats.shardsTrimmed,
+      popularTrimmed: stats.popularTrimmed,
       pinsWithCooc: countNonEmpty(sources.cooc?.counts),
       pinsWithWalk: countNonEmpty(sources.walk?.counts),
       pinsWithEmbedding: sources.pin2vec ? sources.pin2vec.trained.reduce((a, b) => a + b, 0) : 0,
@@ -117,10 +126,12 @@ export async function runBuild(config: BuildConfig, log: Logger): Promise<BuildR
       ? scaleThresholds(fit.blend, fit.trainingEvents, inputs.events?.time.length ?? 0)
       : DEFAULT_BLEND)
   const doneWrite = log.step('write', `encoding shards of ${config.options.pinsPerShard} pins`)
-  const artifacts = await assembleArtifacts(inputs.pins.ids, inputs.meta, sources, {
+  const plan = planArtifacts(inputs.pins.ids, inputs.meta, sources, {
     pinsPerShard: config.options.pinsPerShard,
     popularCount: config.options.popularCount,
     vectorDtype: config.options.vectorDtype,
+    maxCandidates: config.options.maxCandidates,
+    maxShardBytes: config.options.maxShardBytes,
     blend,
   })
   const timings: Record<string, number> = {
@@ -128,15 +139,15 @@ export async function runBuild(config: BuildConfig, log: Logger): Promise<BuildR
     ...(fit ? { blendFit: fit.seconds } : {}),
     ...sources.timings,
   }
-  const files = await writeArtifacts(artifacts, config.out)
+  const { manifest, files, stats } = await writeBuild(plan, config.out, { log })
   timings.write = doneWrite(
-    `${artifacts.manifest.shardCount} shards, build ${artifacts.manifest.buildId}`
+    `${manifest.shardCount} shards, ${Math.round(stats.shardBytes / Math.max(1, manifest.pinCount))} B/pin, build ${manifest.buildId}`
   )
   timings.total = (performance.now() - start) / 1000
   const report: BuildReport = {
-    ...buildReport(config, sources, artifacts, inputs.reports, timings),
+    ...buildReport(config, sources, manifest, stats, inputs.reports, timings),
     blendFit: fit?.report ?? null,
   }
   files.push(await writeReport(config.out, report))
-  return { artifacts, report, files }
+  return { manifest, dir: config.out, report, files }
 }

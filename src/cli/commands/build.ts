@@ -4,8 +4,7 @@
  */
 
 import { readFile } from 'node:fs/promises'
-import type { BlendParams } from '../../core/artifact'
-import { parseManifest } from '../../core/artifact'
+import { type BlendParams, parseBlend } from '../../core/artifact'
 import { BuildError } from '../../offline/errors'
 import { createLogger } from '../../offline/log'
 import { type BuildResult, runBuild } from '../../offline/pipeline'
@@ -15,7 +14,7 @@ import { buildOptions, columnMaps, INPUT_FLAGS, INPUT_HELP, inputPaths } from '.
 export const BUILD_HELP = `Usage: related-pins build --boards FILE --events FILE [--pins FILE] [--out DIR]
 
 Builds the artifacts the worker serves: board co-occurrence, sessions, Pin2Vec, int8 vectors,
-sharded KV values, manifest.json, kv-bulk.json and report.json.
+sharded KV values (shards/), manifest.json, kv-bulk/*.json and report.json.
   --out DIR                output directory (artifacts)
   --holdout F              last share of the events' time span held out to fit the blend; the
                            sources are then retrained on all events (0.1; 0 = default blend)
@@ -57,7 +56,7 @@ export async function buildCommand(argv: string[]): Promise<BuildResult | null> 
   for (const file of result.files) {
     log.info(`wrote ${file}`)
   }
-  const { manifest } = result.artifacts
+  const { manifest } = result
   console.log(
     JSON.stringify({
       build: manifest.buildId,
@@ -78,22 +77,9 @@ async function readBlend(file: string): Promise<BlendParams> {
   } catch (err) {
     throw new BuildError('config', `--blend ${file}: ${(err as Error).message}`)
   }
-  // Validate through parseManifest so build and worker accept exactly the same blends.
-  const probe = {
-    formatVersion: 1,
-    buildId: 'probe',
-    createdAt: '',
-    pinCount: 0,
-    shardCount: 1,
-    dims: 0,
-    vectorDtype: 'none',
-    sources: [],
-    popular: [],
-    shards: [{ index: 0, recordCount: 0, byteLength: 0, sha256: '' }],
-    blend,
-  }
+  // The same check the worker runs on a manifest's blend.
   try {
-    return parseManifest(probe).blend
+    return parseBlend(blend)
   } catch (err) {
     throw new BuildError('config', `--blend ${file}: ${(err as Error).message}`)
   }

@@ -3,9 +3,8 @@
  * `related-pins serve`: load an artifacts directory into a local KV and run the worker in workerd.
  */
 
-import { seedArtifacts, startLocalWorker } from '../../local/miniflare'
-import type { Artifacts } from '../../offline/assemble'
-import { readArtifacts } from '../../offline/write'
+import { seedFromDir, startLocalWorker } from '../../local/miniflare'
+import { readManifest } from '../../offline/write'
 import { numberFlag, parseFlags, stringFlag } from '../args'
 
 export const SERVE_HELP = `Usage: related-pins serve [--artifacts DIR] [--port P] [--host H]
@@ -25,8 +24,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
     console.log(SERVE_HELP)
     return
   }
-  const artifacts = await readArtifacts(stringFlag(flags, 'artifacts') ?? 'artifacts')
-  await serveArtifacts(artifacts, {
+  await serveArtifacts(stringFlag(flags, 'artifacts') ?? 'artifacts', {
     port: numberFlag(flags, 'port', Number(process.env.PORT ?? 8787), {
       integer: true,
       min: 0,
@@ -36,14 +34,27 @@ export async function serveCommand(argv: string[]): Promise<void> {
   })
 }
 
+/** Seed a local KV from the kv-bulk files of `dir` and serve the worker until Ctrl-C. */
 export async function serveArtifacts(
-  artifacts: Artifacts,
+  dir: string,
   options: { port: number; host: string }
 ): Promise<void> {
+  const manifest = await readManifest(dir)
   process.stderr.write('[serve] bundling the worker and starting workerd\n')
   const { mf, url } = await startLocalWorker({ port: options.port, host: options.host })
-  const puts = await seedArtifacts(mf, artifacts)
-  const { manifest } = artifacts
+  const total = manifest.shardCount + 3
+  const start = Date.now()
+  let last = start
+  const puts = await seedFromDir(mf, dir, (n) => {
+    const now = Date.now()
+    if (now - last >= 10_000 && n < total) {
+      last = now
+      const rate = n / ((now - start) / 1000)
+      process.stderr.write(
+        `[serve] seeding local KV: ${n.toLocaleString('en')}/${total.toLocaleString('en')} keys, ${Math.round(rate)}/s, ETA ${Math.ceil((total - n) / rate)} s\n`
+      )
+    }
+  })
   process.stderr.write(`[serve] loaded build ${manifest.buildId} into local KV (${puts} keys)\n`)
   const base = url.origin
   const examples = manifest.popular.slice(0, 3)

@@ -6,16 +6,15 @@
 
 import { join } from 'node:path'
 import { DEFAULT_PERSIST_TO, openLocalKv, wranglerNamespaceId } from '../../local/upload/local-kv'
-import { runUpload, type UploadResult } from '../../local/upload/run'
+import { dirSource, runUpload, type UploadResult } from '../../local/upload/run'
 import { cloudflareTarget, miniflareTarget } from '../../local/upload/targets'
 import { BuildError } from '../../offline/errors'
-import { readArtifacts } from '../../offline/write'
 import { numberFlag, parseFlags, stringFlag } from '../args'
 
 export const UPLOAD_HELP = `Usage: related-pins upload --artifacts DIR (--namespace-id ID | --local) [--dry-run] [--keep N]
 
-Writes the build in DIR to Workers KV: shards first, the manifest next, the pointer key last, in
-bulk requests of at most 10,000 pairs and 100 MB. Every key carries its SHA-256 in KV metadata, so
+Writes the build in DIR (its kv-bulk/*.json files, read one pair at a time) to Workers KV: shards
+first, the manifests next, the pointer key last, in bulk requests of at most 10,000 pairs and 100 MB. Every key carries its SHA-256 in KV metadata, so
 a rerun skips what is already there (an interrupted upload resumes).
   --artifacts DIR       build output (artifacts)
   --namespace-id ID     remote namespace; needs CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID
@@ -50,7 +49,7 @@ export async function uploadCommand(argv: string[]): Promise<UploadResult | null
   }
   const keep =
     flags.keep === undefined ? undefined : numberFlag(flags, 'keep', 2, { integer: true, min: 1 })
-  const artifacts = await readArtifacts(stringFlag(flags, 'artifacts') ?? 'artifacts')
+  const artifacts = await dirSource(stringFlag(flags, 'artifacts') ?? 'artifacts')
   const options = {
     dryRun: Boolean(flags['dry-run']),
     keep,
