@@ -17,8 +17,7 @@ import { existsSync } from 'node:fs'
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { buildCommand } from '../src/cli/commands/build'
-import { generateCommand } from '../src/cli/commands/generate'
+import { runCli } from '../src/cli/program'
 import { FORMAT_VERSION, type Manifest } from '../src/core/artifact'
 import { createRandom } from '../src/core/random'
 import { seedFromDir, startLocalWorker } from '../src/local/miniflare'
@@ -32,14 +31,15 @@ async function cachedBuild(pins: number): Promise<{ dir: string; manifest: Manif
   const world = join(DATA, `w${pins / 1000}k`)
   const dir = join(DATA, `w${pins / 1000}k-build`)
   if (!existsSync(join(world, 'boards.csv'))) {
-    await generateCommand(['--out', world, '--pins', String(pins), '--seed', '7'])
+    await runCli(['generate', '--out', world, '--pins', String(pins), '--seed', '7'])
   }
   const manifestPath = join(dir, 'manifest.json')
   const stale =
     !existsSync(manifestPath) ||
     (JSON.parse(await readFile(manifestPath, 'utf8')) as Manifest).formatVersion !== FORMAT_VERSION
   if (stale) {
-    await buildCommand([
+    await runCli([
+      'build',
       '--boards',
       join(world, 'boards.csv'),
       '--events',

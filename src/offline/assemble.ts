@@ -34,14 +34,27 @@ import type { NeighbourLists } from './neighbour-lists'
 import { NODE_SHARD_CODECS } from './shard-codecs'
 
 export type AssembleOptions = {
+  /** Pins whose records share one KV value, on average (pins fall into shards by hash). */
   pinsPerShard: number
+  /** Size of the fallback list of popular pins stored in the manifest. */
   popularCount: number
   vectorDtype: 'int8' | 'float32'
-  blend: BlendParams
   /** Candidates stored per pin, the best by the served blend (so the most results per seed). */
   maxCandidates: number
-  /** Byte budget of one shard value: an oversize shard stores fewer candidates per pin. */
+  /** Byte budget of one shard value: a crowded shard stores fewer candidates per pin to fit. */
   maxShardBytes: number
+}
+
+/**
+ * Chosen on the generated 100k world (docs/artifact-format.md#sizes): 4 pins per shard keeps a
+ * cold read near 16 KiB; 50 candidates is 2.5 × the default k of 20.
+ */
+export const DEFAULT_ASSEMBLE_OPTIONS: AssembleOptions = {
+  pinsPerShard: 4,
+  popularCount: 100,
+  vectorDtype: 'int8',
+  maxCandidates: 50,
+  maxShardBytes: 32 * 1024,
 }
 
 /** The popular list may use this much of the manifest; the rest of the manifest is small. */
@@ -252,7 +265,8 @@ export function planArtifacts(
   ids: string[],
   meta: PinMeta,
   sources: Sources,
-  options: AssembleOptions
+  options: AssembleOptions,
+  blend: BlendParams
 ): ArtifactPlan {
   if (!Number.isInteger(options.maxCandidates) || options.maxCandidates < 1) {
     throw new BuildError(
@@ -274,7 +288,7 @@ export function planArtifacts(
     dims: v.dims,
     vectorDtype: v.dtype,
     sources: [...present],
-    blend: options.blend,
+    blend,
     popular,
     maxCandidates: options.maxCandidates,
   }
@@ -289,7 +303,7 @@ export function planArtifacts(
       for (let k = offsets[s]!; k < offsets[s + 1]!; k++) {
         const i = order[k]!
         const own = { ...entry(i), vector: v.rows(i), scale: v.scale[i] ?? 1 }
-        records.push(rankedRecord(i, own, entry, sources, v, options.blend))
+        records.push(rankedRecord(i, own, entry, sources, v, blend))
       }
       const place = { index: s, shardCount, shardTag }
       let cap = options.maxCandidates
@@ -332,9 +346,10 @@ export async function assembleArtifacts(
   ids: string[],
   meta: PinMeta,
   sources: Sources,
-  options: AssembleOptions
+  options: AssembleOptions,
+  blend: BlendParams
 ): Promise<Artifacts> {
-  const plan = planArtifacts(ids, meta, sources, options)
+  const plan = planArtifacts(ids, meta, sources, options, blend)
   const shards: Uint8Array[] = []
   const digests: Uint8Array[] = []
   for (const shard of plan.shards()) {

@@ -53,7 +53,6 @@ const options = {
   pinsPerShard: 4,
   popularCount: 10,
   vectorDtype: 'int8' as const,
-  blend: DEFAULT_BLEND,
   maxCandidates: 3,
   maxShardBytes: 32 * 1024,
 }
@@ -63,7 +62,7 @@ describe('streaming build output', () => {
     const { ids, meta, sources } = catalog(200)
     const dir = await mkdtemp(join(tmpdir(), 'rp-write-'))
     const limits = { maxPairs: 7, maxBytes: 4000 }
-    const plan = planArtifacts(ids, meta, sources, options)
+    const plan = planArtifacts(ids, meta, sources, options, DEFAULT_BLEND)
     const { manifest, stats } = await writeBuild(plan, dir, { limits, log: silentLogger })
     expect(stats.shards).toBe(50)
     const files = await kvBulkFiles(dir)
@@ -111,19 +110,19 @@ describe('streaming build output', () => {
   it('gives the same build id for the same inputs, and trims crowded shards to the byte budget', async () => {
     const { ids, meta, sources } = catalog(60)
     const a = await writeBuild(
-      planArtifacts(ids, meta, sources, options),
+      planArtifacts(ids, meta, sources, options, DEFAULT_BLEND),
       await mkdtemp(join(tmpdir(), 'rp-write-')),
       { log: silentLogger }
     )
     const b = await writeBuild(
-      planArtifacts(ids, meta, sources, options),
+      planArtifacts(ids, meta, sources, options, DEFAULT_BLEND),
       await mkdtemp(join(tmpdir(), 'rp-write-')),
       { log: silentLogger }
     )
     expect(a.manifest.buildId).toBe(b.manifest.buildId)
     const tight = { ...options, pinsPerShard: 30, maxCandidates: 5, maxShardBytes: 1200 }
     const dir = await mkdtemp(join(tmpdir(), 'rp-write-'))
-    const trimmed = await writeBuild(planArtifacts(ids, meta, sources, tight), dir, {
+    const trimmed = await writeBuild(planArtifacts(ids, meta, sources, tight, DEFAULT_BLEND), dir, {
       log: silentLogger,
     })
     expect(trimmed.stats.maxShardBytes).toBeLessThanOrEqual(1200)
@@ -137,9 +136,13 @@ describe('streaming build output', () => {
     for (const n of [100, 5_000]) {
       const { ids, meta, sources } = catalog(n)
       const dir = await mkdtemp(join(tmpdir(), 'rp-write-'))
-      const { stats } = await writeBuild(planArtifacts(ids, meta, sources, options), dir, {
-        log: silentLogger,
-      })
+      const { stats } = await writeBuild(
+        planArtifacts(ids, meta, sources, options, DEFAULT_BLEND),
+        dir,
+        {
+          log: silentLogger,
+        }
+      )
       sizes.push(stats.manifestBytes)
     }
     // Only the digits of pinCount and shardCount differ.

@@ -13,7 +13,7 @@ import {
   type ShardReader,
 } from '../../src/core/artifact'
 import { type LocalWorkerOptions, seedArtifacts, startLocalWorker } from '../../src/local/miniflare'
-import { DEFAULT_BUILD_OPTIONS } from '../../src/offline/config'
+import { type BuildOptionsOverrides, buildOptions } from '../../src/offline/config'
 import { silentLogger } from '../../src/offline/log'
 import { type BuildResult, runBuild } from '../../src/offline/pipeline'
 import { NODE_SHARD_READ } from '../../src/offline/shard-codecs'
@@ -26,7 +26,7 @@ export type TinyBuild = BuildResult & { artifacts: Artifacts }
 
 /** Build the tiny fixture through the real pipeline into a temp dir. */
 export async function buildTiny(
-  overrides: Partial<typeof DEFAULT_BUILD_OPTIONS> = {},
+  overrides: BuildOptionsOverrides = {},
   blend?: BlendParams
 ): Promise<TinyBuild> {
   return buildTinyInto(await mkdtemp(join(tmpdir(), 'rp-tiny-')), overrides, blend)
@@ -50,7 +50,7 @@ export async function tinyFixture(): Promise<TinyBuild> {
 /** Build the tiny fixture inputs through the real pipeline into `out`. */
 export async function buildTinyInto(
   out: string,
-  overrides: Partial<typeof DEFAULT_BUILD_OPTIONS> = {},
+  overrides: BuildOptionsOverrides = {},
   blend?: BlendParams
 ): Promise<TinyBuild> {
   const result = await runBuild(
@@ -61,14 +61,11 @@ export async function buildTinyInto(
         pins: join(TINY, 'pins.csv'),
       },
       out,
-      skipBadRows: false,
-      columns: { boards: {}, events: {}, pins: {} },
-      options: {
-        ...DEFAULT_BUILD_OPTIONS,
-        pinsPerShard: 2,
+      options: buildOptions({
         ...overrides,
+        assemble: { pinsPerShard: 2, ...overrides.assemble },
         pin2vec: { dims: 8, epochs: 20, ...overrides.pin2vec },
-      },
+      }),
       blend,
     },
     silentLogger

@@ -5,36 +5,14 @@
 
 import { seedFromDir, startLocalWorker } from '../../local/miniflare'
 import { readManifest } from '../../offline/write'
-import { numberFlag, parseFlags, stringFlag } from '../args'
 
-export const SERVE_HELP = `Usage: related-pins serve [--artifacts DIR] [--port P] [--host H]
+export type ServeCommandOptions = { artifacts: string; port: number; host: string }
 
-Seeds a local Workers KV from DIR (default artifacts) through Miniflare and serves the worker in
-workerd on http://127.0.0.1:8787 (port from --port, else $PORT, else 8787). Ctrl-C stops it.`
-
-export const SERVE_FLAGS = {
-  artifacts: { type: 'string' },
-  port: { type: 'string' },
-  host: { type: 'string' },
-} as const
-
-export async function serveCommand(argv: string[]): Promise<void> {
-  const flags = parseFlags('serve', argv, SERVE_FLAGS)
-  if (flags.help) {
-    console.log(SERVE_HELP)
-    return
-  }
-  await serveArtifacts(stringFlag(flags, 'artifacts') ?? 'artifacts', {
-    port: numberFlag(flags, 'port', Number(process.env.PORT ?? 8787), {
-      integer: true,
-      min: 0,
-      max: 65535,
-    }),
-    host: stringFlag(flags, 'host') ?? '127.0.0.1',
-  })
+export async function serveCommand(options: ServeCommandOptions): Promise<void> {
+  await serveArtifacts(options.artifacts, { port: options.port, host: options.host })
 }
 
-/** Seed a local KV from the kv-bulk files of `dir` and serve the worker until Ctrl-C. */
+/** Seed a local KV from the kv-bulk files of `dir` (line by line) and serve until Ctrl-C. */
 export async function serveArtifacts(
   dir: string,
   options: { port: number; host: string }

@@ -11,12 +11,12 @@ import {
   type PinRecord,
   type ShardReader,
   type SourceName,
-} from '../core/artifact'
-import { rankRelated } from '../core/blend'
-import { shardOf } from '../core/hash'
-import { recommend } from '../core/rerank'
-import { NODE_SHARD_READ } from '../offline/shard-codecs'
-import type { Vocab } from '../offline/vocab'
+} from '../../core/artifact'
+import { rankRelated } from '../../core/blend'
+import { shardOf } from '../../core/hash'
+import { recommend } from '../../core/rerank'
+import { NODE_SHARD_READ } from '../shard-codecs'
+import type { Vocab } from '../vocab'
 
 /** Decoded shards kept open at once (inflated bodies are ~3× the stored values). */
 const OPEN_SHARDS = 4096
@@ -32,7 +32,7 @@ export class ArtifactLookup {
     private readonly pins: Vocab
   ) {}
 
-  /** The shard reader of shard `index`, opened (inflated) on first use, least recently used out. */
+  /** The reader of shard `index`, opened (inflated) on first use, least recently used out. */
   private reader(index: number): ShardReader {
     let reader = this.readers.get(index)
     if (reader) {
@@ -42,9 +42,7 @@ export class ArtifactLookup {
       reader = openShardSync(
         this.artifacts.shards[index]!,
         { index, shardCount, shardTag },
-        {
-          inflateRaw: NODE_SHARD_READ.inflateRaw,
-        }
+        { inflateRaw: NODE_SHARD_READ.inflateRaw }
       )
       if (this.readers.size >= OPEN_SHARDS) {
         this.readers.delete(this.readers.keys().next().value as number)
