@@ -27,7 +27,9 @@ const DATA = join(ROOT, 'bench', 'data')
 const TMP = join(ROOT, 'bench', 'tmp')
 const NAMESPACE = 'edge-bench'
 
-async function cachedBuild(pins: number): Promise<{ dir: string; manifest: Manifest }> {
+async function cachedBuild(
+  pins: number
+): Promise<{ dir: string; flags: string; manifest: Manifest }> {
   const world = join(DATA, `w${pins / 1000}k`)
   const dir = join(DATA, `w${pins / 1000}k-build`)
   if (!existsSync(join(world, 'boards.csv'))) {
@@ -50,8 +52,12 @@ async function cachedBuild(pins: number): Promise<{ dir: string; manifest: Manif
       dir,
     ])
     await rm(join(dir, 'kv-seeded'), { force: true })
+    await writeFile(join(dir, 'build-flags.txt'), 'default settings')
   }
-  return { dir, manifest: JSON.parse(await readFile(manifestPath, 'utf8')) as Manifest }
+  // A build made by hand into the cache says how in build-flags.txt (quoted in the docs).
+  const flagsFile = join(dir, 'build-flags.txt')
+  const flags = existsSync(flagsFile) ? (await readFile(flagsFile, 'utf8')).trim() : 'unknown flags'
+  return { dir, flags, manifest: JSON.parse(await readFile(manifestPath, 'utf8')) as Manifest }
 }
 
 /** Seed a persisted local KV once per build; every run then starts a fresh isolate over it. */
@@ -237,7 +243,7 @@ export async function run(argv: string[]): Promise<void> {
   const connections = Number(values.connections ?? 50)
   const rounds = Number(values.rounds ?? 3)
   ensureWrk()
-  const { dir, manifest } = await cachedBuild(pinsWanted)
+  const { dir, flags, manifest } = await cachedBuild(pinsWanted)
   const persist = await seededKv(dir, manifest)
   const ids = await pinIds(join(DATA, `w${pinsWanted / 1000}k`))
   const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')) as {
@@ -364,7 +370,7 @@ export async function run(argv: string[]): Promise<void> {
   }
   await writeDocSection(
     'edge',
-    `\`npm run bench -- edge\` (${new Date().toISOString().slice(0, 10)}; ${machine()}; the machine was shared with other work). Catalog: \`npx related-pins generate --pins ${pinsWanted} --seed 7\`, default \`build\`: ${manifest.pinCount.toLocaleString('en')} pins, ${manifest.shardCount.toLocaleString('en')} shards, ${edge.bytesPerPin} KV bytes per pin on average (largest shard ${edge.maxShardBytes} B, at most ${edge.maxBytesPerPin} B per pin), manifest ${edge.manifestBytes} B. The worker runs in workerd through Miniflare over a persisted local KV; each workload starts a fresh isolate; load from \`wrk -t1 -c${connections} -d${seconds}s\` on 127.0.0.1 (same 2 cores), the same Lua script (which reads every answer's headers) for every row. ${rounds} interleaved rounds; req/s and ratios are the median (min–max) over rounds, each ratio against the trivial route measured in the same round.
+    `\`npm run bench -- edge\` (${new Date().toISOString().slice(0, 10)}; ${machine()}; the machine was shared with other work). Catalog: \`npx related-pins generate --pins ${pinsWanted} --seed 7\`, \`build\` with ${flags}: ${manifest.pinCount.toLocaleString('en')} pins, ${manifest.shardCount.toLocaleString('en')} shards, ${edge.bytesPerPin} KV bytes per pin on average (largest shard ${edge.maxShardBytes} B, at most ${edge.maxBytesPerPin} B per pin), manifest ${edge.manifestBytes} B. The worker runs in workerd through Miniflare over a persisted local KV; each workload starts a fresh isolate; load from \`wrk -t1 -c${connections} -d${seconds}s\` on 127.0.0.1 (same 2 cores), the same Lua script (which reads every answer's headers) for every row. ${rounds} interleaved rounds; req/s and ratios are the median (min–max) over rounds, each ratio against the trivial route measured in the same round.
 
 | workload | req/s | ratio to trivial | goal | answered by memo / Cache API / shard cache / KV | KV reads per request | KV bytes per request |
 |---|---|---|---|---|---|---|
