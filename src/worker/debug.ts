@@ -92,7 +92,7 @@ export function registerDebug(app: Hono<AppEnv>): void {
         continue
       }
       const bytes = new Uint8Array(value)
-      const q = parseQuery([pin], raw, c.env, DEFAULT_K)
+      const q = parseQuery([pin], raw, c.var.config, DEFAULT_K)
       const t0 = await tick()
       for (let i = 0; i < reps; i++) {
         const reader = await openShard(bytes, {
