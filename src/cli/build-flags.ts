@@ -53,6 +53,7 @@ export const INPUT_FLAGS: NonNullable<ParseArgsConfig['options']> = {
   'min-count': { type: 'string' },
   threads: { type: 'string' },
   seed: { type: 'string' },
+  deterministic: { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
 }
 
@@ -85,8 +86,10 @@ Model:
   --pins-per-shard N       pins per KV value (8)
   --vector-dtype T         int8 | float32 (int8)
   --dims N --window N --negatives N --ns-exponent X --sample X --epochs N --min-count N --threads N
-                           Pin2Vec (skip-gram, negative sampling) settings
+                           Pin2Vec (skip-gram, negative sampling) settings; --threads 2 by default
   --seed N                 seed for sampling and training (42)
+  --deterministic          reproducible build: Pin2Vec on one thread, so the same inputs and seed give
+                           the same build id (the default two threads are faster, not bit-reproducible)
   --quiet                  no progress on stderr`
 
 export function inputPaths(flags: Flags): InputPaths {
@@ -126,6 +129,14 @@ export function buildOptions(flags: Flags): BuildOptions {
   const optional = (name: string, check?: Parameters<typeof numberFlag>[3]): number | undefined =>
     flags[name] === undefined ? undefined : numberFlag(flags, name, 0, check)
   const seed = numberFlag(flags, 'seed', d.seed, { integer: true, min: 0 })
+  const deterministic = flags.deterministic === true
+  const threads = optional('threads', { ...int, max: 64 })
+  if (deterministic && threads !== undefined && threads !== 1) {
+    throw new BuildError(
+      'config',
+      `--deterministic trains Pin2Vec on one thread; drop --threads ${threads} or --deterministic`
+    )
+  }
   const sessionScoring = stringFlag(flags, 'session-scoring') ?? d.sessionScoring
   if (sessionScoring !== 'damped' && sessionScoring !== 'jaccard') {
     throw new BuildError(
@@ -161,9 +172,10 @@ export function buildOptions(flags: Flags): BuildOptions {
       sample: optional('sample', { min: 0 }),
       epochs: optional('epochs', int),
       minCount: optional('min-count', int),
-      threads: optional('threads', { ...int, max: 64 }),
+      threads: deterministic ? 1 : threads,
       seed,
     },
+    deterministic,
   }
 }
 

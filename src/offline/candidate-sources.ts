@@ -50,10 +50,20 @@ export function actionWeights(inputs: Inputs, options: BuildOptions): Float64Arr
   return Float64Array.from(actions, (a) => options.actionWeights[a] ?? options.otherActionWeight)
 }
 
+/**
+ * Sources already computed that a later computeSources may take as they are, instead of
+ * recomputing them. The build trains Pin2Vec once, on the events before its hold-out cut, and
+ * serves that model (see src/offline/blend/holdout.ts for why).
+ */
+export type ReusedSources = {
+  pin2vec?: { source: Pin2VecSource; timings: Record<string, number> }
+}
+
 export async function computeSources(
   inputs: Inputs,
   options: BuildOptions,
-  log: Logger
+  log: Logger,
+  reuse: ReusedSources = {}
 ): Promise<Sources> {
   const pinCount = inputs.pins.size
   const timings: Record<string, number> = {}
@@ -129,7 +139,13 @@ export async function computeSources(
     )
 
     const corpus = sessionCorpus(sessions)
-    if (corpus.tokens.length > 0) {
+    if (reuse.pin2vec) {
+      pin2vec = reuse.pin2vec.source
+      Object.assign(timings, reuse.pin2vec.timings)
+      log.info(
+        `[train] Pin2Vec: the model trained before the blend's hold-out cut (${pin2vec.pairs.toLocaleString('en')} pairs), not trained again`
+      )
+    } else if (corpus.tokens.length > 0) {
       const doneTrain = log.step(
         'train',
         `Pin2Vec on ${corpus.tokens.length.toLocaleString('en')} tokens in ${(corpus.offsets.length - 1).toLocaleString('en')} sessions`

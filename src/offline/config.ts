@@ -39,6 +39,11 @@ export type BuildOptions = {
   popularCount: number
   vectorDtype: 'int8' | 'float32'
   pin2vec: Partial<Pin2VecOptions>
+  /**
+   * Reproducible build: Pin2Vec trains on one thread, so the same inputs and seed give the same
+   * build id. Off by default: two Hogwild threads are faster but not bit-reproducible.
+   */
+  deterministic: boolean
   seed: number
   /** Share of the events' time span, at the end, held out to fit the blend (0 = default blend). */
   holdout: number
@@ -62,6 +67,7 @@ export const DEFAULT_BUILD_OPTIONS: BuildOptions = {
   popularCount: 100,
   vectorDtype: 'int8',
   pin2vec: {},
+  deterministic: false,
   seed: 42,
   holdout: 0.1,
   holdoutMaxQueries: 20_000,

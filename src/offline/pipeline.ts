@@ -6,7 +6,7 @@
 import type { BlendParams } from '../core/artifact'
 import { DEFAULT_BLEND } from '../core/defaults'
 import { type Artifacts, assembleArtifacts } from './assemble'
-import { fitBlendOnHoldout, type HoldoutFit } from './blend/holdout'
+import { fitBlendOnHoldout, type HoldoutFit, reusableSources } from './blend/holdout'
 import { computeSplit } from './blend/split'
 import { scaleThresholds } from './blend/thresholds'
 import { computeSources, type Sources } from './candidate-sources'
@@ -76,7 +76,8 @@ const countNonEmpty = (counts?: Int32Array): number =>
 
 /**
  * Fit the blend on the last `holdout` share of the events' time span, with sources trained on the
- * rest; the caller then retrains on all events. Null when disabled, given, or without events.
+ * rest; the caller then computes the count-based sources again on all events and serves the
+ * Pin2Vec model trained here (`reuse`). Null when disabled, given, or without events.
  */
 async function fitBlendForBuild(inputs: Inputs, config: BuildConfig, log: Logger) {
   const { holdout } = config.options
@@ -93,11 +94,15 @@ async function fitBlendForBuild(inputs: Inputs, config: BuildConfig, log: Logger
     { tuneStep: config.options.tuneStep, maxQueries: config.options.holdoutMaxQueries },
     log
   )
+  const reuse = reusableSources(fit)
+  const reusedSeconds = Object.values(reuse.pin2vec?.timings ?? {}).reduce((a, b) => a + b, 0)
   return {
     blend: fit.blend,
     report: fit.report,
     trainingEvents: fit.trainingEvents,
-    seconds: (performance.now() - started) / 1000,
+    reuse,
+    // Pin2Vec trained here is the served model: its time is the train stage's, not the fit's.
+    seconds: (performance.now() - started) / 1000 - reusedSeconds,
   }
 }
 
@@ -111,7 +116,7 @@ export async function runBuild(config: BuildConfig, log: Logger): Promise<BuildR
   )
   const ingestSeconds = doneIngest(`${inputs.pins.size.toLocaleString('en')} distinct pins`)
   const fit = await fitBlendForBuild(inputs, config, log)
-  const sources = await computeSources(inputs, config.options, log)
+  const sources = await computeSources(inputs, config.options, log, fit?.reuse)
   const blend =
     config.blend ??
     (fit

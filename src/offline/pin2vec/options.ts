@@ -25,7 +25,11 @@ export type Pin2VecOptions = {
   minCount: number
   /** Starting learning rate, decayed linearly to learningRate * 1e-4 over all epochs. */
   learningRate: number
-  /** 1 trains on the calling thread; more trains Hogwild-style in worker threads. */
+  /**
+   * 1 trains on the calling thread, reproducibly; more trains Hogwild-style in worker threads,
+   * whose unlocked updates interleave differently on every run (the build's `--deterministic`
+   * forces 1).
+   */
   threads: number
   /** Seed for initialisation, window shrink, subsampling and negative draws. */
   seed: number
@@ -42,7 +46,7 @@ export const DEFAULT_PIN2VEC_OPTIONS: Pin2VecOptions = {
   epochs: 5,
   minCount: 1,
   learningRate: 0.025,
-  threads: 1,
+  threads: 2, // both cores of the build machine; `--deterministic` trains on 1
   seed: 1,
   kernel: 'wasm',
 }
