@@ -10,24 +10,27 @@ import { fitBlendOnHoldout, type HoldoutFit, reusableSources } from './blend/hol
 import { computeSplit } from './blend/split'
 import { scaleThresholds } from './blend/thresholds'
 import { computeSources, type Sources } from './candidate-sources'
-import type { BuildOptions, ColumnMaps, InputPaths } from './config'
+import type { BuildOptions, InputPaths } from './config'
 import { type Inputs, loadInputs } from './inputs'
-import type { Logger } from './log'
+import { type Logger, peakRssBytes } from './log'
 import { writeArtifacts, writeReport } from './write'
 
 export type BuildConfig = {
   inputs: InputPaths
   out: string
-  skipBadRows: boolean
-  columns: ColumnMaps
   options: BuildOptions
+  /** A blend to ship as it is (e.g. eval's blend.json) instead of fitting one. */
   blend?: BlendParams
 }
 
 export type BuildResult = { artifacts: Artifacts; report: BuildReport; files: string[] }
 
 /** report.json: everything buildReport collects, plus the blend fit on the held-out events. */
-export type BuildReport = ReturnType<typeof buildReport> & { blendFit: HoldoutFit['report'] | null }
+export type BuildReport = ReturnType<typeof buildReport> & {
+  /** Peak resident memory of the build process after each stage, in bytes. */
+  peakRssBytesAfter: Record<string, number>
+  blendFit: HoldoutFit['report'] | null
+}
 
 function buildReport(
   config: BuildConfig,
@@ -40,12 +43,7 @@ function buildReport(
   return {
     buildId: manifest.buildId,
     createdAt: manifest.createdAt,
-    config: {
-      inputs: config.inputs,
-      skipBadRows: config.skipBadRows,
-      columns: config.columns,
-      options: config.options,
-    },
+    config: { inputs: config.inputs, options: config.options },
     inputs: reports,
     counts: {
       pins: manifest.pinCount,
@@ -80,7 +78,7 @@ const countNonEmpty = (counts?: Int32Array): number =>
  * Pin2Vec model trained here (`reuse`). Null when disabled, given, or without events.
  */
 async function fitBlendForBuild(inputs: Inputs, config: BuildConfig, log: Logger) {
-  const { holdout } = config.options
+  const { holdout, tuneStep, maxQueries } = config.options.blend
   if (config.blend || holdout <= 0 || !inputs.events || inputs.events.time.length === 0) {
     return null
   }
@@ -91,7 +89,7 @@ async function fitBlendForBuild(inputs: Inputs, config: BuildConfig, log: Logger
     split.testCut,
     split.end + 1,
     config.options,
-    { tuneStep: config.options.tuneStep, maxQueries: config.options.holdoutMaxQueries },
+    { tuneStep, maxQueries },
     log
   )
   const reuse = reusableSources(fit)
@@ -109,26 +107,24 @@ async function fitBlendForBuild(inputs: Inputs, config: BuildConfig, log: Logger
 export async function runBuild(config: BuildConfig, log: Logger): Promise<BuildResult> {
   const start = performance.now()
   const doneIngest = log.step('ingest', 'loading inputs')
-  const inputs = await loadInputs(
-    config.inputs,
-    { skipBadRows: config.skipBadRows, columns: config.columns },
-    log
-  )
+  const inputs = await loadInputs(config.inputs, config.options.ingest, log)
   const ingestSeconds = doneIngest(`${inputs.pins.size.toLocaleString('en')} distinct pins`)
+  // Peak RSS is monotonic: its value after each stage bounds what that stage and those before it used.
+  const peakRssAfter: Record<string, number> = { ingest: peakRssBytes() }
   const fit = await fitBlendForBuild(inputs, config, log)
+  if (fit) {
+    peakRssAfter.blendFit = peakRssBytes()
+  }
   const sources = await computeSources(inputs, config.options, log, fit?.reuse)
+  peakRssAfter.sources = peakRssBytes()
   const blend =
     config.blend ??
     (fit
       ? scaleThresholds(fit.blend, fit.trainingEvents, inputs.events?.time.length ?? 0)
       : DEFAULT_BLEND)
-  const doneWrite = log.step('write', `encoding shards of ${config.options.pinsPerShard} pins`)
-  const artifacts = await assembleArtifacts(inputs.pins.ids, inputs.meta, sources, {
-    pinsPerShard: config.options.pinsPerShard,
-    popularCount: config.options.popularCount,
-    vectorDtype: config.options.vectorDtype,
-    blend,
-  })
+  const assemble = config.options.assemble
+  const doneWrite = log.step('write', `encoding shards of ${assemble.pinsPerShard} pins`)
+  const artifacts = await assembleArtifacts(inputs.pins.ids, inputs.meta, sources, assemble, blend)
   const timings: Record<string, number> = {
     ingest: ingestSeconds,
     ...(fit ? { blendFit: fit.seconds } : {}),
@@ -139,8 +135,10 @@ export async function runBuild(config: BuildConfig, log: Logger): Promise<BuildR
     `${artifacts.manifest.shardCount} shards, build ${artifacts.manifest.buildId}`
   )
   timings.total = (performance.now() - start) / 1000
+  peakRssAfter.write = peakRssBytes()
   const report: BuildReport = {
     ...buildReport(config, sources, artifacts, inputs.reports, timings),
+    peakRssBytesAfter: peakRssAfter,
     blendFit: fit?.report ?? null,
   }
   files.push(await writeReport(config.out, report))
