@@ -12,6 +12,7 @@ import { type BuildOptions, DEFAULT_BUILD_OPTIONS } from '../offline/config'
 import { COOC_SCORINGS } from '../offline/cooc/scoring'
 import { parseColumnMap } from '../offline/ingest/fields'
 import { parseTimestamp } from '../offline/ingest/timestamp'
+import { parseBytes } from '../offline/memory'
 import { int, keyValue, num, oneOf } from './parse'
 
 /** One flag: how it reads, what it sets, and the default help shows. */
@@ -140,6 +141,21 @@ export const MODEL_FLAGS: FlagSpec<BuildOptions>[] = [
       o.seed = v as number
     },
     shown: (d) => String(d.seed),
+  },
+  {
+    flags: '--max-memory <SIZE>',
+    group: MODEL,
+    help: 'stop early when a stage estimates it needs more (e.g. 8G, 512M); default: available memory',
+    parse: (raw) => {
+      const bytes = parseBytes(raw)
+      if (bytes === null) {
+        throw new InvalidArgumentError('expected a size such as 8G, 512M or a number of bytes.')
+      }
+      return bytes
+    },
+    apply: (o, v) => {
+      o.maxMemoryBytes = v as number
+    },
   },
   stage(
     COOC,
