@@ -6,12 +6,13 @@
 
 import type { Logger } from '../log'
 import type { NeighbourLists } from '../neighbour-lists'
-import { type WalkStats, walkSource } from '../walk'
-import { type Coverage, coverage } from '../walk/coverage'
+import { cooccurParallel } from './cooccur-threads'
+import { type Coverage, coverage } from './coverage'
 import { buildGroups, type GroupStats } from './groups'
 import type { CoocOptions, WalkStageOptions } from './options'
 import { type PruneStats, pruneGroups } from './prune'
-import { cooccurParallel } from './threads'
+import type { WalkStats } from './walk'
+import { walkSource } from './walk-source'
 
 export {
   type CoocOptions,
