@@ -339,6 +339,16 @@ export const MODEL_FLAGS: FlagSpec<BuildOptions>[] = [
   ),
 ]
 
+/** `build` and `eval`: how the blend fit's Pin2Vec is used. */
+export const REUSE_FLAG: FlagSpec<BuildOptions> = {
+  flags: '--holdout-reuse-pin2vec',
+  group: BLEND,
+  help: 'serve the Pin2Vec model trained before the hold-out cut instead of training it again (faster; cost 2.6% relative recall@20 on online-retail)',
+  apply: (o) => {
+    o.blend.reusePin2Vec = true
+  },
+}
+
 /** `build` only: the blend fit on the build's own held-out events. */
 export const BUILD_ONLY_FLAGS: FlagSpec<BuildOptions>[] = [
   stage(
@@ -355,6 +365,7 @@ export const BUILD_ONLY_FLAGS: FlagSpec<BuildOptions>[] = [
     ['blend', 'maxQueries'],
     int({ min: 0 })
   ),
+  REUSE_FLAG,
 ]
 
 /** `eval` only, on top of MODEL_FLAGS. */

@@ -108,7 +108,7 @@ export async function runEval(config: EvalConfig, log: Logger) {
     config,
     log,
     'test phase',
-    reusableSources(validation)
+    config.options.blend.reusePin2Vec ? reusableSources(validation) : {}
   )
   const blend = scaleThresholds(
     validation.blend,

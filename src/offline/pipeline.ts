@@ -92,7 +92,7 @@ async function fitBlendForBuild(inputs: Inputs, config: BuildConfig, log: Logger
     { tuneStep, maxQueries },
     log
   )
-  const reuse = reusableSources(fit)
+  const reuse = config.options.blend.reusePin2Vec ? reusableSources(fit) : {}
   const reusedSeconds = Object.values(reuse.pin2vec?.timings ?? {}).reduce((a, b) => a + b, 0)
   return {
     blend: fit.blend,
