@@ -9,7 +9,7 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { type BlendParams, BUCKETS, type SourceName } from '../core/artifact'
 import { assembleArtifacts } from '../offline/assemble'
-import { fitBlendOnHoldout, sampleQueries } from '../offline/blend/holdout'
+import { fitBlendOnHoldout, reusableSources, sampleQueries } from '../offline/blend/holdout'
 import { ArtifactLookup, type Ranker } from '../offline/blend/rankers'
 import {
   computeSplit,
@@ -20,7 +20,7 @@ import {
 } from '../offline/blend/split'
 import { nextPinQueries } from '../offline/blend/task'
 import { scaleThresholds, tercileThresholds } from '../offline/blend/thresholds'
-import { computeSources, type Sources } from '../offline/candidate-sources'
+import { computeSources, type ReusedSources, type Sources } from '../offline/candidate-sources'
 import type { BuildOptions, InputPaths } from '../offline/config'
 import { BuildError } from '../offline/errors'
 import { type Inputs, loadInputs } from '../offline/inputs'
@@ -55,11 +55,12 @@ async function trainPhase(
   cut: number,
   config: EvalConfig,
   log: Logger,
-  label: string
+  label: string,
+  reuse: ReusedSources = {}
 ): Promise<Phase> {
   const slice = trainingInputs(inputs, cut, config.trainOn)
   log.info(`[eval] ${label}: training on data before ${new Date(cut).toISOString()}`)
-  const sources = await computeSources(slice.inputs, config.options, log)
+  const sources = await computeSources(slice.inputs, config.options, log, reuse)
   return {
     inputs: slice.inputs,
     sources,
@@ -100,7 +101,15 @@ export async function runEval(config: EvalConfig, log: Logger) {
   const tuned = { report: validation.report }
 
   // 2. Train on everything before the test cut; the blend's bucket thresholds scale with the data.
-  const test = await trainPhase(inputs, split.testCut, config, log, 'test phase')
+  // Pin2Vec is the validation phase's model, as a build serves the model of its own hold-out fit.
+  const test = await trainPhase(
+    inputs,
+    split.testCut,
+    config,
+    log,
+    'test phase',
+    config.options.blend.reusePin2Vec ? reusableSources(validation) : {}
+  )
   const blend = scaleThresholds(
     validation.blend,
     validation.trainingEvents,

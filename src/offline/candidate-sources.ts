@@ -7,6 +7,7 @@ import { type BoardSourceStats, computeBoardSources } from './board-graph'
 import type { BuildOptions } from './config'
 import type { Inputs } from './inputs'
 import type { Logger } from './log'
+import { checkMemory, memoryBudget } from './memory'
 import type { NeighbourLists } from './neighbour-lists'
 import { nearestNeighbours, trainPin2Vec } from './pin2vec'
 import { sessionizeOptions } from './sessions/options'
@@ -45,12 +46,23 @@ export type Sources = {
   timings: Record<string, number>
 }
 
+/**
+ * Sources already computed that a later computeSources may take as they are, instead of
+ * recomputing them. The build trains Pin2Vec once, on the events before its hold-out cut, and
+ * serves that model (see src/offline/blend/holdout.ts for why).
+ */
+export type ReusedSources = {
+  pin2vec?: { source: Pin2VecSource; timings: Record<string, number> }
+}
+
 export async function computeSources(
   inputs: Inputs,
   options: BuildOptions,
-  log: Logger
+  log: Logger,
+  reuse: ReusedSources = {}
 ): Promise<Sources> {
   const pinCount = inputs.pins.size
+  const budget = memoryBudget(options.maxMemoryBytes)
   const timings: Record<string, number> = {}
   const stats: Sources['stats'] = {}
   const engagement = new Int32Array(pinCount)
@@ -104,6 +116,13 @@ export async function computeSources(
       'session-cooc',
       `session co-occurrence (${options.sessionCooc.scoring})`
     )
+    checkMemory(
+      budget,
+      'sessions',
+      `session co-occurrence (${pinCount.toLocaleString('en')} pins, top ${options.topN})`,
+      { 'neighbour lists': pinCount * options.topN * 8, 'per-pin counters': pinCount * 8 * 2 },
+      'Lower --top-n, or give the build more memory (--max-memory).'
+    )
     const sessionCooc = sessionCooccurrence(sessions, pinCount, {
       ...options.sessionCooc,
       topN: options.topN,
@@ -115,7 +134,25 @@ export async function computeSources(
     )
 
     const corpus = sessionCorpus(sessions)
-    if (corpus.tokens.length > 0) {
+    if (reuse.pin2vec) {
+      pin2vec = reuse.pin2vec.source
+      Object.assign(timings, reuse.pin2vec.timings)
+      log.info(
+        `[train] Pin2Vec: the model trained before the blend's hold-out cut (${pin2vec.pairs.toLocaleString('en')} pairs), not trained again`
+      )
+    } else if (corpus.tokens.length > 0) {
+      const table = pinCount * options.pin2vec.dims * 4
+      checkMemory(
+        budget,
+        'train',
+        `Pin2Vec (${pinCount.toLocaleString('en')} pins × ${options.pin2vec.dims} dims)`,
+        {
+          'two weight tables': 2 * table,
+          'embedding copies for tfjs': 2 * table,
+          'neighbour lists': pinCount * options.topN * 8,
+        },
+        'Lower --dims or --top-n, or give the build more memory (--max-memory).'
+      )
       const doneTrain = log.step(
         'train',
         `Pin2Vec on ${corpus.tokens.length.toLocaleString('en')} tokens in ${(corpus.offsets.length - 1).toLocaleString('en')} sessions`

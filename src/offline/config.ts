@@ -41,6 +41,11 @@ export type BuildOptions = {
   topN: number
   /** Seed of every sampled or trained stage. */
   seed: number
+  /**
+   * Memory the build may use, in bytes; stages that allocate big arrays check their estimate
+   * against it first (src/offline/memory.ts). 0 = the memory available when the stage starts.
+   */
+  maxMemoryBytes: number
   ingest: IngestStageOptions
   /** Board co-occurrence and its pruning (src/offline/board-graph/options.ts). */
   cooc: CoocOptions
@@ -63,6 +68,7 @@ const { seed: _pin2vecSeed, ...pin2vecDefaults } = DEFAULT_PIN2VEC_OPTIONS
 export const DEFAULT_BUILD_OPTIONS: BuildOptions = {
   topN: 50,
   seed: 42,
+  maxMemoryBytes: 0,
   ingest: { skipBadRows: false, columns: { boards: {}, events: {}, pins: {} } },
   cooc: DEFAULT_COOC_OPTIONS,
   walk: DEFAULT_WALK_OPTIONS,

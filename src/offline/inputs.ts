@@ -56,6 +56,7 @@ export async function loadInputs(
 
   if (paths.boards) {
     const done = log.step('ingest', `reading boards ${paths.boards}`)
+    const rows = log.counter('ingest', 'boards', { unit: 'rows' })
     const boardIds = new Vocab()
     const board = int32Column()
     const pin = int32Column()
@@ -66,6 +67,7 @@ export async function loadInputs(
         board.push(boardIds.intern(row.boardId))
         pin.push(pins.intern(row.pinId))
         createdAt.push(row.createdAt ?? Number.NaN)
+        rows.add()
       },
       { skipBadRows: options.skipBadRows, columns: options.columns.boards }
     )
@@ -75,6 +77,7 @@ export async function loadInputs(
 
   if (paths.events) {
     const done = log.step('ingest', `reading events ${paths.events}`)
+    const rows = log.counter('ingest', 'events', { unit: 'rows' })
     const users = new Vocab()
     const actions = new Vocab()
     const user = int32Column()
@@ -88,6 +91,7 @@ export async function loadInputs(
         pin.push(pins.intern(row.pinId))
         action.push(actions.intern(row.action))
         time.push(row.timestamp)
+        rows.add()
       },
       { skipBadRows: options.skipBadRows, columns: options.columns.events }
     )

@@ -6,13 +6,13 @@
 import type { BlendParams, Manifest } from '../core/artifact'
 import { DEFAULT_BLEND } from '../core/defaults'
 import { planArtifacts } from './assemble'
-import { fitBlendOnHoldout, type HoldoutFit } from './blend/holdout'
+import { fitBlendOnHoldout, type HoldoutFit, reusableSources } from './blend/holdout'
 import { computeSplit } from './blend/split'
 import { scaleThresholds } from './blend/thresholds'
 import { computeSources, type Sources } from './candidate-sources'
 import type { BuildOptions, InputPaths } from './config'
 import { type Inputs, loadInputs } from './inputs'
-import type { Logger } from './log'
+import { type Logger, peakRssBytes } from './log'
 import { type WriteStats, writeBuild, writeReport } from './write'
 
 export type BuildConfig = {
@@ -26,7 +26,11 @@ export type BuildConfig = {
 export type BuildResult = { manifest: Manifest; dir: string; report: BuildReport; files: string[] }
 
 /** report.json: everything buildReport collects, plus the blend fit on the held-out events. */
-export type BuildReport = ReturnType<typeof buildReport> & { blendFit: HoldoutFit['report'] | null }
+export type BuildReport = ReturnType<typeof buildReport> & {
+  /** Peak resident memory of the build process after each stage, in bytes. */
+  peakRssBytesAfter: Record<string, number>
+  blendFit: HoldoutFit['report'] | null
+}
 
 function buildReport(
   config: BuildConfig,
@@ -79,7 +83,8 @@ const countNonEmpty = (counts?: Int32Array): number =>
 
 /**
  * Fit the blend on the last `holdout` share of the events' time span, with sources trained on the
- * rest; the caller then retrains on all events. Null when disabled, given, or without events.
+ * rest; the caller then computes the count-based sources again on all events and serves the
+ * Pin2Vec model trained here (`reuse`). Null when disabled, given, or without events.
  */
 async function fitBlendForBuild(inputs: Inputs, config: BuildConfig, log: Logger) {
   const { holdout, tuneStep, maxQueries } = config.options.blend
@@ -96,11 +101,15 @@ async function fitBlendForBuild(inputs: Inputs, config: BuildConfig, log: Logger
     { tuneStep, maxQueries },
     log
   )
+  const reuse = config.options.blend.reusePin2Vec ? reusableSources(fit) : {}
+  const reusedSeconds = Object.values(reuse.pin2vec?.timings ?? {}).reduce((a, b) => a + b, 0)
   return {
     blend: fit.blend,
     report: fit.report,
     trainingEvents: fit.trainingEvents,
-    seconds: (performance.now() - started) / 1000,
+    reuse,
+    // Pin2Vec trained here is the served model: its time is the train stage's, not the fit's.
+    seconds: (performance.now() - started) / 1000 - reusedSeconds,
   }
 }
 
@@ -109,8 +118,14 @@ export async function runBuild(config: BuildConfig, log: Logger): Promise<BuildR
   const doneIngest = log.step('ingest', 'loading inputs')
   const inputs = await loadInputs(config.inputs, config.options.ingest, log)
   const ingestSeconds = doneIngest(`${inputs.pins.size.toLocaleString('en')} distinct pins`)
+  // Peak RSS is monotonic: its value after each stage bounds what that stage and those before it used.
+  const peakRssAfter: Record<string, number> = { ingest: peakRssBytes() }
   const fit = await fitBlendForBuild(inputs, config, log)
-  const sources = await computeSources(inputs, config.options, log)
+  if (fit) {
+    peakRssAfter.blendFit = peakRssBytes()
+  }
+  const sources = await computeSources(inputs, config.options, log, fit?.reuse)
+  peakRssAfter.sources = peakRssBytes()
   const blend =
     config.blend ??
     (fit
@@ -129,8 +144,10 @@ export async function runBuild(config: BuildConfig, log: Logger): Promise<BuildR
     `${manifest.shardCount} shards, ${Math.round(stats.shardBytes / Math.max(1, manifest.pinCount))} B/pin, build ${manifest.buildId}`
   )
   timings.total = (performance.now() - start) / 1000
+  peakRssAfter.write = peakRssBytes()
   const report: BuildReport = {
     ...buildReport(config, sources, manifest, stats, inputs.reports, timings),
+    peakRssBytesAfter: peakRssAfter,
     blendFit: fit?.report ?? null,
   }
   files.push(await writeReport(config.out, report))

@@ -43,6 +43,7 @@ export async function buildCommand(command: BuildCommandOptions): Promise<BuildR
       seconds: result.report.timingsSeconds.total,
     })
   )
+  log.summary('build done')
   return result
 }
 

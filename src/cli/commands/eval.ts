@@ -18,6 +18,7 @@ export type EvalCommandOptions = {
 }
 
 export async function evalCommand(command: EvalCommandOptions): Promise<EvalMetrics> {
+  const log = createLogger({ silent: command.quiet })
   const { settings } = command
   if (settings.testFraction + settings.validationFraction >= 1) {
     throw new BuildError('config', '--test-fraction plus --validation-fraction must be below 1')
@@ -37,12 +38,13 @@ export async function evalCommand(command: EvalCommandOptions): Promise<EvalMetr
       maxQueries: settings.maxQueries,
       trainOn: settings.trainOn,
     },
-    createLogger({ silent: command.quiet })
+    log
   )
   const table = Object.entries(metrics.sources).map(
     ([name, r]) =>
       `${name.padEnd(16)} recall@20 ${(r.overall['recall@20'] * 100).toFixed(2).padStart(6)}%  recall@50 ${(r.overall['recall@50'] * 100).toFixed(2).padStart(6)}%  mrr@20 ${r.overall['mrr@20'].toFixed(4)}`
   )
   console.log(table.join('\n'))
+  log.summary('eval done')
   return metrics
 }

@@ -94,7 +94,9 @@ function gather(
 
 export async function fitBlendModel(
   examples: FitExample[],
-  options: FitOptions = DEFAULT_FIT_OPTIONS
+  options: FitOptions = DEFAULT_FIT_OPTIONS,
+  /** Called after every optimizer step with the steps done (progress). */
+  onStep?: (done: number) => void
 ): Promise<{ model: LinearModel; report: FitReport } | null> {
   const started = performance.now()
   await useCpuBackend()
@@ -144,6 +146,7 @@ export async function fitBlendModel(
       }
     }
     value?.dispose()
+    onStep?.(step + 1)
   }
   const weights = Array.from(await w.data())
   const bias = (await b.data())[0]!

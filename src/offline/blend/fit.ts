@@ -6,6 +6,7 @@
  */
 
 import type { BlendParams } from '../../core/artifact'
+import type { Logger } from '../log'
 import { DEFAULT_FIT_OPTIONS, type FitReport, fitBlendModel } from './fit-model'
 import type { ArtifactLookup, Ranker } from './rankers'
 import type { Queries } from './task'
@@ -49,7 +50,7 @@ export async function fitBlend(
   pinIds: string[],
   thresholds: BlendParams['buckets'],
   base: BlendParams,
-  options: { step: number; origin: string; seed: number }
+  options: { step: number; origin: string; seed: number; log?: Logger }
 ): Promise<{ blend: BlendParams; report: BlendFitReport }> {
   const tuned = tuneBlend(lookup, queries, thresholds, pinIds, base, options)
   const weighted: BlendParams = { ...tuned.blend, model: null }
@@ -61,7 +62,13 @@ export async function fitBlend(
     const record = lookup.record(q)
     return record ? { record, targetId: pinIds[fitPart.target[i]!]! } : null
   }).filter((e) => e !== null)
-  const fitted = await fitBlendModel(examples, { ...DEFAULT_FIT_OPTIONS, seed: options.seed })
+  const fitOptions = { ...DEFAULT_FIT_OPTIONS, seed: options.seed }
+  const steps = options.log?.counter('blend', 'learned model', {
+    total: fitOptions.steps,
+    unit: 'steps',
+  })
+  const fitted = await fitBlendModel(examples, fitOptions, (done) => steps?.set(done))
+  steps?.end(`${examples.length.toLocaleString('en')} queries`)
   if (!fitted) {
     return {
       blend: weighted,

@@ -4,12 +4,21 @@
  * `trainCut`, then fit weights and the learned model on next-pin queries of the sessions in
  * [trainCut, queryEnd). `eval` runs it on its validation slice; `build` on the last share of its
  * own events, so production builds ship tuned weights.
+ *
+ * The count-based sources (boards, walks, session co-occurrence) are cheap and are computed again
+ * on all the data for the served build. Pin2Vec is not: it was the largest cost of a build, and
+ * training it twice doubled it. So the Pin2Vec model trained here, on the events before the cut,
+ * is the one served (`reusableSources`), with its neighbour lists. Training it once on all the
+ * events instead and fitting with it would leak: it would have learned the held-out sessions that
+ * the fit scores it on, and the blend would over-weight it. The price is that the served Pin2Vec
+ * has not seen the last hold-out share of the events (pins first engaged there get no embedding
+ * and fall back to the other sources); `eval` serves the same way, so its numbers include it.
  */
 
 import { type BlendParams, MAX_KV_VALUE_BYTES } from '../../core/artifact'
 import { DEFAULT_BLEND } from '../../core/defaults'
 import { assembleArtifacts } from '../assemble'
-import { computeSources, type Sources } from '../candidate-sources'
+import { computeSources, type ReusedSources, type Sources } from '../candidate-sources'
 import type { BuildOptions } from '../config'
 import type { Inputs } from '../inputs'
 import type { Logger } from '../log'
@@ -29,6 +38,8 @@ export type HoldoutFit = {
     queryEnd: string
     trainingEvents: number
     thresholds: BlendParams['buckets']
+    /** Where the fit's time went: training the sources, encoding them, tuning and the model. */
+    seconds: { sources: number; assemble: number; fit: number }
   }
   trainingEvents: number
   sources: Sources
@@ -60,7 +71,9 @@ export async function fitBlendOnHoldout(
   log.info(
     `[blend] fitting on sessions after ${new Date(trainCut).toISOString()}, sources trained before it`
   )
+  const started = performance.now()
   const sources = await computeSources(slice.inputs, options, log)
+  const sourcesDone = performance.now()
   const sessionOptions = sessionizeOptions(inputs.events!.actions.ids, options.sessions)
   const queries = sampleQueries(
     nextPinQueries(eventsBetween(inputs.events!, trainCut, queryEnd), sessionOptions),
@@ -80,6 +93,7 @@ export async function fitBlendOnHoldout(
     },
     DEFAULT_BLEND
   )
+  const assembleDone = performance.now()
   const lookup = new ArtifactLookup(artifacts, inputs.pins)
   const thresholds = tercileThresholds(Array.from(queries.query, (q) => sources.engagement[q]!))
   const fitted = await fitBlend(lookup, queries, inputs.pins.ids, thresholds, DEFAULT_BLEND, {
@@ -87,6 +101,7 @@ export async function fitBlendOnHoldout(
     origin: `fitted on held-out sessions ${new Date(trainCut).toISOString()} .. ${new Date(queryEnd).toISOString()}`,
     seed: options.seed,
   })
+  const fitDone = performance.now()
   const model = fitted.report.model
   log.info(
     `[blend] ${queries.query.length.toLocaleString('en')} held-out queries; weights ${JSON.stringify(fitted.blend.weights)}; learned model ${
@@ -104,6 +119,11 @@ export async function fitBlendOnHoldout(
       queryEnd: new Date(queryEnd).toISOString(),
       trainingEvents,
       thresholds,
+      seconds: {
+        sources: (sourcesDone - started) / 1000,
+        assemble: (assembleDone - sourcesDone) / 1000,
+        fit: (fitDone - assembleDone) / 1000,
+      },
     },
     trainingEvents,
     sources,
@@ -111,4 +131,19 @@ export async function fitBlendOnHoldout(
     boardsAfterCut: slice.boardsAfterCut,
     undatedBoardRows: slice.undatedBoardRows,
   }
+}
+
+/**
+ * What a later computeSources on all the data takes from the fit instead of computing again:
+ * the Pin2Vec model and its neighbour lists (see the module comment), with their timings.
+ */
+export function reusableSources(fit: Pick<HoldoutFit, 'sources'>): ReusedSources {
+  const { pin2vec, timings } = fit.sources
+  if (!pin2vec) {
+    return {}
+  }
+  const own = Object.fromEntries(
+    (['train', 'neighbours'] as const).flatMap((k) => (k in timings ? [[k, timings[k]!]] : []))
+  )
+  return { pin2vec: { source: pin2vec, timings: own } }
 }

@@ -11,10 +11,16 @@ export type HoldoutStageOptions = {
   maxQueries: number
   /** Grid step of the blend weight search. */
   tuneStep: number
+  /**
+   * Serve the Pin2Vec model the fit trained (before the cut) instead of training it again on all
+   * events. Off: it cost 2.6% relative served recall@20 on online-retail (34.85 → 33.94).
+   */
+  reusePin2Vec: boolean
 }
 
 export const DEFAULT_HOLDOUT_OPTIONS: HoldoutStageOptions = {
   holdout: 0.1,
   maxQueries: 20_000,
   tuneStep: 0.1,
+  reusePin2Vec: false,
 }

@@ -14,6 +14,7 @@ import {
   type SourceWeights,
 } from '../../core/artifact'
 import { bucketOf, sourceScores } from '../../core/blend'
+import type { Logger } from '../log'
 import { candidatesWithTarget } from './fit-model'
 import type { ArtifactLookup } from './rankers'
 import type { Queries } from './task'
@@ -118,19 +119,25 @@ export function tuneBlend(
   thresholds: BlendParams['buckets'],
   pinIds: string[],
   base: BlendParams,
-  options: { step: number; origin: string }
+  options: { step: number; origin: string; log?: Logger }
 ): TuneResult {
   const sources = lookup.artifacts.manifest.sources
   const grid = simplexGrid(sources, options.step)
   const prepared = prepare(lookup, queries, thresholds, pinIds)
+  const progress = options.log?.counter('blend', 'weight search', {
+    total: BUCKETS.length * grid.length,
+    unit: 'weightings',
+  })
   const weights = { ...base.weights }
   const hits = {} as TuneResult['hits']
+  let searched = 0
   for (const bucket of BUCKETS) {
     const subset = prepared.filter((p) => p.bucket === bucket)
     let best = base.weights[bucket]
     let bestHits = hitsAt20(subset, best)
     for (const w of grid) {
       const h = hitsAt20(subset, w)
+      progress?.set(++searched)
       if (h > bestHits) {
         best = w
         bestHits = h
@@ -139,5 +146,6 @@ export function tuneBlend(
     weights[bucket] = best
     hits[bucket] = { chosen: bestHits, queries: subset.length }
   }
+  progress?.end(`${prepared.length.toLocaleString('en')} queries with the target among candidates`)
   return { blend: { ...base, buckets: thresholds, weights, origin: options.origin }, hits }
 }

@@ -25,8 +25,14 @@ export type Pin2VecOptions = {
   minCount: number
   /** Starting learning rate, decayed linearly to learningRate * 1e-4 over all epochs. */
   learningRate: number
-  /** 1 trains on the calling thread; more trains Hogwild-style in worker threads. */
+  /**
+   * 1 trains on the calling thread, reproducibly; more trains Hogwild-style in worker threads,
+   * whose unlocked updates interleave differently on every run (the build's `--deterministic`
+   * forces 1).
+   */
   threads: number
+  /** Train on one thread whatever `threads` says, so that a seed gives one result. */
+  deterministic: boolean
   /** Seed for initialisation, window shrink, subsampling and negative draws. */
   seed: number
   /** Inner-loop implementation; 'wasm' falls back to 'js' when dims is not a multiple of 4. */
@@ -42,7 +48,8 @@ export const DEFAULT_PIN2VEC_OPTIONS: Pin2VecOptions = {
   epochs: 5,
   minCount: 1,
   learningRate: 0.025,
-  threads: 1,
+  deterministic: false,
+  threads: 2, // both cores of the build machine; `--deterministic` trains on 1
   seed: 1,
   kernel: 'wasm',
 }
@@ -62,7 +69,7 @@ export function resolvePin2VecOptions(options: Partial<Pin2VecOptions>): Pin2Vec
       `pin2vec kernel must be 'wasm' or 'js', got ${String(resolved.kernel)}`
     )
   }
-  type NumericKey = Exclude<keyof Pin2VecOptions, 'kernel'>
+  type NumericKey = Exclude<keyof Pin2VecOptions, 'kernel' | 'deterministic'>
   const positiveInts: NumericKey[] = ['dims', 'window', 'epochs', 'minCount', 'threads']
   for (const key of positiveInts) {
     if (!Number.isInteger(resolved[key]) || resolved[key] < 1) {
@@ -86,6 +93,10 @@ export function resolvePin2VecOptions(options: Partial<Pin2VecOptions>): Pin2Vec
         `pin2vec ${key} must be a finite number >= 0, got ${resolved[key]}`
       )
     }
+  }
+  if (resolved.deterministic) {
+    // Hogwild threads interleave their unlocked updates differently on every run.
+    resolved.threads = 1
   }
   if (!Number.isFinite(resolved.seed)) {
     throw new BuildError('config', `pin2vec seed must be a finite number, got ${resolved.seed}`)

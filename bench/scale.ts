@@ -1,0 +1,157 @@
+/**
+ * `npm run bench -- scale [--pins 100000,1000000] [--seed 11] [--dir /tmp/related-pins-scale]`:
+ * generates each world, runs the default `related-pins build` on it as a separate process under
+ * `/usr/bin/time -v` (wall time and peak RSS measured from outside, as a user would), then reads
+ * the build's report.json for per-stage wall time and peak RSS after each stage, and the
+ * artifact bytes on disk. Writes the table, with the growth ratio of each stage from the smallest
+ * to the largest world, to docs/benchmarks.md ("Scale") and bench/results.json.
+ */
+
+import { execFileSync } from 'node:child_process'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { mergeResults, ROOT, writeDocSection } from './lib/results'
+
+type Run = {
+  pins: number
+  wallSeconds: number
+  peakRssBytes: number
+  artifactBytes: number
+  stages: Record<string, number>
+  peakRssBytesAfter: Record<string, number>
+  buildId: string
+}
+
+function flag(argv: string[], name: string, fallback: string): string {
+  const i = argv.indexOf(`--${name}`)
+  return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1]! : fallback
+}
+
+const CLI = join(ROOT, 'bin', 'related-pins.mjs')
+
+/** Bytes of every file under `dir`. */
+function bytesUnder(dir: string): number {
+  return readdirSync(dir).reduce((total, name) => {
+    const path = join(dir, name)
+    const st = statSync(path)
+    return total + (st.isDirectory() ? bytesUnder(path) : st.size)
+  }, 0)
+}
+
+function timed(args: string[]): { wall: number; rss: number } {
+  const out = execFileSync('/usr/bin/time', ['-v', process.execPath, CLI, ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'ignore', 'pipe'],
+    maxBuffer: 1 << 28,
+  })
+  return parseTime(out)
+}
+
+/** Wall seconds and peak RSS bytes from `/usr/bin/time -v` output. */
+export function parseTime(text: string): { wall: number; rss: number } {
+  const wall = /Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): ([\d:.]+)/.exec(text)?.[1]
+  const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(text)?.[1]
+  if (!wall || !rss) {
+    throw new Error('bench scale: no /usr/bin/time -v output (apt-get install -y time)')
+  }
+  const seconds = wall
+    .split(':')
+    .map(Number)
+    .reduce((a, b) => a * 60 + b, 0)
+  return { wall: seconds, rss: Number(rss) * 1024 }
+}
+
+function buildOnce(pins: number, seed: string, dir: string): Run {
+  const world = join(dir, `w${pins}`)
+  if (!existsSync(join(world, 'events.csv'))) {
+    console.error(`[scale] generating ${pins.toLocaleString('en')} pins → ${world}`)
+    execFileSync(
+      process.execPath,
+      [CLI, 'generate', '--out', world, '--pins', String(pins), '--seed', seed],
+      {
+        stdio: ['ignore', 'ignore', 'inherit'],
+      }
+    )
+  }
+  const out = join(dir, `out${pins}`)
+  console.error(`[scale] building ${pins.toLocaleString('en')} pins → ${out}`)
+  const { wall, rss } = timed([
+    'build',
+    ...['--boards', join(world, 'boards.csv'), '--events', join(world, 'events.csv')],
+    ...['--pins', join(world, 'pins.csv'), '--out', out],
+  ])
+  const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as {
+    buildId: string
+    timingsSeconds: Record<string, number>
+    peakRssBytesAfter: Record<string, number>
+  }
+  return {
+    pins,
+    wallSeconds: wall,
+    peakRssBytes: rss,
+    artifactBytes: bytesUnder(out),
+    stages: report.timingsSeconds,
+    peakRssBytesAfter: report.peakRssBytesAfter,
+    buildId: report.buildId,
+  }
+}
+
+const gib = (b: number): string => (b / 2 ** 30).toFixed(2)
+
+export function scaleTable(runs: Run[]): string {
+  const first = runs[0]!
+  const last = runs.at(-1)!
+  const stages = [...new Set(runs.flatMap((r) => Object.keys(r.stages)))].filter(
+    (s) => s !== 'total'
+  )
+  const head = `| stage | ${runs.map((r) => `${r.pins.toLocaleString('en')} pins (s)`).join(' | ')} | ratio |`
+  const rule = `|---|${runs.map(() => '---|').join('')}---|`
+  const rows = stages.map((s) => {
+    const a = first.stages[s]
+    const b = last.stages[s]
+    const ratio = a && b ? `${(b / a).toFixed(1)}×` : ''
+    return `| ${s} | ${runs.map((r) => r.stages[s]?.toFixed(1) ?? '').join(' | ')} | ${ratio} |`
+  })
+  const total = (r: Run): number => r.wallSeconds
+  const fitShare = runs.map(
+    (r) =>
+      `${r.pins.toLocaleString('en')}: ${((100 * (r.stages.blendFit ?? 0)) / total(r)).toFixed(1)}%`
+  )
+  return [
+    head,
+    rule,
+    ...rows,
+    `| **wall (time -v)** | ${runs.map((r) => total(r).toFixed(1)).join(' | ')} | ${(total(last) / total(first)).toFixed(1)}× |`,
+    `| **peak RSS (GiB, time -v)** | ${runs.map((r) => gib(r.peakRssBytes)).join(' | ')} | ${(last.peakRssBytes / first.peakRssBytes).toFixed(1)}× |`,
+    `| artifact bytes (GiB) | ${runs.map((r) => gib(r.artifactBytes)).join(' | ')} | ${(last.artifactBytes / first.artifactBytes).toFixed(1)}× |`,
+    '',
+    `Blend fit share of wall time: ${fitShare.join(', ')}. Peak RSS after each stage (GiB): ${runs
+      .map(
+        (r) =>
+          `${r.pins.toLocaleString('en')}: ${Object.entries(r.peakRssBytesAfter ?? {})
+            .map(([k, v]) => `${k} ${gib(v)}`)
+            .join(', ')}`
+      )
+      .join('; ')}.`,
+  ].join('\n')
+}
+
+export async function run(argv: string[]): Promise<void> {
+  const sizes = flag(argv, 'pins', '100000,1000000').split(',').map(Number)
+  const seed = flag(argv, 'seed', '11')
+  const dir = flag(argv, 'dir', '/tmp/related-pins-scale')
+  const runs = sizes.map((pins) => buildOnce(pins, seed, dir))
+  const table = scaleTable(runs)
+  await mergeResults('scale', { seed, runs })
+  await writeDocSection(
+    'Scale',
+    `Default \`related-pins build\` on generated worlds (\`related-pins generate --pins N --seed ${seed}\`), each build a separate process under \`/usr/bin/time -v\`; per-stage seconds from its report.json; ratio = largest / smallest world.
+
+\`\`\`sh
+npm run bench -- scale --pins ${sizes.join(',')} --seed ${seed}
+\`\`\`
+
+${table}`
+  )
+  console.log(table)
+}
