@@ -53,6 +53,8 @@ export const INPUT_FLAGS: NonNullable<ParseArgsConfig['options']> = {
   'min-count': { type: 'string' },
   threads: { type: 'string' },
   seed: { type: 'string' },
+  engine: { type: 'string' },
+  'duckdb-memory': { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
 }
 
@@ -87,6 +89,9 @@ Model:
   --dims N --window N --negatives N --ns-exponent X --sample X --epochs N --min-count N --threads N
                            Pin2Vec (skip-gram, negative sampling) settings
   --seed N                 seed for sampling and training (42)
+  --engine E               where board and session co-occurrence run: node | duckdb (node);
+                           duckdb runs sql/*.sql in embedded DuckDB (docs/scaling.md)
+  --duckdb-memory SIZE     DuckDB memory_limit, e.g. 2GiB; it spills to disk above it
   --quiet                  no progress on stderr`
 
 export function inputPaths(flags: Flags): InputPaths {
@@ -133,7 +138,23 @@ export function buildOptions(flags: Flags): BuildOptions {
       `--session-scoring must be damped or jaccard, got '${sessionScoring}'`
     )
   }
+  const engine = stringFlag(flags, 'engine') ?? d.engine
+  if (engine !== 'node' && engine !== 'duckdb') {
+    throw new BuildError('config', `--engine must be node or duckdb, got '${engine}'`)
+  }
+  const duckdbMemoryLimit = stringFlag(flags, 'duckdb-memory')
+  if (
+    duckdbMemoryLimit !== undefined &&
+    !/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(duckdbMemoryLimit)
+  ) {
+    throw new BuildError(
+      'config',
+      `--duckdb-memory must be a size like 2GiB or 512MB, got '${duckdbMemoryLimit}'`
+    )
+  }
   return {
+    engine,
+    duckdbMemoryLimit,
     topN: numberFlag(flags, 'top-n', d.topN, { ...int, max: 1000 }),
     maxBoardSize: numberFlag(flags, 'max-board-size', d.maxBoardSize, { integer: true, min: 2 }),
     cooc: coocOptions(flags, d.cooc),

@@ -44,6 +44,12 @@ export type Sources = {
   timings: Record<string, number>
 }
 
+/** The DuckDB engine's stages, loaded only when asked for (the binding is a native module). */
+async function runDuckdbStages(inputs: Inputs, options: BuildOptions, log: Logger) {
+  const { duckdbSources } = await import('./engines/duckdb/stages')
+  return duckdbSources(inputs, options, { memoryLimit: options.duckdbMemoryLimit }, log)
+}
+
 /** Weight of every action code in the events table, from the build options. */
 export function actionWeights(inputs: Inputs, options: BuildOptions): Float64Array {
   const actions = inputs.events?.actions.ids ?? []
@@ -65,16 +71,35 @@ export async function computeSources(
   let pin2vec: Pin2VecSource | null = null
   let session: NeighbourLists | null = null
   let sessions: Sessions | null = null
+  // Engine hook: with --engine duckdb the two co-occurrence stages run as the SQL of sql/.
+  const external = options.engine === 'duckdb' ? await runDuckdbStages(inputs, options, log) : null
+  if (external) {
+    Object.assign(timings, external.timings)
+  }
 
   if (inputs.boards) {
     const board = await computeBoardSources(
-      { board: inputs.boards.board, pin: inputs.boards.pin, boardCount: inputs.boards.boards.size },
+      {
+        board: inputs.boards.board,
+        pin: inputs.boards.pin,
+        boardCount: inputs.boards.boards.size,
+        pinIds: inputs.pins.ids,
+        boardIds: inputs.boards.boards.ids,
+      },
       pinCount,
       {
         ...options.cooc,
         topN: options.topN,
         maxBoardSize: options.maxBoardSize,
         seed: options.seed,
+        precomputed:
+          external?.cooc && external.prunedMemberships !== null
+            ? {
+                lists: external.cooc,
+                prunedMemberships: external.prunedMemberships,
+                engine: `DuckDB ${external.version}`,
+              }
+            : undefined,
       },
       log
     )
@@ -82,7 +107,12 @@ export async function computeSources(
     cooc = board.cooc
     walk = board.walk
     stats.boards = board.stats
-    Object.assign(timings, board.timings)
+    Object.assign(timings, {
+      ...board.timings,
+      ...(external
+        ? { cooccur: external.timings.cooccur, boardPruneNode: board.timings.cooccur }
+        : {}),
+    })
   }
 
   if (inputs.events) {
@@ -112,21 +142,25 @@ export async function computeSources(
       `${result.stats.sessions.toLocaleString('en')} sessions from ${result.stats.events.toLocaleString('en')} events`
     )
 
-    const doneSessionCooc = log.step(
-      'session-cooc',
-      `session co-occurrence (${options.sessionScoring})`
-    )
-    const sessionCooc = sessionCooccurrence(sessions, pinCount, {
-      topN: options.topN,
-      scoring: options.sessionScoring,
-      maxDistance: options.sessionMaxDistance,
-      decay: options.sessionDecay,
-      actionWeight: weights,
-    })
-    session = sessionCooc.lists
-    timings.sessionCooc = doneSessionCooc(
-      `${sessionCooc.pairUpdates.toLocaleString('en')} pair updates`
-    )
+    if (external?.session) {
+      session = external.session
+    } else {
+      const doneSessionCooc = log.step(
+        'session-cooc',
+        `session co-occurrence (${options.sessionScoring})`
+      )
+      const sessionCooc = sessionCooccurrence(sessions, pinCount, {
+        topN: options.topN,
+        scoring: options.sessionScoring,
+        maxDistance: options.sessionMaxDistance,
+        decay: options.sessionDecay,
+        actionWeight: weights,
+      })
+      session = sessionCooc.lists
+      timings.sessionCooc = doneSessionCooc(
+        `${sessionCooc.pairUpdates.toLocaleString('en')} pair updates`
+      )
+    }
 
     const corpus = sessionCorpus(sessions)
     if (corpus.tokens.length > 0) {

@@ -40,6 +40,10 @@ export type BuildOptions = {
   vectorDtype: 'int8' | 'float32'
   pin2vec: Partial<Pin2VecOptions>
   seed: number
+  /** Where board and session co-occurrence run: this process, or embedded DuckDB (sql/). */
+  engine: 'node' | 'duckdb'
+  /** DuckDB memory_limit (e.g. '2GiB'); DuckDB spills to disk above it. */
+  duckdbMemoryLimit?: string
   /** Share of the events' time span, at the end, held out to fit the blend (0 = default blend). */
   holdout: number
   /** Cap on held-out queries used to fit the blend (evenly spaced sample). */
@@ -63,6 +67,7 @@ export const DEFAULT_BUILD_OPTIONS: BuildOptions = {
   vectorDtype: 'int8',
   pin2vec: {},
   seed: 42,
+  engine: 'node',
   holdout: 0.1,
   holdoutMaxQueries: 20_000,
   tuneStep: 0.1,

@@ -4,8 +4,10 @@
  * pins whose co-occurrence list is short. Every pruning decision is counted in the stats.
  */
 
+import { BuildError } from '../errors'
 import type { Logger } from '../log'
 import type { NeighbourLists } from '../neighbour-lists'
+import { createSampleKeys, indexSampleKeys } from '../sample/keys'
 import { type WalkStats, walkSource } from '../walk'
 import { type Coverage, coverage } from '../walk/coverage'
 import { buildGroups, type GroupStats } from './groups'
@@ -16,7 +18,14 @@ import { cooccurParallel } from './threads'
 export { type CoocBuildOptions, DEFAULT_COOC_OPTIONS } from './options'
 export { COOC_SCORINGS, type CoocScoring } from './scoring'
 
-export type BoardTables = { board: Int32Array; pin: Int32Array; boardCount: number }
+export type BoardTables = {
+  board: Int32Array
+  pin: Int32Array
+  boardCount: number
+  /** Ids that key the hash-based samples (sample/keys.ts); default: the decimal indices. */
+  pinIds?: readonly string[]
+  boardIds?: readonly string[]
+}
 
 export type BoardSourceStats = GroupStats & {
   pairUpdates: number
@@ -41,6 +50,11 @@ export type BoardSourceOptions = CoocBuildOptions & {
   topN: number
   maxBoardSize: number
   seed: number
+  /**
+   * Co-occurrence lists computed elsewhere (the DuckDB engine) from the same pruning rules: this
+   * stage then only prunes (for walks and board degrees) and checks it kept as many memberships.
+   */
+  precomputed?: { lists: NeighbourLists; prunedMemberships: number; engine: string }
 }
 
 export async function computeBoardSources(
@@ -50,23 +64,42 @@ export async function computeBoardSources(
   log: Logger
 ): Promise<BoardSources> {
   const timings: Record<string, number> = {}
-  const done = log.step('cooccur', `board co-occurrence (${options.scoring})`)
+  const done = log.step(
+    'cooccur',
+    options.precomputed
+      ? `board pruning for walks (co-occurrence from ${options.precomputed.engine})`
+      : `board co-occurrence (${options.scoring})`
+  )
+  const keys =
+    boards.pinIds && boards.boardIds
+      ? createSampleKeys(boards.pinIds, boards.boardIds, options.seed)
+      : indexSampleKeys(options.seed)
   const built = buildGroups(boards.board, boards.pin, boards.boardCount, {
     maxGroupSize: options.maxBoardSize,
     seed: options.seed,
+    keys,
   })
-  const pruned = pruneGroups(built.groups, pinCount, options)
+  const pruned = pruneGroups(built.groups, pinCount, { ...options, keys })
   const groups = pruned.groups
   const boardDegree = new Int32Array(pinCount)
   for (const pin of groups.items) {
     boardDegree[pin]!++
   }
-  const result = await cooccurParallel(groups, pinCount, {
-    topN: options.topN,
-    scoring: options.scoring,
-    boardWeight: options.boardWeight,
-    threads: options.threads,
-  })
+  const pre = options.precomputed
+  if (pre && pre.prunedMemberships !== groups.items.length) {
+    throw new BuildError(
+      'cooccur',
+      `${pre.engine} kept ${pre.prunedMemberships} board memberships after pruning, the node rules keep ${groups.items.length}: the SQL in sql/ and src/offline/cooc disagree`
+    )
+  }
+  const result = pre
+    ? { lists: pre.lists, pairUpdates: 0, threads: 0 }
+    : await cooccurParallel(groups, pinCount, {
+        topN: options.topN,
+        scoring: options.scoring,
+        boardWeight: options.boardWeight,
+        threads: options.threads,
+      })
   const p = pruned.stats
   timings.cooccur = done(
     `${built.stats.groups.toLocaleString('en')} boards, ${built.stats.cappedGroups} capped at ${options.maxBoardSize} pins, ` +

@@ -12,7 +12,7 @@
  *   with s counting sessions holding both pins and n sessions holding one.
  */
 
-import { createNeighbourLists, type NeighbourLists, TopK } from '../neighbour-lists'
+import { createNeighbourLists, type NeighbourLists, rankScore, TopK } from '../neighbour-lists'
 import type { Sessions } from './sessionize'
 
 export type SessionScoring = 'damped' | 'jaccard'
@@ -141,7 +141,7 @@ export function sessionCooccurrence(
         options.scoring === 'jaccard'
           ? c / (mass[i]! + mass[j]! - c)
           : Math.min(1, c / Math.sqrt(mass[i]! * mass[j]!))
-      heap.push(j, score)
+      heap.push(j, rankScore(score))
       acc[j] = 0
     }
     heap.drainInto(lists, i)
