@@ -9,27 +9,28 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { type BlendParams, BUCKETS, type SourceName } from '../core/artifact'
 import { assembleArtifacts } from '../offline/assemble'
-import { actionWeights, computeSources, type Sources } from '../offline/candidate-sources'
-import type { BuildOptions, ColumnMaps, InputPaths } from '../offline/config'
-import { BuildError } from '../offline/errors'
-import { type Inputs, loadInputs } from '../offline/inputs'
-import type { Logger } from '../offline/log'
-import { type Sessions, sessionize } from '../offline/sessions/sessionize'
-import { evaluate, pairedDifferenceInterval, tercileThresholds } from './evaluate'
-import { fitBlendOnHoldout, sampleQueries, scaleThresholds } from './holdout'
-import { KS } from './metrics'
-import { ArtifactLookup, type Ranker } from './rankers'
-import { renderReport } from './report-html'
-import { renderMarkdown } from './report-markdown'
-import { SarBaseline } from './sar'
+import { fitBlendOnHoldout, sampleQueries } from '../offline/blend/holdout'
+import { ArtifactLookup, type Ranker } from '../offline/blend/rankers'
 import {
   computeSplit,
   eventsBetween,
   type SplitOptions,
   type TrainOn,
   trainingInputs,
-} from './split'
-import { nextPinQueries } from './task'
+} from '../offline/blend/split'
+import { nextPinQueries } from '../offline/blend/task'
+import { scaleThresholds, tercileThresholds } from '../offline/blend/thresholds'
+import { actionWeights, computeSources, type Sources } from '../offline/candidate-sources'
+import type { BuildOptions, ColumnMaps, InputPaths } from '../offline/config'
+import { BuildError } from '../offline/errors'
+import { type Inputs, loadInputs } from '../offline/inputs'
+import type { Logger } from '../offline/log'
+import { type Sessions, sessionize } from '../offline/sessions/sessionize'
+import { evaluate, pairedDifferenceInterval } from './evaluate'
+import { KS } from './metrics'
+import { renderReport } from './report-html'
+import { renderMarkdown } from './report-markdown'
+import { SarBaseline } from './sar'
 
 export type EvalConfig = {
   inputs: InputPaths
