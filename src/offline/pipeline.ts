@@ -22,6 +22,8 @@ export type BuildConfig = {
   columns: ColumnMaps
   options: BuildOptions
   blend?: BlendParams
+  /** Also write OUT/candidates/*.parquet (src/offline/candidates). */
+  writeCandidates?: boolean
 }
 
 export type BuildResult = { artifacts: Artifacts; report: BuildReport; files: string[] }
@@ -130,6 +132,10 @@ export async function runBuild(config: BuildConfig, log: Logger): Promise<BuildR
     ...sources.timings,
   }
   const files = await writeArtifacts(artifacts, config.out)
+  if (config.writeCandidates) {
+    const { writeCandidates } = await import('./candidates/write')
+    files.push(...(await writeCandidates(config.out, inputs.pins.ids, sources, log)))
+  }
   timings.write = doneWrite(
     `${artifacts.manifest.shardCount} shards, build ${artifacts.manifest.buildId}`
   )

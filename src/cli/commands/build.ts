@@ -21,6 +21,9 @@ sharded KV values, manifest.json, kv-bulk.json and report.json.
                            sources are then retrained on all events (0.1; 0 = default blend)
   --holdout-max-queries N  held-out queries used for the fit (20000)
   --blend FILE             use this blend (e.g. blend.json from \`related-pins eval\`) instead
+  --write-candidates       also write OUT/candidates/{cooc,walk,session,pin2vec,pins}.parquet
+  --from-candidates DIR    assemble from candidate files made anywhere (docs/data-format.md
+                           #candidate-files) and --pins; no --boards/--events, nothing is trained
 ${INPUT_HELP}`
 
 export async function buildCommand(argv: string[]): Promise<BuildResult | null> {
@@ -30,6 +33,8 @@ export async function buildCommand(argv: string[]): Promise<BuildResult | null> 
     holdout: { type: 'string' },
     'holdout-max-queries': { type: 'string' },
     blend: { type: 'string' },
+    'write-candidates': { type: 'boolean' },
+    'from-candidates': { type: 'string' },
   })
   if (flags.help) {
     console.log(BUILD_HELP)
@@ -43,6 +48,42 @@ export async function buildCommand(argv: string[]): Promise<BuildResult | null> 
     min: 0,
   })
   const blendFile = stringFlag(flags, 'blend')
+  const fromCandidates = stringFlag(flags, 'from-candidates')
+  if (fromCandidates) {
+    const paths = inputPaths(flags)
+    if (paths.boards || paths.events) {
+      throw new BuildError(
+        'config',
+        '--from-candidates takes --pins only: the candidates replace --boards and --events'
+      )
+    }
+    const { buildFromCandidates } = await import('../../offline/candidates/build-from')
+    const built = await buildFromCandidates(
+      {
+        dir: fromCandidates,
+        pins: paths.pins,
+        out: stringFlag(flags, 'out') ?? 'artifacts',
+        skipBadRows: Boolean(flags['skip-bad-rows']),
+        columns: columnMaps(flags),
+        options,
+        blend: blendFile ? await readBlend(blendFile) : undefined,
+      },
+      log
+    )
+    for (const file of built.files) {
+      log.info(`wrote ${file}`)
+    }
+    const m = built.artifacts.manifest
+    console.log(
+      JSON.stringify({
+        build: m.buildId,
+        pins: m.pinCount,
+        shards: m.shardCount,
+        out: stringFlag(flags, 'out') ?? 'artifacts',
+      })
+    )
+    return null
+  }
   const result = await runBuild(
     {
       inputs: inputPaths(flags),
@@ -51,6 +92,7 @@ export async function buildCommand(argv: string[]): Promise<BuildResult | null> 
       columns: columnMaps(flags),
       options,
       blend: blendFile ? await readBlend(blendFile) : undefined,
+      writeCandidates: Boolean(flags['write-candidates']),
     },
     log
   )

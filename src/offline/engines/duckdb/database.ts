@@ -16,6 +16,8 @@ export type DuckdbOptions = {
   threads?: number
   /** Where DuckDB spills when over the limit. */
   tempDirectory?: string
+  /** Keep results in scan order (reading input files row by row); off by default, as it costs. */
+  keepOrder?: boolean
 }
 
 export type Duckdb = {
@@ -42,7 +44,7 @@ export async function openDuckdb(options: DuckdbOptions = {}): Promise<Duckdb> {
     config.temp_directory = options.tempDirectory
   }
   // Row order of results is never relied on; insertion order off lets DuckDB stream more.
-  config.preserve_insertion_order = 'false'
+  config.preserve_insertion_order = options.keepOrder ? 'true' : 'false'
   const instance = await DuckDBInstance.create(':memory:', config)
   const connection = await instance.connect()
   await connection.run(HASH32_MACRO)
