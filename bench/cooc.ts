@@ -17,6 +17,7 @@ import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { createRandom } from '../src/core/random'
+import { DEFAULT_BUILD_OPTIONS } from '../src/offline/config'
 import { computeBoardSources, DEFAULT_COOC_OPTIONS } from '../src/offline/cooc'
 import { cooccurRange, prepareTables } from '../src/offline/cooc/cooccur'
 import { buildGroups } from '../src/offline/cooc/groups'
@@ -171,7 +172,7 @@ async function childFull(file: string): Promise<ChildResult> {
   const result = await computeBoardSources(
     { board: b.board, pin: b.pin, boardCount: b.boards.size },
     inputs.pins.size,
-    { ...DEFAULT_COOC_OPTIONS, topN: TOP, maxBoardSize: 1000, seed: 42 },
+    { ...DEFAULT_BUILD_OPTIONS, topN: TOP, seed: 42 },
     log
   )
   const wallS = (performance.now() - start) / 1000

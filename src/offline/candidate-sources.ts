@@ -9,6 +9,7 @@ import type { Inputs } from './inputs'
 import type { Logger } from './log'
 import type { NeighbourLists } from './neighbour-lists'
 import { nearestNeighbours, trainPin2Vec } from './pin2vec'
+import { sessionizeOptions } from './sessions/options'
 import { sessionCooccurrence } from './sessions/session-cooc'
 import { type SessionStats, type Sessions, sessionCorpus, sessionize } from './sessions/sessionize'
 
@@ -47,13 +48,12 @@ export type Sources = {
 /** The DuckDB engine's stages, loaded only when asked for (the binding is a native module). */
 async function runDuckdbStages(inputs: Inputs, options: BuildOptions, log: Logger) {
   const { duckdbSources } = await import('./engines/duckdb/stages')
-  return duckdbSources(inputs, options, { memoryLimit: options.duckdbMemoryLimit }, log)
-}
-
-/** Weight of every action code in the events table, from the build options. */
-export function actionWeights(inputs: Inputs, options: BuildOptions): Float64Array {
-  const actions = inputs.events?.actions.ids ?? []
-  return Float64Array.from(actions, (a) => options.actionWeights[a] ?? options.otherActionWeight)
+  return duckdbSources(
+    inputs,
+    options,
+    { memoryLimit: options.engine.duckdbMemoryLimit || undefined },
+    log
+  )
 }
 
 export async function computeSources(
@@ -72,10 +72,8 @@ export async function computeSources(
   let session: NeighbourLists | null = null
   let sessions: Sessions | null = null
   // Engine hook: with --engine duckdb the two co-occurrence stages run as the SQL of sql/.
-  const external = options.engine === 'duckdb' ? await runDuckdbStages(inputs, options, log) : null
-  if (external) {
-    Object.assign(timings, external.timings)
-  }
+  const external =
+    options.engine.name === 'duckdb' ? await runDuckdbStages(inputs, options, log) : null
 
   if (inputs.boards) {
     const board = await computeBoardSources(
@@ -88,10 +86,7 @@ export async function computeSources(
       },
       pinCount,
       {
-        ...options.cooc,
-        topN: options.topN,
-        maxBoardSize: options.maxBoardSize,
-        seed: options.seed,
+        ...options,
         precomputed:
           external?.cooc && external.prunedMemberships !== null
             ? {
@@ -107,24 +102,24 @@ export async function computeSources(
     cooc = board.cooc
     walk = board.walk
     stats.boards = board.stats
-    Object.assign(timings, {
-      ...board.timings,
-      ...(external
-        ? { cooccur: external.timings.cooccur, boardPruneNode: board.timings.cooccur }
-        : {}),
-    })
+    Object.assign(timings, board.timings)
+    if (external) {
+      timings.boardPruneNode = board.timings.cooccur!
+      timings.cooccur = external.timings.cooccur!
+    }
+  }
+  if (external?.timings.sessionCooc !== undefined) {
+    timings.sessionCooc = external.timings.sessionCooc
   }
 
   if (inputs.events) {
     const doneSessions = log.step(
       'sessions',
-      `sessionizing with a ${options.sessionGapMinutes} min gap`
+      `sessionizing with a ${options.sessions.gapMinutes} min gap`
     )
-    const weights = actionWeights(inputs, options)
-    const result = sessionize(inputs.events, {
-      gapMs: options.sessionGapMinutes * 60_000,
-      actionWeight: weights,
-    })
+    const sessionOptions = sessionizeOptions(inputs.events.actions.ids, options.sessions)
+    const weights = sessionOptions.actionWeight
+    const result = sessionize(inputs.events, sessionOptions)
     sessions = result.sessions
     stats.sessions = result.stats
     for (const pin of sessions.pins) {
@@ -147,13 +142,11 @@ export async function computeSources(
     } else {
       const doneSessionCooc = log.step(
         'session-cooc',
-        `session co-occurrence (${options.sessionScoring})`
+        `session co-occurrence (${options.sessionCooc.scoring})`
       )
       const sessionCooc = sessionCooccurrence(sessions, pinCount, {
+        ...options.sessionCooc,
         topN: options.topN,
-        scoring: options.sessionScoring,
-        maxDistance: options.sessionMaxDistance,
-        decay: options.sessionDecay,
         actionWeight: weights,
       })
       session = sessionCooc.lists
@@ -171,7 +164,7 @@ export async function computeSources(
       const trained = await trainPin2Vec(
         corpus,
         pinCount,
-        { seed: options.seed, ...options.pin2vec },
+        { ...options.pin2vec, seed: options.seed },
         log
       )
       timings.train = doneTrain(

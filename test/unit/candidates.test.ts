@@ -3,14 +3,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildFromCandidates } from '../../src/offline/candidates/build-from'
-import { DEFAULT_BUILD_OPTIONS } from '../../src/offline/config'
+import { buildOptions } from '../../src/offline/config'
 import { openDuckdb } from '../../src/offline/engines/duckdb/database'
 import { silentLogger } from '../../src/offline/log'
 import { type BuildResult, runBuild } from '../../src/offline/pipeline'
 
 const TINY = 'test/fixtures/tiny'
-const COLUMNS = { boards: {}, events: {}, pins: {} }
-const OPTIONS = { ...DEFAULT_BUILD_OPTIONS, holdout: 0, pin2vec: { epochs: 2, dims: 8 } }
+const OPTIONS = buildOptions({ blend: { holdout: 0 }, pin2vec: { epochs: 2, dims: 8 } })
 
 describe('candidate files', () => {
   let dir = ''
@@ -25,8 +24,6 @@ describe('candidate files', () => {
           pins: join(TINY, 'pins.csv'),
         },
         out: join(dir, 'build'),
-        skipBadRows: false,
-        columns: COLUMNS,
         options: OPTIONS,
         writeCandidates: true,
       },
@@ -45,8 +42,6 @@ describe('candidate files', () => {
         dir: join(dir, 'build', 'candidates'),
         pins: join(TINY, 'pins.csv'),
         out: join(dir, 'again'),
-        skipBadRows: false,
-        columns: COLUMNS,
         options: OPTIONS,
       },
       silentLogger
@@ -76,8 +71,6 @@ describe('candidate files', () => {
         {
           dir: bad,
           out: join(dir, 'bad-out'),
-          skipBadRows: false,
-          columns: COLUMNS,
           options: OPTIONS,
         },
         silentLogger
@@ -89,10 +82,7 @@ describe('candidate files', () => {
 
   it('fails clearly on a directory without candidate files', async () => {
     await expect(
-      buildFromCandidates(
-        { dir, out: join(dir, 'x'), skipBadRows: false, columns: COLUMNS, options: OPTIONS },
-        silentLogger
-      )
+      buildFromCandidates({ dir, out: join(dir, 'x'), options: OPTIONS }, silentLogger)
     ).rejects.toThrow(/no candidate files/)
   })
 })

@@ -3,8 +3,11 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { actionWeights } from '../../src/offline/candidate-sources'
-import { type BuildOptions, DEFAULT_BUILD_OPTIONS } from '../../src/offline/config'
+import {
+  type BuildOptions,
+  type BuildOptionsOverrides,
+  buildOptions,
+} from '../../src/offline/config'
 import { computeBoardSources } from '../../src/offline/cooc'
 import { duckdbSources } from '../../src/offline/engines/duckdb/stages'
 import { generateWorld, writeWorld } from '../../src/offline/generate/index'
@@ -12,6 +15,7 @@ import { type Inputs, loadInputs } from '../../src/offline/inputs'
 import { silentLogger } from '../../src/offline/log'
 import type { NeighbourLists } from '../../src/offline/neighbour-lists'
 import { hash32 } from '../../src/offline/sample/hash32'
+import { sessionizeOptions } from '../../src/offline/sessions/options'
 import { sessionCooccurrence } from '../../src/offline/sessions/session-cooc'
 import { sessionize } from '../../src/offline/sessions/sessionize'
 
@@ -29,26 +33,15 @@ async function nodeStages(inputs: Inputs, options: BuildOptions) {
       boardIds: b.boards.ids,
     },
     inputs.pins.size,
-    {
-      ...options.cooc,
-      walk: { ...options.cooc.walk, enabled: false },
-      topN: options.topN,
-      maxBoardSize: options.maxBoardSize,
-      seed: options.seed,
-    },
+    { ...options, walk: { ...options.walk, minCooc: 0 } },
     silentLogger
   )
-  const weights = actionWeights(inputs, options)
-  const { sessions } = sessionize(inputs.events!, {
-    gapMs: options.sessionGapMinutes * 60_000,
-    actionWeight: weights,
-  })
+  const sessionOptions = sessionizeOptions(inputs.events!.actions.ids, options.sessions)
+  const { sessions } = sessionize(inputs.events!, sessionOptions)
   const session = sessionCooccurrence(sessions, inputs.pins.size, {
+    ...options.sessionCooc,
     topN: options.topN,
-    scoring: options.sessionScoring,
-    maxDistance: options.sessionMaxDistance,
-    decay: options.sessionDecay,
-    actionWeight: weights,
+    actionWeight: sessionOptions.actionWeight,
   })
   return { cooc: board.cooc, session: session.lists, stats: board.stats }
 }
@@ -103,22 +96,24 @@ describe('DuckDB engine', () => {
   }, 60_000)
   afterAll(() => rm(dir, { recursive: true, force: true }))
 
-  const cases: [string, Partial<BuildOptions>, Partial<BuildOptions['cooc']>][] = [
-    ['the defaults', {}, {}],
+  const cases: [string, BuildOptionsOverrides][] = [
+    ['the defaults', {}],
     [
       'a board cap, the pin degree cap, lift and jaccard sessions',
-      { maxBoardSize: 12, sessionScoring: 'jaccard', seed: 3 },
-      { scoring: 'lift', pinDegreeExponent: 0.5, diverseMinSize: 10 },
+      {
+        seed: 3,
+        cooc: { maxBoardSize: 12, scoring: 'lift', pinDegreeExponent: 0.5, diverseMinSize: 10 },
+        sessionCooc: { scoring: 'jaccard' },
+      },
     ],
-    ['cosine with a power board weight', { topN: 7 }, { scoring: 'cosine', boardWeight: 0.7 }],
+    [
+      'cosine with a power board weight',
+      { topN: 7, cooc: { scoring: 'cosine', boardWeight: 0.7 } },
+    ],
   ]
-  for (const [name, over, cooc] of cases) {
+  for (const [name, over] of cases) {
     it(`gives the node engine's lists exactly, with ${name}`, async () => {
-      const options: BuildOptions = {
-        ...DEFAULT_BUILD_OPTIONS,
-        ...over,
-        cooc: { ...DEFAULT_BUILD_OPTIONS.cooc, ...cooc },
-      }
+      const options: BuildOptions = buildOptions(over)
       const node = await nodeStages(inputs, options)
       const duck = await duckdbSources(inputs, options, { threads: 1 }, silentLogger)
       const ids = inputs.pins.ids
@@ -131,7 +126,7 @@ describe('DuckDB engine', () => {
       expect(node.cooc.counts.reduce((a, c) => a + c, 0)).toBeGreaterThan(1000)
       // The samples under test were drawn: the generated world has spam boards to drop.
       expect(node.stats.pruning.diverseBoardsDropped).toBeGreaterThan(0)
-      if (over.maxBoardSize) {
+      if (over.cooc?.maxBoardSize) {
         expect(node.stats.cappedGroups).toBeGreaterThan(0)
         expect(node.stats.pruning.pinsDegreeCapped).toBeGreaterThan(0)
       }

@@ -8,7 +8,7 @@
 import type { BlendParams } from '../../core/artifact'
 import { DEFAULT_BLEND } from '../../core/defaults'
 import { type Artifacts, assembleArtifacts } from '../assemble'
-import type { BuildOptions, ColumnMaps } from '../config'
+import type { BuildOptions } from '../config'
 import { openDuckdb } from '../engines/duckdb/database'
 import { readPins } from '../ingest'
 import type { IngestReport } from '../ingest/report'
@@ -22,8 +22,6 @@ export type FromCandidatesConfig = {
   dir: string
   pins?: string
   out: string
-  skipBadRows: boolean
-  columns: ColumnMaps
   options: BuildOptions
   blend?: BlendParams
 }
@@ -47,7 +45,10 @@ export async function buildFromCandidates(
         pins.intern(row.pinId)
         rows.push({ id: row.pinId, title: row.title, imageUrl: row.imageUrl, link: row.link })
       },
-      { skipBadRows: config.skipBadRows, columns: config.columns.pins }
+      {
+        skipBadRows: config.options.ingest.skipBadRows,
+        columns: config.options.ingest.columns.pins,
+      }
     )
     done(`${pinsReport.used.toLocaleString('en')} pins`)
   }
@@ -68,13 +69,17 @@ export async function buildFromCandidates(
     meta.link[i] = row.link
   }
   const sources = { ...read, pinCount: pins.size }
-  const doneWrite = log.step('write', `encoding shards of ${config.options.pinsPerShard} pins`)
-  const artifacts = await assembleArtifacts(pins.ids, meta, sources, {
-    pinsPerShard: config.options.pinsPerShard,
-    popularCount: config.options.popularCount,
-    vectorDtype: config.options.vectorDtype,
-    blend: config.blend ?? DEFAULT_BLEND,
-  })
+  const doneWrite = log.step(
+    'write',
+    `encoding shards of ${config.options.assemble.pinsPerShard} pins`
+  )
+  const artifacts = await assembleArtifacts(
+    pins.ids,
+    meta,
+    sources,
+    config.options.assemble,
+    config.blend ?? DEFAULT_BLEND
+  )
   const written = await writeArtifacts(artifacts, config.out)
   doneWrite(`${artifacts.manifest.shardCount} shards, build ${artifacts.manifest.buildId}`)
   const report = {

@@ -11,11 +11,16 @@ import { createSampleKeys, indexSampleKeys } from '../sample/keys'
 import { type WalkStats, walkSource } from '../walk'
 import { type Coverage, coverage } from '../walk/coverage'
 import { buildGroups, type GroupStats } from './groups'
-import type { CoocBuildOptions } from './options'
+import type { CoocOptions, WalkStageOptions } from './options'
 import { type PruneStats, pruneGroups } from './prune'
 import { cooccurParallel } from './threads'
 
-export { type CoocBuildOptions, DEFAULT_COOC_OPTIONS } from './options'
+export {
+  type CoocOptions,
+  DEFAULT_COOC_OPTIONS,
+  DEFAULT_WALK_OPTIONS,
+  type WalkStageOptions,
+} from './options'
 export { COOC_SCORINGS, type CoocScoring } from './scoring'
 
 export type BoardTables = {
@@ -46,10 +51,12 @@ export type BoardSources = {
   timings: Record<string, number>
 }
 
-export type BoardSourceOptions = CoocBuildOptions & {
+/** The part of the build options the board-graph stages read. */
+export type BoardSourceOptions = {
   topN: number
-  maxBoardSize: number
   seed: number
+  cooc: CoocOptions
+  walk: WalkStageOptions
   /**
    * Co-occurrence lists computed elsewhere (the DuckDB engine) from the same pruning rules: this
    * stage then only prunes (for walks and board degrees) and checks it kept as many memberships.
@@ -64,28 +71,29 @@ export async function computeBoardSources(
   log: Logger
 ): Promise<BoardSources> {
   const timings: Record<string, number> = {}
+  const { cooc, topN, seed } = options
+  const pre = options.precomputed
   const done = log.step(
     'cooccur',
-    options.precomputed
-      ? `board pruning for walks (co-occurrence from ${options.precomputed.engine})`
-      : `board co-occurrence (${options.scoring})`
+    pre
+      ? `board pruning for walks (co-occurrence from ${pre.engine})`
+      : `board co-occurrence (${cooc.scoring})`
   )
   const keys =
     boards.pinIds && boards.boardIds
-      ? createSampleKeys(boards.pinIds, boards.boardIds, options.seed)
-      : indexSampleKeys(options.seed)
+      ? createSampleKeys(boards.pinIds, boards.boardIds, seed)
+      : indexSampleKeys(seed)
   const built = buildGroups(boards.board, boards.pin, boards.boardCount, {
-    maxGroupSize: options.maxBoardSize,
-    seed: options.seed,
+    maxGroupSize: cooc.maxBoardSize,
+    seed,
     keys,
   })
-  const pruned = pruneGroups(built.groups, pinCount, { ...options, keys })
+  const pruned = pruneGroups(built.groups, pinCount, { ...cooc, seed, keys })
   const groups = pruned.groups
   const boardDegree = new Int32Array(pinCount)
   for (const pin of groups.items) {
     boardDegree[pin]!++
   }
-  const pre = options.precomputed
   if (pre && pre.prunedMemberships !== groups.items.length) {
     throw new BuildError(
       'cooccur',
@@ -95,29 +103,30 @@ export async function computeBoardSources(
   const result = pre
     ? { lists: pre.lists, pairUpdates: 0, threads: 0 }
     : await cooccurParallel(groups, pinCount, {
-        topN: options.topN,
-        scoring: options.scoring,
-        boardWeight: options.boardWeight,
-        threads: options.threads,
+        topN,
+        scoring: cooc.scoring,
+        boardWeight: cooc.boardWeight,
+        threads: cooc.threads,
       })
   const p = pruned.stats
   timings.cooccur = done(
-    `${built.stats.groups.toLocaleString('en')} boards, ${built.stats.cappedGroups} capped at ${options.maxBoardSize} pins, ` +
+    `${built.stats.groups.toLocaleString('en')} boards, ${built.stats.cappedGroups} capped at ${cooc.maxBoardSize} pins, ` +
       `${p.diverseBoardsDropped} dropped as diverse, ${p.pinsDegreeCapped} pins degree-capped, ` +
       `${result.pairUpdates.toLocaleString('en')} pair updates on ${result.threads} thread(s)`
   )
   let walk: BoardSources['walk'] = null
   let walkStats: BoardSourceStats['walk'] = null
-  if (options.walk.enabled) {
+  if (options.walk.minCooc > 0) {
     const doneWalk = log.step(
       'walk',
       `random walks for pins with < ${options.walk.minCooc} co-occurrence neighbours`
     )
+    // Walks share the co-occurrence thread budget: they run after it, on the same graph.
     const walked = await walkSource(groups, pinCount, result.lists.counts, {
       ...options.walk,
-      topN: options.topN,
-      seed: options.seed,
-      threads: options.threads,
+      topN,
+      seed,
+      threads: cooc.threads,
     })
     walk = walked.lists
     walkStats = walked.stats
@@ -137,7 +146,7 @@ export async function computeBoardSources(
     stats: {
       ...built.stats,
       pairUpdates: result.pairUpdates,
-      scoring: options.scoring,
+      scoring: cooc.scoring,
       threads: result.threads,
       pruning: pruned.stats,
       walk: walkStats,

@@ -74,17 +74,17 @@ export function stageParams(options: BuildOptions): Record<string, string | numb
   return {
     seed: options.seed,
     top_n: options.topN,
-    max_board_size: options.maxBoardSize,
+    max_board_size: options.cooc.maxBoardSize,
     diverse_min_size: options.cooc.diverseMinSize,
     diverse_margin: num(options.cooc.diverseMargin),
     pin_degree_exponent: num(options.cooc.pinDegreeExponent),
     board_weight: s.boardWeight,
     pair_score: s.pairScore,
     normalise: s.normalise,
-    other_action_weight: num(options.otherActionWeight),
-    gap_ms: num(options.sessionGapMinutes * 60_000),
-    max_distance: options.sessionMaxDistance,
-    decay: num(options.sessionDecay),
-    jaccard: options.sessionScoring === 'jaccard' ? 1 : 0,
+    other_action_weight: num(options.sessions.otherActionWeight),
+    gap_ms: num(options.sessions.gapMinutes * 60_000),
+    max_distance: options.sessionCooc.maxDistance,
+    decay: num(options.sessionCooc.decay),
+    jaccard: options.sessionCooc.scoring === 'jaccard' ? 1 : 0,
   }
 }

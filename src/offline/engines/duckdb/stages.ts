@@ -136,7 +136,7 @@ export async function duckdbSources(
 
 /** The action weights of the build options as a VALUES table (other actions: a parameter). */
 export function actionWeightsSql(options: BuildOptions): string {
-  const rows = Object.entries(options.actionWeights).map(
+  const rows = Object.entries(options.sessions.actionWeights).map(
     ([action, weight]) => `(${sqlString(action)}, CAST(${weight} AS DOUBLE))`
   )
   return rows.length === 0
