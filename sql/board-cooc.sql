@@ -1,7 +1,7 @@
 -- Stage 2 of board co-occurrence: pair scores and top lists.
 -- Input:  board_pruned(board_id, pin_id)        output of board-prune.sql
 -- Output: cooc_candidates(pin_id, candidate_id, score, rank)   rank 1 = best, at most {{top_n}}
--- Same formulas as src/offline/cooc/scoring.ts: with w(g) = {{board_weight}} for boards of 2+ pins
+-- Same formulas as src/offline/board-graph/scoring.ts: with w(g) = {{board_weight}} for boards of 2+ pins
 -- (0 for boards of one), c(i, j) = sum of w over shared boards, d(i) = sum of w over i's boards and
 -- W = sum of w over boards, the score is {{pair_score}}. Ties (after rounding to 1e-9) go to the
 -- smaller candidate_id. {{normalise}} = 1 divides each row by its best score.

@@ -1,7 +1,7 @@
 -- Stage 1 of board co-occurrence: the pruned board graph.
 -- Input:  boards(board_id, pin_id)              one row per membership (duplicates allowed)
 -- Output: board_pruned(board_id, pin_id)        distinct memberships that take part in counting
--- Same rules as src/offline/cooc/groups.ts and prune.ts:
+-- Same rules as src/offline/board-graph/groups.ts and prune.ts:
 --   1. boards above {{max_board_size}} pins keep the members with the smallest 'cap' key;
 --   2. boards of {{diverse_min_size}}+ pins (0 = off) whose sampled member pairs share small
 --      boards no more often than random pairs (baseline + {{diverse_margin}} * (1 - baseline))

@@ -8,8 +8,8 @@
 
 import { InvalidArgumentError } from 'commander'
 import { DEFAULT_EVAL_SETTINGS, type EvalSettings } from '../eval/options'
+import { COOC_SCORINGS } from '../offline/board-graph/scoring'
 import { type BuildOptions, DEFAULT_BUILD_OPTIONS } from '../offline/config'
-import { COOC_SCORINGS } from '../offline/cooc/scoring'
 import { parseColumnMap } from '../offline/ingest/fields'
 import { parseTimestamp } from '../offline/ingest/timestamp'
 import { int, keyValue, num, oneOf } from './parse'
@@ -57,7 +57,7 @@ function stage<S extends Stage, K extends keyof BuildOptions[S] & string>(
 
 const INPUTS = 'Inputs (CSV, TSV or JSONL, optionally .gz, or Parquet; see docs/data-format.md):'
 const MODEL = 'Model:'
-const COOC = 'Board co-occurrence (formulas in src/offline/cooc/scoring.ts):'
+const COOC = 'Board co-occurrence (formulas in src/offline/board-graph/scoring.ts):'
 const WALK = 'Random walks, for pins with few co-occurrence neighbours:'
 const SESSIONS = 'Sessions:'
 const PIN2VEC = 'Pin2Vec (skip-gram with negative sampling over sessions):'

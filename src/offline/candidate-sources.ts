@@ -3,8 +3,8 @@
  * Computes every candidate source from loaded inputs: board co-occurrence, sessions, Pin2Vec.
  */
 
+import { type BoardSourceStats, computeBoardSources } from './board-graph'
 import type { BuildOptions } from './config'
-import { type BoardSourceStats, computeBoardSources } from './cooc'
 import type { Inputs } from './inputs'
 import type { Logger } from './log'
 import type { NeighbourLists } from './neighbour-lists'

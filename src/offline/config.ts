@@ -12,7 +12,7 @@ import {
   DEFAULT_COOC_OPTIONS,
   DEFAULT_WALK_OPTIONS,
   type WalkStageOptions,
-} from './cooc/options'
+} from './board-graph/options'
 import { DEFAULT_ENGINE_OPTIONS, type EngineOptions } from './engines/options'
 import { DEFAULT_PIN2VEC_OPTIONS, type Pin2VecOptions } from './pin2vec/options'
 import {
@@ -43,9 +43,9 @@ export type BuildOptions = {
   /** Seed of every sampled or trained stage. */
   seed: number
   ingest: IngestStageOptions
-  /** Board co-occurrence and its pruning (src/offline/cooc/options.ts). */
+  /** Board co-occurrence and its pruning (src/offline/board-graph/options.ts). */
   cooc: CoocOptions
-  /** Random walks on the board graph (src/offline/cooc/options.ts). */
+  /** Random walks on the board graph (src/offline/board-graph/options.ts). */
   walk: WalkStageOptions
   /** Sessionizing the events (src/offline/sessions/options.ts). */
   sessions: SessionStageOptions

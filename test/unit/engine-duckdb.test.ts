@@ -3,12 +3,12 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { computeBoardSources } from '../../src/offline/board-graph'
 import {
   type BuildOptions,
   type BuildOptionsOverrides,
   buildOptions,
 } from '../../src/offline/config'
-import { computeBoardSources } from '../../src/offline/cooc'
 import { duckdbSources } from '../../src/offline/engines/duckdb/stages'
 import { generateWorld, writeWorld } from '../../src/offline/generate/index'
 import { type Inputs, loadInputs } from '../../src/offline/inputs'

@@ -4,7 +4,7 @@
  */
 
 export type EngineOptions = {
-  /** node: this process (src/offline/cooc, sessions); duckdb: the SQL of sql/ in embedded DuckDB. */
+  /** node: this process (src/offline/board-graph, sessions); duckdb: the SQL of sql/ in embedded DuckDB. */
   name: 'node' | 'duckdb'
   /** DuckDB memory_limit (e.g. '2GiB'); DuckDB spills to disk above it. '' = DuckDB's default. */
   duckdbMemoryLimit: string

@@ -6,9 +6,9 @@
  */
 
 import { readFileSync } from 'node:fs'
+import type { CoocScoring } from '../board-graph'
+import { isRowNormalised, isUnweighted } from '../board-graph/scoring'
 import type { BuildOptions } from '../config'
-import type { CoocScoring } from '../cooc'
-import { isRowNormalised, isUnweighted } from '../cooc/scoring'
 import { BuildError } from '../errors'
 
 export const SQL_DIR = new URL('../../../sql/', import.meta.url)

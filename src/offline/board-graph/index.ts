@@ -8,12 +8,13 @@ import { BuildError } from '../errors'
 import type { Logger } from '../log'
 import type { NeighbourLists } from '../neighbour-lists'
 import { createSampleKeys, indexSampleKeys } from '../sample/keys'
-import { type WalkStats, walkSource } from '../walk'
-import { type Coverage, coverage } from '../walk/coverage'
+import { cooccurParallel } from './cooccur-threads'
+import { type Coverage, coverage } from './coverage'
 import { buildGroups, type GroupStats } from './groups'
 import type { CoocOptions, WalkStageOptions } from './options'
 import { type PruneStats, pruneGroups } from './prune'
-import { cooccurParallel } from './threads'
+import type { WalkStats } from './walk'
+import { walkSource } from './walk-source'
 
 export {
   type CoocOptions,
@@ -97,7 +98,7 @@ export async function computeBoardSources(
   if (pre && pre.prunedMemberships !== groups.items.length) {
     throw new BuildError(
       'cooccur',
-      `${pre.engine} kept ${pre.prunedMemberships} board memberships after pruning, the node rules keep ${groups.items.length}: the SQL in sql/ and src/offline/cooc disagree`
+      `${pre.engine} kept ${pre.prunedMemberships} board memberships after pruning, the node rules keep ${groups.items.length}: the SQL in sql/ and src/offline/board-graph disagree`
     )
   }
   const result = pre
