@@ -286,7 +286,7 @@ export async function run(argv: string[]): Promise<void> {
   await mergeResults('distributed', result)
   await writeDocSection(
     'Distributed co-occurrence (`npm run bench -- distributed`)',
-    `Measured ${new Date().toISOString().slice(0, 10)} on one shared 2-core machine. Dask ${version}
+    `\`npm run bench -- distributed --pins ${pinCount} --workers ${workers}\`, measured ${new Date().toISOString().slice(0, 10)} on one shared 2-core machine. Dask ${version}
 (Debian python3-distributed): one scheduler and ${out.workers} worker processes (1 thread each) on
 loopback, running bench/distributed/stages.py (the plan of sql/: shuffle by board, cap and self-join per
 partition, shuffle pairs by pin, sum, score, rank; events shuffled by user and sessionized per
