@@ -12,7 +12,7 @@ import { parseQuery, rankQuery, summary } from './query'
 
 export function registerDebug(app: Hono<AppEnv>): void {
   app.use('/__debug/*', async (c, next) => {
-    if (c.env.DEBUG !== '1') {
+    if (!c.var.config.debug) {
       return c.notFound()
     }
     await next()
@@ -20,13 +20,16 @@ export function registerDebug(app: Hono<AppEnv>): void {
 
   app.get('/__debug/hello', (c) => c.text('hello'))
 
-  app.get('/__debug/routes', (c) =>
-    c.json(
+  app.get('/__debug/routes', (c) => {
+    // A route with its own middleware (relatedPins) is registered once per handler: list it once.
+    const seen = new Set<string>()
+    return c.json(
       app.routes
         .filter((r) => r.method !== 'ALL' && !r.path.startsWith('/__debug'))
+        .filter((r) => !seen.has(`${r.method} ${r.path}`) && seen.add(`${r.method} ${r.path}`))
         .map((r) => ({ method: r.method, path: r.path }))
     )
-  )
+  })
 
   /**
    * For each pin of `pins`: load its records (and the context's) once, untimed, then time `reps`
@@ -42,7 +45,7 @@ export function registerDebug(app: Hono<AppEnv>): void {
     const samples: { pin: string; ms: number }[] = []
     let bytes = 0
     for (const pin of pins) {
-      const q = parseQuery([pin], raw, c.env, DEFAULT_K)
+      const q = parseQuery([pin], raw, c.var.config, DEFAULT_K)
       const ids = [...q.seeds, ...q.context]
       await Promise.all(ids.map((id) => build.record(id))) // warm: KV excluded from the timing
       const t0 = performance.now()

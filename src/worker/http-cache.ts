@@ -74,14 +74,14 @@ export async function cachedAnswer(
     return notModified
   }
   const key = cacheKey(c.req.url, buildId, normalised)
-  const memo = c.env.RESPONSE_MEMO === 'off' ? null : responseMemo
+  const memo = c.var.config.responseMemo ? responseMemo : null
   const remembered = memo?.get(key)
   if (remembered) {
     remembered.headers.set('X-Cache', 'MEMORY')
     usageHeaders(remembered, build)
     return remembered
   }
-  const cache = c.env.CACHE_API === 'off' ? null : caches.default
+  const cache = c.var.config.cacheApi ? caches.default : null
   const hit = cache ? await cache.match(key) : undefined
   if (hit) {
     const res = new Response(hit.body, hit)
