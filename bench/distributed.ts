@@ -271,7 +271,7 @@ export async function run(argv: string[]): Promise<void> {
         board.stats.cappedMemberships -
         board.stats.pruning.diverseMembershipsDropped -
         board.stats.pruning.pinDegreeMembershipsDropped,
-    buildId: built.artifacts.manifest.buildId,
+    buildId: built.manifest.buildId,
     timingsS: {
       ingest: ingestS,
       nodeEngine: nodeS,

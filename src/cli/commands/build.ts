@@ -4,8 +4,7 @@
  */
 
 import { readFile } from 'node:fs/promises'
-import type { BlendParams } from '../../core/artifact'
-import { parseManifest } from '../../core/artifact'
+import { type BlendParams, parseBlend } from '../../core/artifact'
 import type { BuildOptions, InputPaths } from '../../offline/config'
 import { BuildError } from '../../offline/errors'
 import { createLogger } from '../../offline/log'
@@ -37,7 +36,7 @@ export async function buildCommand(command: BuildCommandOptions): Promise<BuildR
   for (const file of result.files) {
     log.info(`wrote ${file}`)
   }
-  const { manifest } = result.artifacts
+  const { manifest } = result
   console.log(
     JSON.stringify({
       build: manifest.buildId,
@@ -76,7 +75,7 @@ export async function fromCandidatesCommand(
   for (const file of built.files) {
     log.info(`wrote ${file}`)
   }
-  const m = built.artifacts.manifest
+  const m = built.manifest
   console.log(
     JSON.stringify({ build: m.buildId, pins: m.pinCount, shards: m.shardCount, out: command.out })
   )
@@ -90,22 +89,9 @@ async function readBlend(file: string): Promise<BlendParams> {
   } catch (err) {
     throw new BuildError('config', `--blend ${file}: ${(err as Error).message}`)
   }
-  // Validate through parseManifest so build and worker accept exactly the same blends.
-  const probe = {
-    formatVersion: 1,
-    buildId: 'probe',
-    createdAt: '',
-    pinCount: 0,
-    shardCount: 1,
-    dims: 0,
-    vectorDtype: 'none',
-    sources: [],
-    popular: [],
-    shards: [{ index: 0, recordCount: 0, byteLength: 0, sha256: '' }],
-    blend,
-  }
+  // The same check the worker runs on a manifest's blend.
   try {
-    return parseManifest(probe).blend
+    return parseBlend(blend)
   } catch (err) {
     throw new BuildError('config', `--blend ${file}: ${(err as Error).message}`)
   }

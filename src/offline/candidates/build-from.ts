@@ -5,9 +5,9 @@
  * titles and links from the pins file, and assembly and writing are the build's own.
  */
 
-import type { BlendParams } from '../../core/artifact'
+import type { BlendParams, Manifest } from '../../core/artifact'
 import { DEFAULT_BLEND } from '../../core/defaults'
-import { type Artifacts, assembleArtifacts } from '../assemble'
+import { planArtifacts } from '../assemble'
 import type { BuildOptions } from '../config'
 import { openDuckdb } from '../engines/duckdb/database'
 import { readPins } from '../ingest'
@@ -15,7 +15,7 @@ import type { IngestReport } from '../ingest/report'
 import type { PinMeta } from '../inputs'
 import type { Logger } from '../log'
 import { Vocab } from '../vocab'
-import { writeArtifacts, writeReport } from '../write'
+import { writeBuild, writeReport } from '../write'
 import { findCandidateFiles, readCandidates } from './read'
 
 export type FromCandidatesConfig = {
@@ -26,7 +26,7 @@ export type FromCandidatesConfig = {
   blend?: BlendParams
 }
 
-export type FromCandidatesResult = { artifacts: Artifacts; files: string[]; report: object }
+export type FromCandidatesResult = { manifest: Manifest; files: string[]; report: object }
 
 export async function buildFromCandidates(
   config: FromCandidatesConfig,
@@ -73,24 +73,24 @@ export async function buildFromCandidates(
     'write',
     `encoding shards of ${config.options.assemble.pinsPerShard} pins`
   )
-  const artifacts = await assembleArtifacts(
+  const plan = planArtifacts(
     pins.ids,
     meta,
     sources,
     config.options.assemble,
     config.blend ?? DEFAULT_BLEND
   )
-  const written = await writeArtifacts(artifacts, config.out)
-  doneWrite(`${artifacts.manifest.shardCount} shards, build ${artifacts.manifest.buildId}`)
+  const { manifest, files: written } = await writeBuild(plan, config.out, { log })
+  doneWrite(`${manifest.shardCount} shards, build ${manifest.buildId}`)
   const report = {
-    buildId: artifacts.manifest.buildId,
-    createdAt: artifacts.manifest.createdAt,
+    buildId: manifest.buildId,
+    createdAt: manifest.createdAt,
     fromCandidates: { dir: config.dir, files },
     inputs: pinsReport ? { pins: pinsReport } : {},
-    counts: { pins: pins.size, shards: artifacts.manifest.shardCount },
-    blend: artifacts.manifest.blend,
+    counts: { pins: pins.size, shards: manifest.shardCount },
+    blend: manifest.blend,
     timingsSeconds: { total: (performance.now() - start) / 1000 },
   }
   written.push(await writeReport(config.out, report))
-  return { artifacts, files: written, report }
+  return { manifest, files: written, report }
 }
