@@ -58,6 +58,8 @@ export async function seedArtifacts(mf: Miniflare, artifacts: Artifacts): Promis
   return n
 }
 
+const SEED_CONCURRENCY = 32
+
 /**
  * Put every pair of the kv-bulk files of an artifacts directory, one pair at a time and in file
  * order (the pointer is last), so a build of any size seeds in bounded memory.
@@ -69,12 +71,26 @@ export async function seedFromDir(
 ): Promise<number> {
   const kv = await mf.getKVNamespace('ARTIFACTS')
   let n = 0
+  // Shards go up to SEED_CONCURRENCY at a time (each put is a round trip to workerd); everything
+  // after them (manifests, the pointer) waits until every shard is in.
+  const inflight = new Set<Promise<void>>()
   for (const file of await kvBulkFiles(dir)) {
     for await (const pair of readKvBulk(file)) {
       const value = pair.base64 ? plainBuffer(Buffer.from(pair.value, 'base64')) : pair.value
-      await kv.put(pair.key, value)
-      progress(++n)
+      const isShard = pair.key.includes('/shard/')
+      if (!isShard || inflight.size >= SEED_CONCURRENCY) {
+        await (isShard ? Promise.race(inflight) : Promise.all(inflight))
+      }
+      const put: Promise<void> = kv.put(pair.key, value).then(() => {
+        inflight.delete(put)
+        progress(++n)
+      })
+      inflight.add(put)
+      if (!isShard) {
+        await put
+      }
     }
   }
+  await Promise.all(inflight)
   return n
 }
