@@ -10,16 +10,16 @@
 
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { tercileThresholds } from '../src/eval/evaluate'
-import { computeSplit, eventsBetween, trainingInputs } from '../src/eval/split'
-import { nextPinQueries } from '../src/eval/task'
-import { actionWeights } from '../src/offline/candidate-sources'
+import { computeSplit, eventsBetween, trainingInputs } from '../src/offline/blend/split'
+import { nextPinQueries } from '../src/offline/blend/task'
+import { tercileThresholds } from '../src/offline/blend/thresholds'
+import { COOC_SCORINGS, computeBoardSources } from '../src/offline/board-graph'
 import { DEFAULT_BUILD_OPTIONS } from '../src/offline/config'
-import { COOC_SCORINGS, computeBoardSources } from '../src/offline/cooc'
 import { generateWorld, writeWorld } from '../src/offline/generate'
 import { loadInputs } from '../src/offline/inputs'
 import { silentLogger } from '../src/offline/log'
 import type { NeighbourLists } from '../src/offline/neighbour-lists'
+import { sessionizeOptions } from '../src/offline/sessions/options'
 import { sessionCooccurrence } from '../src/offline/sessions/session-cooc'
 import { sessionize } from '../src/offline/sessions/sessionize'
 import { machine, mergeResults, ROOT, writeDocSection } from './lib/results'
@@ -68,8 +68,11 @@ export async function run(): Promise<void> {
     )
     const split = computeSplit(inputs.events!, { testFraction: 0.2, validationFraction: 0.1 })
     const train = trainingInputs(inputs, split.testCut).inputs
-    const weights = actionWeights(inputs, DEFAULT_BUILD_OPTIONS)
-    const sessionOptions = { gapMs: 30 * 60_000, actionWeight: weights }
+    const sessionOptions = sessionizeOptions(
+      inputs.events!.actions.ids,
+      DEFAULT_BUILD_OPTIONS.sessions
+    )
+    const weights = sessionOptions.actionWeight
     const queries = nextPinQueries(
       eventsBetween(inputs.events!, split.testCut, split.end + 1),
       sessionOptions
@@ -101,10 +104,9 @@ export async function run(): Promise<void> {
         { board: b.board, pin: b.pin, boardCount: b.boards.size },
         inputs.pins.size,
         {
-          ...DEFAULT_BUILD_OPTIONS.cooc,
-          scoring,
+          ...DEFAULT_BUILD_OPTIONS,
+          cooc: { ...DEFAULT_BUILD_OPTIONS.cooc, scoring },
           topN: 50,
-          maxBoardSize: DEFAULT_BUILD_OPTIONS.maxBoardSize,
           seed: 42,
         },
         silentLogger
@@ -119,8 +121,8 @@ export async function run(): Promise<void> {
       const { lists } = sessionCooccurrence(sessions, inputs.pins.size, {
         topN: 50,
         scoring,
-        maxDistance: DEFAULT_BUILD_OPTIONS.sessionMaxDistance,
-        decay: DEFAULT_BUILD_OPTIONS.sessionDecay,
+        maxDistance: DEFAULT_BUILD_OPTIONS.sessionCooc.maxDistance,
+        decay: DEFAULT_BUILD_OPTIONS.sessionCooc.decay,
         actionWeight: weights,
       })
       results[ds.name]![`session ${scoring}`] = score(lists, null)

@@ -8,14 +8,14 @@
 
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { computeSplit, eventsBetween, trainingInputs } from '../src/eval/split'
-import { nextPinQueries } from '../src/eval/task'
-import { actionWeights } from '../src/offline/candidate-sources'
+import { computeSplit, eventsBetween, trainingInputs } from '../src/offline/blend/split'
+import { nextPinQueries } from '../src/offline/blend/task'
 import { DEFAULT_BUILD_OPTIONS } from '../src/offline/config'
 import { generateWorld, writeWorld } from '../src/offline/generate'
 import { loadInputs } from '../src/offline/inputs'
 import { silentLogger } from '../src/offline/log'
 import { nearestNeighbours, type Pin2VecOptions, trainPin2Vec } from '../src/offline/pin2vec'
+import { sessionizeOptions } from '../src/offline/sessions/options'
 import { sessionCorpus, sessionize } from '../src/offline/sessions/sessionize'
 import { machine, mergeResults, ROOT, writeDocSection } from './lib/results'
 
@@ -93,10 +93,10 @@ export async function run(argv: string[]): Promise<void> {
     )
     const split = computeSplit(inputs.events!, { testFraction: 0.2, validationFraction: 0.1 })
     const train = trainingInputs(inputs, split.testCut).inputs
-    const sessionOptions = {
-      gapMs: 30 * 60_000,
-      actionWeight: actionWeights(inputs, DEFAULT_BUILD_OPTIONS),
-    }
+    const sessionOptions = sessionizeOptions(
+      inputs.events!.actions.ids,
+      DEFAULT_BUILD_OPTIONS.sessions
+    )
     const corpus = sessionCorpus(sessionize(train.events!, sessionOptions).sessions)
     const queries = nextPinQueries(
       eventsBetween(inputs.events!, split.testCut, split.end + 1),

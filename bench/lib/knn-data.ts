@@ -7,11 +7,11 @@
 import { join } from 'node:path'
 import * as tf from '@tensorflow/tfjs'
 import { createRandom } from '../../src/core/random'
-import { actionWeights } from '../../src/offline/candidate-sources'
 import { DEFAULT_BUILD_OPTIONS } from '../../src/offline/config'
 import { loadInputs } from '../../src/offline/inputs'
 import type { Logger } from '../../src/offline/log'
 import { saveEmbeddings, trainPin2Vec } from '../../src/offline/pin2vec/index'
+import { sessionizeOptions } from '../../src/offline/sessions/options'
 import { sessionCorpus, sessionize } from '../../src/offline/sessions/sessionize'
 
 /**
@@ -29,10 +29,10 @@ export async function embedWorld(
     { skipBadRows: false, columns: { boards: {}, events: {}, pins: {} } },
     log
   )
-  const { sessions } = sessionize(inputs.events!, {
-    gapMs: DEFAULT_BUILD_OPTIONS.sessionGapMinutes * 60_000,
-    actionWeight: actionWeights(inputs, DEFAULT_BUILD_OPTIONS),
-  })
+  const { sessions } = sessionize(
+    inputs.events!,
+    sessionizeOptions(inputs.events!.actions.ids, DEFAULT_BUILD_OPTIONS.sessions)
+  )
   const corpus = sessionCorpus(sessions)
   const trained = await trainPin2Vec(
     corpus,

@@ -9,39 +9,38 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { type BlendParams, BUCKETS, type SourceName } from '../core/artifact'
 import { assembleArtifacts } from '../offline/assemble'
-import { actionWeights, computeSources, type Sources } from '../offline/candidate-sources'
-import type { BuildOptions, ColumnMaps, InputPaths } from '../offline/config'
-import { BuildError } from '../offline/errors'
-import { type Inputs, loadInputs } from '../offline/inputs'
-import type { Logger } from '../offline/log'
-import { type Sessions, sessionize } from '../offline/sessions/sessionize'
-import { evaluate, pairedDifferenceInterval, tercileThresholds } from './evaluate'
-import { fitBlendOnHoldout, sampleQueries, scaleThresholds } from './holdout'
-import { KS } from './metrics'
-import { ArtifactLookup, type Ranker } from './rankers'
-import { renderReport } from './report-html'
-import { renderMarkdown } from './report-markdown'
-import { SarBaseline } from './sar'
+import { fitBlendOnHoldout, sampleQueries } from '../offline/blend/holdout'
+import { ArtifactLookup, type Ranker } from '../offline/blend/rankers'
 import {
   computeSplit,
   eventsBetween,
   type SplitOptions,
   type TrainOn,
   trainingInputs,
-} from './split'
-import { nextPinQueries } from './task'
+} from '../offline/blend/split'
+import { nextPinQueries } from '../offline/blend/task'
+import { scaleThresholds, tercileThresholds } from '../offline/blend/thresholds'
+import { computeSources, type Sources } from '../offline/candidate-sources'
+import type { BuildOptions, InputPaths } from '../offline/config'
+import { BuildError } from '../offline/errors'
+import { type Inputs, loadInputs } from '../offline/inputs'
+import type { Logger } from '../offline/log'
+import { sessionizeOptions } from '../offline/sessions/options'
+import { type Sessions, sessionize } from '../offline/sessions/sessionize'
+import { evaluate, pairedDifferenceInterval } from './evaluate'
+import { KS } from './metrics'
+import { renderReport } from './report-html'
+import { renderMarkdown } from './report-markdown'
+import { SarBaseline } from './sar'
 
 export type EvalConfig = {
   inputs: InputPaths
   out: string
-  skipBadRows: boolean
-  columns: ColumnMaps
+  /** The build's options; `blend.tuneStep` is the grid step of the validation blend fit. */
   options: BuildOptions
   split: SplitOptions
   /** Fixed bucket thresholds for reporting; default: terciles of the test queries' engagement. */
   bucketThresholds?: BlendParams['buckets']
-  /** Grid step of blend weight tuning. */
-  tuneStep: number
   bootstrap: number
   /** Cap on evaluated queries (deterministic sample) to bound run time; 0 = all. */
   maxQueries: number
@@ -69,13 +68,12 @@ async function trainPhase(
   }
 }
 
-export async function runEval(config: EvalConfig, log: Logger): Promise<Record<string, unknown>> {
+/** metrics.json: everything one evaluation measured, and the config it ran with. */
+export type EvalMetrics = Awaited<ReturnType<typeof runEval>>
+
+export async function runEval(config: EvalConfig, log: Logger) {
   const started = performance.now()
-  const inputs = await loadInputs(
-    config.inputs,
-    { skipBadRows: config.skipBadRows, columns: config.columns },
-    log
-  )
+  const inputs = await loadInputs(config.inputs, config.options.ingest, log)
   if (!inputs.events) {
     throw new BuildError(
       'eval',
@@ -83,10 +81,7 @@ export async function runEval(config: EvalConfig, log: Logger): Promise<Record<s
     )
   }
   const split = computeSplit(inputs.events, config.split)
-  const sessionOptions = {
-    gapMs: config.options.sessionGapMinutes * 60_000,
-    actionWeight: actionWeights(inputs, config.options),
-  }
+  const sessionOptions = sessionizeOptions(inputs.events.actions.ids, config.options.sessions)
   const ids = inputs.pins.ids
 
   // 1. Fit the blend on the validation slice, with sources trained before it.
@@ -95,7 +90,11 @@ export async function runEval(config: EvalConfig, log: Logger): Promise<Record<s
     split.validationCut,
     split.testCut,
     config.options,
-    { tuneStep: config.tuneStep, maxQueries: config.maxQueries, trainOn: config.trainOn },
+    {
+      tuneStep: config.options.blend.tuneStep,
+      maxQueries: config.maxQueries,
+      trainOn: config.trainOn,
+    },
     log
   )
   const tuned = { report: validation.report }
@@ -107,18 +106,18 @@ export async function runEval(config: EvalConfig, log: Logger): Promise<Record<s
     validation.trainingEvents,
     test.inputs.events?.time.length ?? 0
   )
-  const artifacts = await assembleArtifacts(ids, inputs.meta, test.sources, {
-    ...assembleDefaults(config),
-    blend,
-  })
+  const assemble = config.options.assemble
+  const artifacts = await assembleArtifacts(ids, inputs.meta, test.sources, assemble, blend)
   const lookup = new ArtifactLookup(artifacts, inputs.pins)
   const floatLookup = test.sources.pin2vec
     ? new ArtifactLookup(
-        await assembleArtifacts(ids, inputs.meta, test.sources, {
-          ...assembleDefaults(config),
-          vectorDtype: 'float32',
-          blend,
-        }),
+        await assembleArtifacts(
+          ids,
+          inputs.meta,
+          test.sources,
+          { ...assemble, vectorDtype: 'float32' },
+          blend
+        ),
         inputs.pins
       )
     : null
@@ -202,7 +201,6 @@ export async function runEval(config: EvalConfig, log: Logger): Promise<Record<s
       inputs: config.inputs,
       options: config.options,
       split: config.split,
-      tuneStep: config.tuneStep,
       bootstrap: config.bootstrap,
       maxQueries: config.maxQueries,
       trainOn: config.trainOn,
@@ -220,18 +218,19 @@ export async function runEval(config: EvalConfig, log: Logger): Promise<Record<s
   return metrics
 }
 
-function assembleDefaults(config: EvalConfig) {
-  return {
-    pinsPerShard: config.options.pinsPerShard,
-    popularCount: config.options.popularCount,
-    vectorDtype: config.options.vectorDtype,
-  }
-}
-
 function* sessionsOf(s: Sessions): Generator<Int32Array> {
   for (let i = 0; i + 1 < s.offsets.length; i++) {
     yield s.pins.subarray(s.offsets[i]!, s.offsets[i + 1]!)
   }
+}
+
+export type BlendComparison = {
+  bestSingle: SourceName
+  bestSingleRecall20: number
+  blendRecall20: number
+  ratio: number | null
+  difference95: ReturnType<typeof pairedDifferenceInterval>
+  blendOverSar: number | null
 }
 
 /** Blend against the best single source, overall and per bucket, with paired bootstrap intervals. */
@@ -241,7 +240,7 @@ function compareBlend(
   config: EvalConfig
 ) {
   const groups = [['overall', -1], ...BUCKETS.map((b, i) => [b, i] as const)] as const
-  const out: Record<string, unknown> = {}
+  const out: Record<string, BlendComparison> = {}
   const blendHits = evaluation.hits20.blend!
   for (const [name, index] of groups) {
     const metricsOf = (s: string) =>

@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ShardReader } from '../../src/core/artifact'
 import { cosine } from '../../src/core/quantize'
 import { createRandom } from '../../src/core/random'
-import { ArtifactLookup } from '../../src/eval/rankers'
-import { DEFAULT_BUILD_OPTIONS } from '../../src/offline/config'
+import { ArtifactLookup } from '../../src/offline/blend/rankers'
+import { buildOptions } from '../../src/offline/config'
 import { generateWorld, readTruth, writeWorld } from '../../src/offline/generate'
 import { silentLogger } from '../../src/offline/log'
 import { type BuildResult, runBuild } from '../../src/offline/pipeline'
@@ -31,9 +31,7 @@ beforeAll(async () => {
         pins: join(dir, 'pins.csv'),
       },
       out: join(dir, 'artifacts'),
-      skipBadRows: false,
-      columns: { boards: {}, events: {}, pins: {} },
-      options: { ...DEFAULT_BUILD_OPTIONS, seed: 11 },
+      options: buildOptions({ seed: 11 }),
     },
     silentLogger
   )

@@ -6,8 +6,8 @@
  * the same for a given thread count (the score blocks, hence the floats, depend on the split).
  */
 
-import { runWorkers } from '../cooc/threads'
 import type { Logger } from '../log'
+import { runThreads, sharedArray } from '../threads'
 import { withFastBackend } from './backend'
 import type { RowMatrix } from './knn-exact'
 import {
@@ -68,9 +68,8 @@ export function runKnnJob(job: KnnJob): void {
   searchLists(rows, lists, topN, indices, scores, start, end, heapSizes, onVisits)
 }
 
-function sharedInt32(length: number): Int32Array {
-  return new Int32Array(new SharedArrayBuffer(length * 4))
-}
+const sharedInt32 = (length: number): Int32Array => sharedArray(Int32Array, length)
+const THREADS = { stage: 'neighbours', label: 'neighbour search' } as const
 
 function shareCsr(csr: Csr): Csr {
   const start = sharedInt32(csr.start.length)
@@ -103,7 +102,7 @@ export async function ivfNeighboursParallel(
 ): Promise<void> {
   const { plan, threads, log } = options
   const count = rows.ids.length
-  const entry = new URL('./knn-thread-entry.ts', import.meta.url).href
+  const entry = new URL('./knn-thread-entry.ts', import.meta.url)
   const parts = ranges(count, threads)
 
   const doneCentroids = log.step('neighbours', `k-means: ${plan.lists.toLocaleString('en')} lists`)
@@ -114,7 +113,7 @@ export async function ivfNeighboursParallel(
 
   const doneProbe = log.step('neighbours', `nearest ${plan.probes} lists of every row`)
   const probeIds = sharedInt32(count * plan.probes)
-  await runWorkers<KnnJob, number>(
+  await runThreads<KnnJob, number>(
     entry,
     parts.map(([start, end]) => ({
       kind: 'probe',
@@ -125,7 +124,8 @@ export async function ivfNeighboursParallel(
       start,
       end,
       probeIds,
-    }))
+    })),
+    THREADS
   )
   const built = buildLists(probeIds, count, plan)
   const lists: IvfLists = {
@@ -154,7 +154,7 @@ export async function ivfNeighboursParallel(
   const index = usesKernel(plan, rows.dims) ? buildScanIndex(rows, built, threads) : null
   const timer = setInterval(() => report(false), 1000)
   try {
-    await runWorkers<KnnJob, number>(
+    await runThreads<KnnJob, number>(
       entry,
       parts.map(([start, end], p) => ({
         kind: 'search',
@@ -168,7 +168,8 @@ export async function ivfNeighboursParallel(
         heapSizes,
         scan: index ? { index, thread: p } : null,
         progress: progress[p]!,
-      }))
+      })),
+      THREADS
     )
   } finally {
     clearInterval(timer)

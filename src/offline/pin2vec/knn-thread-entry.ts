@@ -1,6 +1,7 @@
 /**
  * @module
- * Worker-thread entry of the parallel IVF search: runs one probe or search range and reports back.
+ * Worker-thread entry of the parallel IVF search (started by threads.ts runThreads): runs one probe
+ * or search range and reports back. Not serveThread: the wasm backend must load first (async).
  */
 
 import { parentPort, workerData } from 'node:worker_threads'

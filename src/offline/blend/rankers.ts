@@ -4,12 +4,12 @@
  * reader (src/core/artifact) and rankRelated (src/core/blend).
  */
 
-import { type BlendParams, type PinRecord, ShardReader, type SourceName } from '../core/artifact'
-import { rankRelated } from '../core/blend'
-import { shardOf } from '../core/hash'
-import { recommend } from '../core/rerank'
-import type { Artifacts } from '../offline/assemble'
-import type { Vocab } from '../offline/vocab'
+import { type BlendParams, type PinRecord, ShardReader, type SourceName } from '../../core/artifact'
+import { rankRelated } from '../../core/blend'
+import { shardOf } from '../../core/hash'
+import { recommend } from '../../core/rerank'
+import type { Artifacts } from '../assemble'
+import type { Vocab } from '../vocab'
 
 /** Ranked pin indices for a query pin index (at most k). */
 export type Ranker = (query: number, k: number) => Int32Array

@@ -6,18 +6,19 @@
  * own events, so production builds ship tuned weights.
  */
 
-import type { BlendParams } from '../core/artifact'
-import { DEFAULT_BLEND } from '../core/defaults'
-import { assembleArtifacts } from '../offline/assemble'
-import { actionWeights, computeSources, type Sources } from '../offline/candidate-sources'
-import type { BuildOptions } from '../offline/config'
-import type { Inputs } from '../offline/inputs'
-import type { Logger } from '../offline/log'
-import { tercileThresholds } from './evaluate'
-import { type BlendFitReport, fitBlend } from './fit-blend'
+import type { BlendParams } from '../../core/artifact'
+import { DEFAULT_BLEND } from '../../core/defaults'
+import { assembleArtifacts } from '../assemble'
+import { computeSources, type Sources } from '../candidate-sources'
+import type { BuildOptions } from '../config'
+import type { Inputs } from '../inputs'
+import type { Logger } from '../log'
+import { sessionizeOptions } from '../sessions/options'
+import { type BlendFitReport, fitBlend } from './fit'
 import { ArtifactLookup } from './rankers'
 import { eventsBetween, type TrainOn, trainingInputs } from './split'
 import { nextPinQueries, type Queries } from './task'
+import { tercileThresholds } from './thresholds'
 
 export type HoldoutOptions = { tuneStep: number; maxQueries: number; trainOn?: TrainOn }
 
@@ -60,35 +61,25 @@ export async function fitBlendOnHoldout(
     `[blend] fitting on sessions after ${new Date(trainCut).toISOString()}, sources trained before it`
   )
   const sources = await computeSources(slice.inputs, options, log)
-  const sessionOptions = {
-    gapMs: options.sessionGapMinutes * 60_000,
-    actionWeight: actionWeights(inputs, options),
-  }
+  const sessionOptions = sessionizeOptions(inputs.events!.actions.ids, options.sessions)
   const queries = sampleQueries(
     nextPinQueries(eventsBetween(inputs.events!, trainCut, queryEnd), sessionOptions),
     holdout.maxQueries
   )
-  const artifacts = await assembleArtifacts(inputs.pins.ids, inputs.meta, sources, {
-    pinsPerShard: options.pinsPerShard,
-    popularCount: options.popularCount,
-    vectorDtype: options.vectorDtype,
-    blend: DEFAULT_BLEND,
-  })
+  const artifacts = await assembleArtifacts(
+    inputs.pins.ids,
+    inputs.meta,
+    sources,
+    options.assemble,
+    DEFAULT_BLEND
+  )
   const lookup = new ArtifactLookup(artifacts, inputs.pins)
   const thresholds = tercileThresholds(Array.from(queries.query, (q) => sources.engagement[q]!))
-  const fitted = await fitBlend(
-    lookup,
-    queries,
-    inputs.pins.ids,
-    sources.engagement,
-    thresholds,
-    DEFAULT_BLEND,
-    {
-      step: holdout.tuneStep,
-      origin: `fitted on held-out sessions ${new Date(trainCut).toISOString()} .. ${new Date(queryEnd).toISOString()}`,
-      seed: options.seed,
-    }
-  )
+  const fitted = await fitBlend(lookup, queries, inputs.pins.ids, thresholds, DEFAULT_BLEND, {
+    step: holdout.tuneStep,
+    origin: `fitted on held-out sessions ${new Date(trainCut).toISOString()} .. ${new Date(queryEnd).toISOString()}`,
+    seed: options.seed,
+  })
   const model = fitted.report.model
   log.info(
     `[blend] ${queries.query.length.toLocaleString('en')} held-out queries; weights ${JSON.stringify(fitted.blend.weights)}; learned model ${
@@ -112,24 +103,5 @@ export async function fitBlendOnHoldout(
     inputs: slice.inputs,
     boardsAfterCut: slice.boardsAfterCut,
     undatedBoardRows: slice.undatedBoardRows,
-  }
-}
-
-/**
- * Bucket thresholds were measured on a training slice of `fromEvents`; engagement counts grow
- * with the data, so scale them to a model trained on `toEvents`.
- */
-export function scaleThresholds(
-  blend: BlendParams,
-  fromEvents: number,
-  toEvents: number
-): BlendParams {
-  const scale = toEvents / Math.max(1, fromEvents)
-  return {
-    ...blend,
-    buckets: {
-      tailMax: Math.round(blend.buckets.tailMax * scale),
-      torsoMax: Math.round(blend.buckets.torsoMax * scale),
-    },
   }
 }
