@@ -6,8 +6,22 @@
  */
 
 import type { BlendParams, PinEntry, PinRecord, PopularPin } from './artifact/format'
+import { signatureBits, signatureCosine, signatureOf } from './artifact/signature'
 import { type RelatedPin, rankRelated } from './blend'
 import { cosine } from './quantize'
+
+/**
+ * How close two pins are: the cosine of their vectors when both are in memory (record pins), else
+ * the estimate from their sign signatures (candidates in format v2 carry no vector), else null.
+ */
+export function pinSimilarity(a: PinEntry, b: PinEntry, dims: number): number | null {
+  if (a.vector && b.vector && a.vector.length === b.vector.length) {
+    return cosine(a.vector, b.vector)
+  }
+  const sa = a.signature ?? (a.vector ? signatureOf(a.vector, dims) : null)
+  const sb = b.signature ?? (b.vector ? signatureOf(b.vector, dims) : null)
+  return sa && sb ? signatureCosine(sa, sb, signatureBits(dims)) : null
+}
 
 export type RankedPin = RelatedPin & {
   /** Cosine to the user's context, when context was used. */
@@ -116,22 +130,16 @@ export function contextCentroid(context: readonly PinEntry[], dims: number): Flo
 }
 
 /** Greedy collapse in rank order: keep a pin unless it is a near duplicate of one already kept. */
-function collapse(ranked: Merged[], k: number, threshold: number): RankedPin[] {
+function collapse(ranked: Merged[], k: number, threshold: number, dims: number): RankedPin[] {
   const kept: Merged[] = []
   for (const m of ranked) {
     if (kept.length >= k) {
       break
     }
-    const v = m.entry?.vector
     const duplicate =
       threshold < 1 &&
-      v &&
-      kept.some(
-        (o) =>
-          o.entry?.vector &&
-          o.entry.vector.length === v.length &&
-          cosine(v, o.entry.vector) > threshold
-      )
+      m.entry &&
+      kept.some((o) => o.entry && (pinSimilarity(m.entry, o.entry, dims) ?? -1) > threshold)
     if (!duplicate) {
       kept.push(m)
     }
@@ -189,15 +197,24 @@ export function rerankRelated(
   const centroid = options.context && dims > 0 ? contextCentroid(options.context, dims) : null
   if (centroid) {
     const weight = options.contextWeight ?? DEFAULT_CONTEXT_WEIGHT
+    const centroidPin: PinEntry = {
+      id: '',
+      title: '',
+      imageUrl: '',
+      link: '',
+      engagement: 0,
+      vector: centroid,
+      scale: 1,
+      signature: signatureOf(centroid, dims),
+    }
     for (const m of merged) {
-      const v = m.entry?.vector
-      const sim = v && v.length === dims ? Math.max(0, cosine(v, centroid)) : 0
+      const sim = m.entry ? Math.max(0, pinSimilarity(m.entry, centroidPin, dims) ?? 0) : 0
       m.pin.context = round4(sim)
       m.pin.score = round4(m.pin.score + weight * sim)
     }
   }
   merged.sort((a, b) => b.pin.score - a.pin.score || a.order - b.order)
-  return collapse(merged, options.k, options.dedupThreshold ?? DEFAULT_DEDUP_THRESHOLD)
+  return collapse(merged, options.k, options.dedupThreshold ?? DEFAULT_DEDUP_THRESHOLD, dims)
 }
 
 /** rerankRelated, or the popular list flagged `fallback` when the seeds yield nothing. */

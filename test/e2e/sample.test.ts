@@ -2,20 +2,20 @@ import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ShardReader } from '../../src/core/artifact'
 import { cosine } from '../../src/core/quantize'
 import { createRandom } from '../../src/core/random'
 import { ArtifactLookup } from '../../src/offline/blend/rankers'
 import { buildOptions } from '../../src/offline/config'
 import { generateWorld, readTruth, writeWorld } from '../../src/offline/generate'
 import { silentLogger } from '../../src/offline/log'
-import { type BuildResult, runBuild } from '../../src/offline/pipeline'
+import { runBuild } from '../../src/offline/pipeline'
 import { Vocab } from '../../src/offline/vocab'
-import { startWorker, type TestWorker } from '../worker/harness'
+import { readArtifacts } from '../../src/offline/write'
+import { shardReader, startWorker, type TestWorker, type TinyBuild } from '../worker/harness'
 
 // Generate → build → seed KV → query the worker in workerd, on a generated world with known topics.
 let dir: string
-let built: BuildResult
+let built: TinyBuild
 let truth: Map<string, number>
 let worker: TestWorker
 
@@ -23,7 +23,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'rp-e2e-'))
   await writeWorld(generateWorld({ pins: 2000, seed: 11 }), dir)
   truth = await readTruth(dir)
-  built = await runBuild(
+  const result = await runBuild(
     {
       inputs: {
         boards: join(dir, 'boards.csv'),
@@ -35,6 +35,7 @@ beforeAll(async () => {
     },
     silentLogger
   )
+  built = { ...result, artifacts: await readArtifacts(result.dir) }
   worker = await startWorker(built)
 })
 afterAll(async () => {
@@ -64,8 +65,8 @@ describe('generated world end to end', () => {
   it('learns Pin2Vec vectors that put same-topic pins closer than other pins', () => {
     // Read the stored (int8) vectors back through the shard reader the worker uses.
     const vectors = new Map<string, Int8Array | Float32Array>()
-    for (const bytes of built.artifacts.shards) {
-      const reader = new ShardReader(bytes)
+    for (const index of built.artifacts.shards.keys()) {
+      const reader = shardReader(built.artifacts, index)
       for (const id of reader.ids()) {
         const v = reader.get(id)!.pin.vector
         if (v) {
@@ -102,8 +103,8 @@ describe('generated world end to end', () => {
 
   it('serves exactly the ranking offline evaluation scores', async () => {
     const pins = new Vocab()
-    for (const bytes of built.artifacts.shards) {
-      for (const id of new ShardReader(bytes).ids()) {
+    for (const index of built.artifacts.shards.keys()) {
+      for (const id of shardReader(built.artifacts, index).ids()) {
         pins.intern(id)
       }
     }

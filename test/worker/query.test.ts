@@ -1,15 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ShardReader } from '../../src/core/artifact'
 import { shardOf } from '../../src/core/hash'
 import { cosine } from '../../src/core/quantize'
-import type { BuildResult } from '../../src/offline/pipeline'
-import { buildTiny, startWorker, type TestWorker } from './harness'
+import { shardReader, startWorker, type TestWorker, type TinyBuild, tinyFixture } from './harness'
 
-let built: BuildResult
+let built: TinyBuild
 let worker: TestWorker
 
 beforeAll(async () => {
-  built = await buildTiny()
+  built = await tinyFixture()
   // The isolate memo would answer repeats before the Cache API: this file tests the Cache API.
   worker = await startWorker(built, { RESPONSE_MEMO: 'off' })
 })
@@ -23,8 +21,8 @@ const ids = (body: { related: { id: string }[] }): string[] => body.related.map(
 
 /** The stored entry of a pin, read from the build output in Node. */
 function entry(id: string) {
-  const { manifest, shards } = built.artifacts
-  const record = new ShardReader(shards[shardOf(id, manifest.shardCount)]!).get(id)
+  const { manifest } = built.artifacts
+  const record = shardReader(built.artifacts, shardOf(id, manifest.shardCount)).get(id)
   return record!.pin
 }
 
