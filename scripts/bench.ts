@@ -18,6 +18,7 @@ const NAMES = [
   'scale',
   'distributed',
   'engines',
+  'knn',
 ] as const
 
 async function main(argv: string[]): Promise<number> {
