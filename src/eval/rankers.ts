@@ -8,8 +8,10 @@ import { type BlendParams, type PinRecord, ShardReader, type SourceName } from '
 import { rankRelated } from '../core/blend'
 import { shardOf } from '../core/hash'
 import { recommend } from '../core/rerank'
+import { readableContext, type SeedList } from '../core/session-model'
 import type { Artifacts } from '../offline/assemble'
 import type { Vocab } from '../offline/vocab'
+import type { QueryRanker } from './peers/peer'
 
 /** Ranked pin indices for a query pin index (at most k). */
 export type Ranker = (query: number, k: number) => Int32Array
@@ -65,5 +67,57 @@ export class ArtifactLookup {
   popularRanker(): Ranker {
     const popular = Int32Array.from(this.artifacts.manifest.popular, (p) => this.pins.get(p.id)!)
     return (query, k) => popular.filter((p) => p !== query).subarray(0, k)
+  }
+
+  /** The build's fallback list as pin indices, most engaged first. */
+  popularPins(): Int32Array {
+    return Int32Array.from(this.artifacts.manifest.popular, (p) => this.pins.get(p.id)!)
+  }
+
+  private ids(skip: ReadonlySet<number>): Set<string> {
+    return new Set(Array.from(skip, (p) => this.pins.ids[p]!))
+  }
+
+  /** One source alone on a task query: the query pin's candidates by that source's score. */
+  sourceQueryRanker(only: SourceName): QueryRanker {
+    const blend = this.artifacts.manifest.blend
+    return (q, k, skip) => {
+      const record = this.record(q.pin)
+      if (!record) {
+        return new Int32Array(0)
+      }
+      const ranked = rankRelated(record, blend, { k, only, exclude: this.ids(skip) })
+      return Int32Array.from(ranked, (r) => this.pins.get(r.id)!)
+    }
+  }
+
+  /**
+   * What the worker serves for `GET /v1/pins/:id/related?k=&exclude=&context=` on a task query:
+   * `context` = the query's context pins, `exclude` = the other pins already seen.
+   */
+  servedQueryRanker(blend?: BlendParams): QueryRanker {
+    const params = blend ?? this.artifacts.manifest.blend
+    const popular = this.artifacts.manifest.popular
+    const memo = new Map<string, SeedList>()
+    const { shardCount } = this.artifacts.manifest
+    return (q, k, skip) => {
+      const id = this.pins.ids[q.pin]!
+      const record = this.record(q.pin)
+      const contextIds = Array.from(q.context, (p) => this.pins.ids[p]!)
+      const readable = new Set(readableContext([id], contextIds, shardCount))
+      const context = contextIds
+        .filter((c) => readable.has(c))
+        .map((c) => this.record(this.pins.get(c)!))
+        .filter((r): r is PinRecord => r !== null)
+      const { related } = recommend(record ? [record] : [], params, popular, {
+        k,
+        fallback: true,
+        exclude: this.ids(skip),
+        context,
+        unreadContext: contextIds.filter((c) => !readable.has(c)),
+        memo,
+      })
+      return Int32Array.from(related, (r) => this.pins.get(r.id)!)
+    }
   }
 }

@@ -1,27 +1,33 @@
 /**
  * @module
- * `related-pins eval`: temporal split → tune the blend on the validation slice → build on the
- * training data with the same code as `build` → score every source on the held-out sessions
- * through the worker's decoding and blending code.
+ * `related-pins eval`: temporal split → fit the blend and choose every peer's setting on the
+ * validation slice → build on the training data with the same code as `build` → score every
+ * source, the served blend and every peer on the held-out sessions, in the one-pin and the
+ * session task, under the served answer's rules (docs/evaluation.md).
  */
 
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { type BlendParams, BUCKETS, type SourceName } from '../core/artifact'
+import { type BlendParams, BUCKETS } from '../core/artifact'
+import { bucketOf } from '../core/blend'
 import { assembleArtifacts } from '../offline/assemble'
 import { actionWeights, computeSources, type Sources } from '../offline/candidate-sources'
 import type { BuildOptions, ColumnMaps, InputPaths } from '../offline/config'
 import { BuildError } from '../offline/errors'
 import { type Inputs, loadInputs } from '../offline/inputs'
 import type { Logger } from '../offline/log'
-import { type Sessions, sessionize } from '../offline/sessions/sessionize'
-import { evaluate, pairedDifferenceInterval, tercileThresholds } from './evaluate'
-import { fitBlendOnHoldout, sampleQueries, scaleThresholds } from './holdout'
-import { KS } from './metrics'
-import { ArtifactLookup, type Ranker } from './rankers'
+import { sessionize } from '../offline/sessions/sessionize'
+import { tercileThresholds } from './evaluate'
+import { fitBlendOnHoldout, scaleThresholds } from './holdout'
+import { choosePeerSettings } from './peer-selection'
+import type { QueryRanker } from './peers/peer'
+import { ITEM_PEERS, PEERS } from './peers/registry'
+import { indexSessions } from './peers/training-sessions'
+import { ArtifactLookup } from './rankers'
 import { renderReport } from './report-html'
 import { renderMarkdown } from './report-markdown'
-import { SarBaseline } from './sar'
+import { compareToBest, GROUPS, scoreTask, type TaskScores } from './score-task'
+import { sampleSessionQueries, sessionQueries, TASKS, type Task } from './session-task'
 import {
   computeSplit,
   eventsBetween,
@@ -29,7 +35,6 @@ import {
   type TrainOn,
   trainingInputs,
 } from './split'
-import { nextPinQueries } from './task'
 
 export type EvalConfig = {
   inputs: InputPaths
@@ -45,8 +50,21 @@ export type EvalConfig = {
   bootstrap: number
   /** Cap on evaluated queries (deterministic sample) to bound run time; 0 = all. */
   maxQueries: number
+  /** Cap on validation queries used to choose each peer's setting; 0 = all (default 5000). */
+  peerTuneQueries?: number
   /** Train on both signals (default) or one alone; test sessions always come from the events. */
   trainOn: TrainOn
+  /** Also score Pin2Vec and the blend with float32 vectors, to price int8 quantization. */
+  float32?: boolean
+}
+
+/** What each task's goal compares: our served answer against the best of these peers. */
+export const GOALS: Record<
+  Task,
+  { ours: string; peers: string[]; metrics: ('hr@20' | 'mrr@20')[] }
+> = {
+  'one-pin': { ours: 'blend', peers: ITEM_PEERS, metrics: ['hr@20', 'mrr@20'] },
+  session: { ours: 'blend', peers: ['v-sknn', 'stan'], metrics: ['hr@20', 'mrr@20'] },
 }
 
 type Phase = { inputs: Inputs; sources: Sources; boardsAfterCut: number; undatedBoardRows: number }
@@ -69,6 +87,18 @@ async function trainPhase(
   }
 }
 
+/** The most engaged pins, as the build's popular list orders them (engagement, then boards). */
+function popularOf(sources: Sources, count: number): Int32Array {
+  const order = Array.from(sources.engagement, (_, i) => i)
+  order.sort(
+    (a, b) =>
+      sources.engagement[b]! - sources.engagement[a]! ||
+      sources.boardDegree[b]! - sources.boardDegree[a]! ||
+      a - b
+  )
+  return Int32Array.from(order.slice(0, count))
+}
+
 export async function runEval(config: EvalConfig, log: Logger): Promise<Record<string, unknown>> {
   const started = performance.now()
   const inputs = await loadInputs(
@@ -89,7 +119,8 @@ export async function runEval(config: EvalConfig, log: Logger): Promise<Record<s
   }
   const ids = inputs.pins.ids
 
-  // 1. Fit the blend on the validation slice, with sources trained before it.
+  // 1. On the validation slice: fit the blend (sources trained before it) and choose each peer's
+  //    setting (peers trained on the sessions before it). Nothing here sees the test slice.
   const validation = await fitBlendOnHoldout(
     inputs,
     split.validationCut,
@@ -98,7 +129,23 @@ export async function runEval(config: EvalConfig, log: Logger): Promise<Record<s
     { tuneStep: config.tuneStep, maxQueries: config.maxQueries, trainOn: config.trainOn },
     log
   )
-  const tuned = { report: validation.report }
+  const validationQueries = sampleSessionQueries(
+    sessionQueries(
+      eventsBetween(inputs.events, split.validationCut, split.testCut),
+      sessionOptions
+    ),
+    config.peerTuneQueries ?? 5000
+  )
+  log.info(
+    `[eval] choosing peer settings on ${validationQueries.query.length.toLocaleString('en')} validation queries`
+  )
+  const peerChoice = choosePeerSettings(
+    sessionize(eventsBetween(inputs.events, split.start, split.validationCut), sessionOptions)
+      .sessions,
+    ids.length,
+    validationQueries,
+    popularOf(validation.sources, config.options.popularCount)
+  )
 
   // 2. Train on everything before the test cut; the blend's bucket thresholds scale with the data.
   const test = await trainPhase(inputs, split.testCut, config, log, 'test phase')
@@ -107,48 +154,44 @@ export async function runEval(config: EvalConfig, log: Logger): Promise<Record<s
     validation.trainingEvents,
     test.inputs.events?.time.length ?? 0
   )
-  const artifacts = await assembleArtifacts(ids, inputs.meta, test.sources, {
-    ...assembleDefaults(config),
-    blend,
-  })
+  const assemble = (vectorDtype = config.options.vectorDtype) =>
+    assembleArtifacts(ids, inputs.meta, test.sources, {
+      pinsPerShard: config.options.pinsPerShard,
+      popularCount: config.options.popularCount,
+      vectorDtype,
+      blend,
+    })
+  const artifacts = await assemble()
   const lookup = new ArtifactLookup(artifacts, inputs.pins)
-  const floatLookup = test.sources.pin2vec
-    ? new ArtifactLookup(
-        await assembleArtifacts(ids, inputs.meta, test.sources, {
-          ...assembleDefaults(config),
-          vectorDtype: 'float32',
-          blend,
-        }),
-        inputs.pins
-      )
-    : null
 
-  // 3. Score every source on the held-out sessions.
-  const allQueries = nextPinQueries(
+  // 3. Every method, on the same test queries.
+  const allQueries = sessionQueries(
     eventsBetween(inputs.events, split.testCut, split.end + 1),
     sessionOptions
   )
-  const queries = sampleQueries(allQueries, config.maxQueries)
-  const rankers: Record<string, Ranker> = {}
+  const queries = sampleSessionQueries(allQueries, config.maxQueries)
+  const rankers: Record<string, QueryRanker> = {}
   for (const source of artifacts.manifest.sources) {
-    rankers[source] = lookup.ranker({ only: source })
+    rankers[source] = lookup.sourceQueryRanker(source)
   }
-  // `blend` is exactly what the worker serves (collapse and fallback included).
-  rankers.blend = lookup.servedRanker()
+  // `blend` is exactly what the worker serves, fallback included.
+  rankers.blend = lookup.servedQueryRanker()
   if (blend.model) {
-    rankers['blend-weighted'] = lookup.servedRanker({ ...blend, model: null })
+    rankers['blend-weighted'] = lookup.servedQueryRanker({ ...blend, model: null })
   }
-  rankers.popular = lookup.popularRanker()
-  // The peer baseline always learns from all training sessions, whatever our sources may use.
-  const sar = new SarBaseline(
-    sessionsOf(
-      sessionize(eventsBetween(inputs.events, split.start, split.testCut), sessionOptions).sessions
-    )
+  rankers.popular = () => new Int32Array(0)
+  // Peers always learn from all training sessions, whatever our sources may use.
+  const training = indexSessions(
+    sessionize(eventsBetween(inputs.events, split.start, split.testCut), sessionOptions).sessions,
+    ids.length
   )
-  rankers.sar = (q, k) => sar.recommend(q, k)
-  if (floatLookup) {
-    rankers['pin2vec-float32'] = floatLookup.ranker({ only: 'pin2vec' })
-    rankers['blend-float32'] = floatLookup.servedRanker()
+  for (const spec of PEERS) {
+    rankers[spec.name] = spec.make(training, peerChoice[spec.name]!.setting)
+  }
+  if (config.float32 !== false && test.sources.pin2vec) {
+    const floatLookup = new ArtifactLookup(await assemble('float32'), inputs.pins)
+    rankers['pin2vec-float32'] = floatLookup.sourceQueryRanker('pin2vec')
+    rankers['blend-float32'] = floatLookup.servedQueryRanker()
   }
   const thresholds =
     config.bucketThresholds ??
@@ -157,18 +200,54 @@ export async function runEval(config: EvalConfig, log: Logger): Promise<Record<s
     (a, e, i) => a + (e > 0 || test.sources.boardDegree[i]! > 0 ? 1 : 0),
     0
   )
-  log.info(
-    `[eval] scoring ${Object.keys(rankers).join(', ')} on ${queries.query.length.toLocaleString('en')} test queries`
-  )
-  const evaluation = evaluate(rankers, queries, test.sources.engagement, thresholds, catalogue, {
+  const scoreOptions = {
+    k: 50,
     bootstrap: config.bootstrap,
     seed: config.options.seed,
-  })
+    catalogueSize: catalogue,
+    bucketOfQuery: Uint8Array.from(queries.query, (q) =>
+      BUCKETS.indexOf(bucketOf(test.sources.engagement[q] ?? 0, thresholds))
+    ),
+    warm: Uint8Array.from(queries.query, (q) => ((test.sources.engagement[q] ?? 0) > 0 ? 1 : 0)),
+    popular: lookup.popularPins(),
+    onProgress: (name: string, seconds: number) =>
+      log.info(`[eval]   ${name} in ${seconds.toFixed(1)} s`),
+  }
+  const tasks = {} as Record<Task, TaskScores>
+  for (const task of TASKS) {
+    log.info(
+      `[eval] ${task} task: scoring ${Object.keys(rankers).length} methods on ${queries.query.length.toLocaleString('en')} test queries`
+    )
+    // Pin2Vec's float32 twin prices quantization, which does not depend on the task.
+    const used =
+      task === 'one-pin'
+        ? rankers
+        : Object.fromEntries(Object.entries(rankers).filter(([n]) => !n.endsWith('-float32')))
+    tasks[task] = scoreTask(used, queries, task, scoreOptions)
+  }
+  const goals = Object.fromEntries(
+    TASKS.map((task) => {
+      const goal = GOALS[task]
+      return [
+        task,
+        {
+          against: goal.peers,
+          ...Object.fromEntries(
+            goal.metrics.map((m) => [m, compareToBest(tasks[task], goal.ours, goal.peers, m)])
+          ),
+          // "Never below any peer in any bucket": the best of all peers, group by group.
+          allPeersHr20: compareToBest(
+            tasks[task],
+            goal.ours,
+            PEERS.map((p) => p.name),
+            'hr@20'
+          ),
+        },
+      ]
+    })
+  )
 
-  const single = artifacts.manifest.sources.filter((s): s is SourceName => s in evaluation.results)
-  const comparison = compareBlend(evaluation, single, config)
   const metrics = {
-    k: [...KS],
     split: {
       start: new Date(split.start).toISOString(),
       validationCut: new Date(split.validationCut).toISOString(),
@@ -187,17 +266,14 @@ export async function runEval(config: EvalConfig, log: Logger): Promise<Record<s
     queries: queries.query.length,
     catalogue,
     buckets: thresholds,
-    blend: { ...blend, fit: tuned.report },
-    sources: evaluation.results,
-    comparison,
-    quantization: floatLookup
-      ? {
-          'pin2vec int8 recall@20': evaluation.results.pin2vec!.overall['recall@20'],
-          'pin2vec float32 recall@20': evaluation.results['pin2vec-float32']!.overall['recall@20'],
-          'blend int8 recall@20': evaluation.results.blend!.overall['recall@20'],
-          'blend float32 recall@20': evaluation.results['blend-float32']!.overall['recall@20'],
-        }
-      : null,
+    groups: [...GROUPS],
+    blend: { ...blend, fit: validation.report },
+    peers: peerChoice,
+    tasks: Object.fromEntries(TASKS.map((t) => [t, tasks[t].results])) as Record<
+      Task,
+      TaskScores['results']
+    >,
+    goals: goals as unknown as Record<Task, Record<string, unknown>>,
     config: {
       inputs: config.inputs,
       options: config.options,
@@ -218,59 +294,4 @@ export async function runEval(config: EvalConfig, log: Logger): Promise<Record<s
     `[eval] wrote ${join(config.out, 'metrics.json')}, metrics.md, blend.json and report.html`
   )
   return metrics
-}
-
-function assembleDefaults(config: EvalConfig) {
-  return {
-    pinsPerShard: config.options.pinsPerShard,
-    popularCount: config.options.popularCount,
-    vectorDtype: config.options.vectorDtype,
-  }
-}
-
-function* sessionsOf(s: Sessions): Generator<Int32Array> {
-  for (let i = 0; i + 1 < s.offsets.length; i++) {
-    yield s.pins.subarray(s.offsets[i]!, s.offsets[i + 1]!)
-  }
-}
-
-/** Blend against the best single source, overall and per bucket, with paired bootstrap intervals. */
-function compareBlend(
-  evaluation: ReturnType<typeof evaluate>,
-  single: SourceName[],
-  config: EvalConfig
-) {
-  const groups = [['overall', -1], ...BUCKETS.map((b, i) => [b, i] as const)] as const
-  const out: Record<string, unknown> = {}
-  const blendHits = evaluation.hits20.blend!
-  for (const [name, index] of groups) {
-    const metricsOf = (s: string) =>
-      index < 0
-        ? evaluation.results[s]!.overall
-        : evaluation.results[s]!.buckets[name as (typeof BUCKETS)[number]]
-    const best = [...single].sort(
-      (a, b) => metricsOf(b)['recall@20'] - metricsOf(a)['recall@20']
-    )[0]
-    if (!best) {
-      continue
-    }
-    const idx = [...blendHits.keys()].filter(
-      (q) => index < 0 || evaluation.bucketOfQuery[q] === index
-    )
-    const blend = metricsOf('blend')['recall@20']
-    const bestValue = metricsOf(best)['recall@20']
-    out[name] = {
-      bestSingle: best,
-      bestSingleRecall20: bestValue,
-      blendRecall20: blend,
-      ratio: bestValue > 0 ? blend / bestValue : null,
-      difference95: pairedDifferenceInterval(blendHits, evaluation.hits20[best]!, idx, {
-        bootstrap: config.bootstrap,
-        seed: config.options.seed + 1,
-      }),
-      blendOverSar:
-        metricsOf('sar')['recall@20'] > 0 ? blend / metricsOf('sar')['recall@20'] : null,
-    }
-  }
-  return out
 }

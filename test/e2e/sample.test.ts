@@ -120,6 +120,34 @@ describe('generated world end to end', () => {
     }
   })
 
+  it('serves exactly the session answer offline evaluation scores (context and exclude)', async () => {
+    const pins = new Vocab()
+    for (const bytes of built.artifacts.shards) {
+      for (const id of new ShardReader(bytes).ids()) {
+        pins.intern(id)
+      }
+    }
+    const served = new ArtifactLookup(built.artifacts, pins).servedQueryRanker()
+    const random = createRandom(22)
+    for (let t = 0; t < 30; t++) {
+      const q = random.int(pins.size)
+      const history = [
+        ...new Set(Array.from({ length: 2 + random.int(12) }, () => random.int(pins.size))),
+      ].filter((p) => p !== q)
+      const context = history.slice(0, 10)
+      const older = history.slice(10)
+      const list = (xs: number[]) => xs.map((i) => encodeURIComponent(pins.ids[i]!)).join(',')
+      const url = `/v1/pins/${encodeURIComponent(pins.ids[q]!)}/related?k=20&context=${list(context)}${older.length > 0 ? `&exclude=${list(older)}` : ''}`
+      const body = (await (await worker.fetch(url)).json()) as { related: { id: string }[] }
+      const ranked = served(
+        { pin: q, context: Int32Array.from(context), time: 0 },
+        20,
+        new Set([q, ...history])
+      )
+      expect(body.related.map((r) => r.id)).toEqual(Array.from(ranked, (i) => pins.ids[i]))
+    }
+  })
+
   it('ships a blend fitted on its own held-out sessions that beats every single source there', async () => {
     const fit = built.report.blendFit
     expect(fit).not.toBeNull()

@@ -12,10 +12,13 @@ import { buildOptions, columnMaps, INPUT_FLAGS, INPUT_HELP, inputPaths } from '.
 
 export const EVAL_HELP = `Usage: related-pins eval --boards FILE --events FILE [--pins FILE] --out DIR
 
-Temporal split of the events: sources are trained on what happened before the cut, the blend is
-tuned on a validation slice just before it, and every source is scored on predicting the next pin
-of each held-out session, through the worker's own decoding and blending code. Writes
-DIR/metrics.json, DIR/report.html and DIR/blend.json (the tuned blend).
+Temporal split of the events: sources are trained on what happened before the cut; the blend is
+tuned, and every peer's setting chosen, on a validation slice just before it. Every source, the
+served blend and the peers (SAR, AR, SR, item-kNN, SKNN, V-SKNN, STAN) are scored on the held-out
+sessions' next pins new to the session, in two tasks: one pin, and the pin with up to 10 earlier
+pins as context; all under the served answer's exclusions and popular fallback, through the
+worker's own decoding and ranking code. Writes DIR/metrics.json, DIR/metrics.md, DIR/report.html
+and DIR/blend.json (the tuned blend).
   --out DIR                    output directory (required)
   --test-fraction F            last share of the time span held out for testing (0.2)
   --validation-fraction F      share just before it used to tune the blend (0.1)
@@ -91,11 +94,14 @@ export async function evalCommand(argv: string[]): Promise<Record<string, unknow
     },
     createLogger({ silent: Boolean(flags.quiet) })
   )
-  const sources = metrics.sources as Record<string, { overall: Record<string, number> }>
-  const table = Object.entries(sources).map(
-    ([name, r]) =>
-      `${name.padEnd(16)} recall@20 ${(r.overall['recall@20']! * 100).toFixed(2).padStart(6)}%  recall@50 ${(r.overall['recall@50']! * 100).toFixed(2).padStart(6)}%  mrr@20 ${r.overall['mrr@20']!.toFixed(4)}`
-  )
-  console.log(table.join('\n'))
+  const tasks = metrics.tasks as Record<string, Record<string, { overall: Record<string, number> }>>
+  for (const [task, results] of Object.entries(tasks)) {
+    console.log(`${task} task (targets new to the session, served rules for every method):`)
+    for (const [name, r] of Object.entries(results)) {
+      console.log(
+        `  ${name.padEnd(16)} HR@20 ${(r.overall['hr@20']! * 100).toFixed(2).padStart(6)}%  MRR@20 ${r.overall['mrr@20']!.toFixed(4)}  NDCG@20 ${r.overall['ndcg@20']!.toFixed(4)}`
+      )
+    }
+  }
   return metrics
 }

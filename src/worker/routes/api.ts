@@ -83,7 +83,7 @@ api.get('/v1/related', async (c) => {
   return multiSeed(c, parseQuery(requireSeeds(raw.pins), raw, c.env, DEFAULT_K))
 })
 
-const BODY_FIELDS = ['pins', 'k', 'exclude', 'context', 'fallback', 'dedup']
+const BODY_FIELDS = ['pins', 'k', 'exclude', 'context', 'fallback', 'dedup', 'seen']
 
 /** The POST body: the same parameters as the query string, ids as JSON arrays (ids may contain commas). */
 function bodyParams(text: string): { pins: unknown; raw: RawParams } {
@@ -138,6 +138,7 @@ function bodyParams(text: string): { pins: unknown; raw: RawParams } {
       context: list('context'),
       fallback: scalar('fallback', 'string'),
       dedup: scalar('dedup', 'number'),
+      seen: scalar('seen', 'string'),
     },
   }
 }
