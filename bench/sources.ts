@@ -10,9 +10,9 @@
 
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { tercileThresholds } from '../src/eval/evaluate'
-import { computeSplit, eventsBetween, trainingInputs } from '../src/eval/split'
-import { nextPinQueries } from '../src/eval/task'
+import { computeSplit, eventsBetween, trainingInputs } from '../src/offline/blend/split'
+import { nextPinQueries } from '../src/offline/blend/task'
+import { tercileThresholds } from '../src/offline/blend/thresholds'
 import { actionWeights } from '../src/offline/candidate-sources'
 import { DEFAULT_BUILD_OPTIONS } from '../src/offline/config'
 import { COOC_SCORINGS, computeBoardSources } from '../src/offline/cooc'

@@ -8,8 +8,8 @@
 
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { computeSplit, eventsBetween, trainingInputs } from '../src/eval/split'
-import { nextPinQueries } from '../src/eval/task'
+import { computeSplit, eventsBetween, trainingInputs } from '../src/offline/blend/split'
+import { nextPinQueries } from '../src/offline/blend/task'
 import { actionWeights } from '../src/offline/candidate-sources'
 import { DEFAULT_BUILD_OPTIONS } from '../src/offline/config'
 import { generateWorld, writeWorld } from '../src/offline/generate'

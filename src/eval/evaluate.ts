@@ -7,9 +7,9 @@
 import { type BlendParams, BUCKETS, type Bucket } from '../core/artifact'
 import { bucketOf } from '../core/blend'
 import { createRandom } from '../core/random'
+import type { Ranker } from '../offline/blend/rankers'
+import type { Queries } from '../offline/blend/task'
 import { type Metrics, type QueryOutcome, rankOf, summarise } from './metrics'
-import type { Ranker } from './rankers'
-import type { Queries } from './task'
 
 export type SourceResult = {
   overall: Metrics
@@ -22,18 +22,6 @@ export type Evaluation = {
   results: Record<string, SourceResult>
   hits20: Record<string, Uint8Array>
   bucketOfQuery: Uint8Array
-}
-
-/** Thresholds at the terciles of the queries' engagement (tail ≤ tailMax < torso ≤ torsoMax < head). */
-export function tercileThresholds(engagementOfQueries: ArrayLike<number>): BlendParams['buckets'] {
-  const sorted = Float64Array.from(engagementOfQueries).sort()
-  if (sorted.length === 0) {
-    return { tailMax: 0, torsoMax: 0 }
-  }
-  const at = (q: number): number =>
-    sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!
-  const tailMax = at(1 / 3)
-  return { tailMax, torsoMax: Math.max(tailMax, at(2 / 3)) }
 }
 
 export function evaluate(

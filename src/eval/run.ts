@@ -11,30 +11,31 @@ import { join } from 'node:path'
 import { type BlendParams, BUCKETS } from '../core/artifact'
 import { bucketOf } from '../core/blend'
 import { assembleArtifacts } from '../offline/assemble'
-import { actionWeights, computeSources, type Sources } from '../offline/candidate-sources'
-import type { BuildOptions, ColumnMaps, InputPaths } from '../offline/config'
-import { BuildError } from '../offline/errors'
-import { type Inputs, loadInputs } from '../offline/inputs'
-import type { Logger } from '../offline/log'
-import { sessionize } from '../offline/sessions/sessionize'
-import { tercileThresholds } from './evaluate'
-import { fitBlendOnHoldout, scaleThresholds } from './holdout'
-import { choosePeerSettings } from './peer-selection'
-import type { QueryRanker } from './peers/peer'
-import { ITEM_PEERS, PEERS } from './peers/registry'
-import { indexSessions } from './peers/training-sessions'
-import { ArtifactLookup } from './rankers'
-import { renderReport } from './report-html'
-import { renderMarkdown } from './report-markdown'
-import { compareToBest, GROUPS, scoreTask, type TaskScores } from './score-task'
-import { sampleSessionQueries, sessionQueries, TASKS, type Task } from './session-task'
+import { fitBlendOnHoldout } from '../offline/blend/holdout'
+import { ArtifactLookup } from '../offline/blend/rankers'
 import {
   computeSplit,
   eventsBetween,
   type SplitOptions,
   type TrainOn,
   trainingInputs,
-} from './split'
+} from '../offline/blend/split'
+import { scaleThresholds, tercileThresholds } from '../offline/blend/thresholds'
+import { actionWeights, computeSources, type Sources } from '../offline/candidate-sources'
+import type { BuildOptions, ColumnMaps, InputPaths } from '../offline/config'
+import { BuildError } from '../offline/errors'
+import { type Inputs, loadInputs } from '../offline/inputs'
+import type { Logger } from '../offline/log'
+import { sessionize } from '../offline/sessions/sessionize'
+import { choosePeerSettings } from './peer-selection'
+import type { QueryRanker } from './peers/peer'
+import { ITEM_PEERS, PEERS } from './peers/registry'
+import { indexSessions } from './peers/training-sessions'
+import { renderReport } from './report-html'
+import { renderMarkdown } from './report-markdown'
+import { compareToBest, GROUPS, scoreTask, type TaskScores } from './score-task'
+import { ServedRankers } from './served-rankers'
+import { sampleSessionQueries, sessionQueries, TASKS, type Task } from './session-task'
 
 export type EvalConfig = {
   inputs: InputPaths
@@ -162,7 +163,7 @@ export async function runEval(config: EvalConfig, log: Logger): Promise<Record<s
       blend,
     })
   const artifacts = await assemble()
-  const lookup = new ArtifactLookup(artifacts, inputs.pins)
+  const lookup = new ServedRankers(new ArtifactLookup(artifacts, inputs.pins), inputs.pins)
 
   // 3. Every method, on the same test queries.
   const allQueries = sessionQueries(
@@ -172,12 +173,12 @@ export async function runEval(config: EvalConfig, log: Logger): Promise<Record<s
   const queries = sampleSessionQueries(allQueries, config.maxQueries)
   const rankers: Record<string, QueryRanker> = {}
   for (const source of artifacts.manifest.sources) {
-    rankers[source] = lookup.sourceQueryRanker(source)
+    rankers[source] = lookup.source(source)
   }
   // `blend` is exactly what the worker serves, fallback included.
-  rankers.blend = lookup.servedQueryRanker()
+  rankers.blend = lookup.served()
   if (blend.model) {
-    rankers['blend-weighted'] = lookup.servedQueryRanker({ ...blend, model: null })
+    rankers['blend-weighted'] = lookup.served({ ...blend, model: null })
   }
   rankers.popular = () => new Int32Array(0)
   // Peers always learn from all training sessions, whatever our sources may use.
@@ -189,9 +190,12 @@ export async function runEval(config: EvalConfig, log: Logger): Promise<Record<s
     rankers[spec.name] = spec.make(training, peerChoice[spec.name]!.setting)
   }
   if (config.float32 !== false && test.sources.pin2vec) {
-    const floatLookup = new ArtifactLookup(await assemble('float32'), inputs.pins)
-    rankers['pin2vec-float32'] = floatLookup.sourceQueryRanker('pin2vec')
-    rankers['blend-float32'] = floatLookup.servedQueryRanker()
+    const floatLookup = new ServedRankers(
+      new ArtifactLookup(await assemble('float32'), inputs.pins),
+      inputs.pins
+    )
+    rankers['pin2vec-float32'] = floatLookup.source('pin2vec')
+    rankers['blend-float32'] = floatLookup.served()
   }
   const thresholds =
     config.bucketThresholds ??

@@ -5,9 +5,10 @@
 
 import type { BlendParams } from '../core/artifact'
 import { DEFAULT_BLEND } from '../core/defaults'
-import { fitBlendOnHoldout, type HoldoutFit, scaleThresholds } from '../eval/holdout'
-import { computeSplit } from '../eval/split'
 import { type Artifacts, assembleArtifacts } from './assemble'
+import { fitBlendOnHoldout, type HoldoutFit } from './blend/holdout'
+import { computeSplit } from './blend/split'
+import { scaleThresholds } from './blend/thresholds'
 import { computeSources, type Sources } from './candidate-sources'
 import type { BuildOptions, ColumnMaps, InputPaths } from './config'
 import { type Inputs, loadInputs } from './inputs'

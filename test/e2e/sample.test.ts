@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ShardReader } from '../../src/core/artifact'
 import { cosine } from '../../src/core/quantize'
 import { createRandom } from '../../src/core/random'
-import { ArtifactLookup } from '../../src/eval/rankers'
+import { ServedRankers } from '../../src/eval/served-rankers'
+import { ArtifactLookup } from '../../src/offline/blend/rankers'
 import { DEFAULT_BUILD_OPTIONS } from '../../src/offline/config'
 import { generateWorld, readTruth, writeWorld } from '../../src/offline/generate'
 import { silentLogger } from '../../src/offline/log'
@@ -127,7 +128,7 @@ describe('generated world end to end', () => {
         pins.intern(id)
       }
     }
-    const served = new ArtifactLookup(built.artifacts, pins).servedQueryRanker()
+    const served = new ServedRankers(new ArtifactLookup(built.artifacts, pins), pins).served()
     const random = createRandom(22)
     for (let t = 0; t < 30; t++) {
       const q = random.int(pins.size)

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join, relative, resolve, sep } from 'node:path'
 import { describe, expect, it } from 'vitest'
 
 const SRC = join(import.meta.dirname, '..', '..', 'src')
@@ -11,8 +11,76 @@ function filesUnder(dir: string): string[] {
   })
 }
 
+/** Every module specifier: `import … from`, `export … from`, bare `import '…'` and `import('…')`. */
 const importsOf = (file: string): string[] =>
-  [...readFileSync(file, 'utf8').matchAll(/from '([^']+)'/g)].map((m) => m[1]!)
+  [
+    ...readFileSync(file, 'utf8').matchAll(
+      /(?:\bfrom\s*|^\s*import\s*|\bimport\s*\(\s*)['"]([^'"]+)['"]/gm
+    ),
+  ].map((m) => m[1]!)
+
+/** Top-level folder of src/ that a file lies in (null for files outside src/ or at its root). */
+function topFolder(file: string): string | null {
+  const parts = relative(SRC, file).split(sep)
+  return parts.length > 1 && parts[0] !== '..' ? parts[0]! : null
+}
+
+/** Edges between top-level folders of src/, each with one import that makes it. */
+function folderGraph(): Map<string, Map<string, string>> {
+  const graph = new Map<string, Map<string, string>>()
+  for (const file of filesUnder(SRC)) {
+    const from = topFolder(file)
+    if (!from) {
+      continue
+    }
+    for (const spec of importsOf(file)) {
+      if (!spec.startsWith('.')) {
+        continue
+      }
+      const to = topFolder(resolve(dirname(file), spec))
+      if (to && to !== from) {
+        const edges = graph.get(from) ?? new Map<string, string>()
+        if (!edges.has(to)) {
+          edges.set(to, `${relative(SRC, file)} imports ${spec}`)
+        }
+        graph.set(from, edges)
+      }
+    }
+  }
+  return graph
+}
+
+/** One cycle of the graph as its list of nodes (first = last), or null when there is none. */
+function findCycle(graph: Map<string, Iterable<string>>): string[] | null {
+  const state = new Map<string, 'open' | 'done'>()
+  const path: string[] = []
+  const visit = (node: string): string[] | null => {
+    if (state.get(node) === 'open') {
+      return [...path.slice(path.indexOf(node)), node]
+    }
+    if (state.get(node) === 'done') {
+      return null
+    }
+    state.set(node, 'open')
+    path.push(node)
+    for (const next of graph.get(node) ?? []) {
+      const cycle = visit(next)
+      if (cycle) {
+        return cycle
+      }
+    }
+    path.pop()
+    state.set(node, 'done')
+    return null
+  }
+  for (const node of graph.keys()) {
+    const cycle = visit(node)
+    if (cycle) {
+      return cycle
+    }
+  }
+  return null
+}
 
 describe('module boundaries', () => {
   it('keeps src/core runtime-neutral: no node:*, tfjs, hono, offline or worker imports', () => {
@@ -40,5 +108,24 @@ describe('module boundaries', () => {
         expect(spec, `${file} imports ${spec}`).not.toMatch(/\/worker\//)
       }
     }
+  })
+
+  it('finds cycles in a folder graph, and none where imports run one way', () => {
+    const g = (edges: Record<string, string[]>) => new Map(Object.entries(edges))
+    expect(findCycle(g({ eval: ['offline', 'core'], offline: ['core'], core: [] }))).toBeNull()
+    expect(findCycle(g({ eval: ['offline'], offline: ['core', 'eval'], core: [] }))).toEqual([
+      'eval',
+      'offline',
+      'eval',
+    ])
+    expect(findCycle(g({ a: ['b'], b: ['c'], c: ['a'] }))).toEqual(['a', 'b', 'c', 'a'])
+  })
+
+  it('has no cycle between the top-level folders of src/ (imports run one way)', () => {
+    const graph = folderGraph()
+    expect(graph.get('eval')?.has('offline'), 'eval sits on top of offline').toBe(true)
+    const cycle = findCycle(new Map([...graph].map(([from, edges]) => [from, edges.keys()])))
+    const why = cycle?.slice(1).map((to, i) => graph.get(cycle[i]!)!.get(to)!)
+    expect(cycle, `folder cycle ${cycle?.join(' → ')}: ${why?.join('; ')}`).toBeNull()
   })
 })

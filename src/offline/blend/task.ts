@@ -4,8 +4,8 @@
  * next distinct pin engaged in the same session.
  */
 
-import type { EventTable } from '../offline/inputs'
-import { sessionCorpus, sessionize } from '../offline/sessions/sessionize'
+import type { EventTable } from '../inputs'
+import { sessionCorpus, sessionize } from '../sessions/sessionize'
 
 export type Queries = { query: Int32Array; target: Int32Array }
 

@@ -12,9 +12,9 @@ import {
   SOURCES,
   type SourceName,
   type SourceWeights,
-} from '../core/artifact'
-import { bucketOf, sourceScores } from '../core/blend'
-import { candidatesWithTarget } from '../offline/blend/fit-model'
+} from '../../core/artifact'
+import { bucketOf, sourceScores } from '../../core/blend'
+import { candidatesWithTarget } from './fit-model'
 import type { ArtifactLookup } from './rankers'
 import type { Queries } from './task'
 

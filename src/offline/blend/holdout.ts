@@ -6,18 +6,18 @@
  * own events, so production builds ship tuned weights.
  */
 
-import type { BlendParams } from '../core/artifact'
-import { DEFAULT_BLEND } from '../core/defaults'
-import { assembleArtifacts } from '../offline/assemble'
-import { actionWeights, computeSources, type Sources } from '../offline/candidate-sources'
-import type { BuildOptions } from '../offline/config'
-import type { Inputs } from '../offline/inputs'
-import type { Logger } from '../offline/log'
-import { tercileThresholds } from './evaluate'
-import { type BlendFitReport, fitBlend } from './fit-blend'
+import type { BlendParams } from '../../core/artifact'
+import { DEFAULT_BLEND } from '../../core/defaults'
+import { assembleArtifacts } from '../assemble'
+import { actionWeights, computeSources, type Sources } from '../candidate-sources'
+import type { BuildOptions } from '../config'
+import type { Inputs } from '../inputs'
+import type { Logger } from '../log'
+import { type BlendFitReport, fitBlend } from './fit'
 import { ArtifactLookup } from './rankers'
 import { eventsBetween, type TrainOn, trainingInputs } from './split'
 import { nextPinQueries, type Queries } from './task'
+import { tercileThresholds } from './thresholds'
 
 export type HoldoutOptions = { tuneStep: number; maxQueries: number; trainOn?: TrainOn }
 
@@ -76,19 +76,11 @@ export async function fitBlendOnHoldout(
   })
   const lookup = new ArtifactLookup(artifacts, inputs.pins)
   const thresholds = tercileThresholds(Array.from(queries.query, (q) => sources.engagement[q]!))
-  const fitted = await fitBlend(
-    lookup,
-    queries,
-    inputs.pins.ids,
-    sources.engagement,
-    thresholds,
-    DEFAULT_BLEND,
-    {
-      step: holdout.tuneStep,
-      origin: `fitted on held-out sessions ${new Date(trainCut).toISOString()} .. ${new Date(queryEnd).toISOString()}`,
-      seed: options.seed,
-    }
-  )
+  const fitted = await fitBlend(lookup, queries, inputs.pins.ids, thresholds, DEFAULT_BLEND, {
+    step: holdout.tuneStep,
+    origin: `fitted on held-out sessions ${new Date(trainCut).toISOString()} .. ${new Date(queryEnd).toISOString()}`,
+    seed: options.seed,
+  })
   const model = fitted.report.model
   log.info(
     `[blend] ${queries.query.length.toLocaleString('en')} held-out queries; weights ${JSON.stringify(fitted.blend.weights)}; learned model ${
@@ -112,24 +104,5 @@ export async function fitBlendOnHoldout(
     inputs: slice.inputs,
     boardsAfterCut: slice.boardsAfterCut,
     undatedBoardRows: slice.undatedBoardRows,
-  }
-}
-
-/**
- * Bucket thresholds were measured on a training slice of `fromEvents`; engagement counts grow
- * with the data, so scale them to a model trained on `toEvents`.
- */
-export function scaleThresholds(
-  blend: BlendParams,
-  fromEvents: number,
-  toEvents: number
-): BlendParams {
-  const scale = toEvents / Math.max(1, fromEvents)
-  return {
-    ...blend,
-    buckets: {
-      tailMax: Math.round(blend.buckets.tailMax * scale),
-      torsoMax: Math.round(blend.buckets.torsoMax * scale),
-    },
   }
 }

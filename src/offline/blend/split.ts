@@ -5,8 +5,8 @@
  * without a timestamp are kept and counted, because they may leak.
  */
 
-import { BuildError } from '../offline/errors'
-import type { BoardTable, EventTable, Inputs } from '../offline/inputs'
+import { BuildError } from '../errors'
+import type { BoardTable, EventTable, Inputs } from '../inputs'
 
 export type SplitOptions = {
   /** Share of the events' time span at the end used as the test slice (default 0.2). */
