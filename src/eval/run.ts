@@ -27,6 +27,7 @@ import { BuildError } from '../offline/errors'
 import { type Inputs, loadInputs } from '../offline/inputs'
 import type { Logger } from '../offline/log'
 import { sessionize } from '../offline/sessions/sessionize'
+import { fitSession } from './fit-session'
 import { choosePeerSettings } from './peer-selection'
 import type { QueryRanker } from './peers/peer'
 import { ITEM_PEERS, PEERS } from './peers/registry'
@@ -147,11 +148,39 @@ export async function runEval(config: EvalConfig, log: Logger): Promise<Record<s
     validationQueries,
     popularOf(validation.sources, config.options.popularCount)
   )
+  // The session model's recency weights and learned ranking, on the validation session task, read
+  // through a build of the validation phase (sources trained before the validation cut).
+  const validationLookup = new ArtifactLookup(
+    await assembleArtifacts(ids, inputs.meta, validation.sources, {
+      pinsPerShard: config.options.pinsPerShard,
+      popularCount: config.options.popularCount,
+      vectorDtype: config.options.vectorDtype,
+      blend: validation.blend,
+    }),
+    inputs.pins
+  )
+  log.info('[eval] fitting the session model on the validation session task')
+  const sessionFit = fitSession(
+    validationLookup,
+    inputs.pins,
+    validationQueries,
+    validation.blend,
+    {
+      seed: config.options.seed,
+    }
+  )
+  log.info(
+    `[eval] session model: recency ${sessionFit.session.recencyDecay}, context weight ${sessionFit.session.contextWeight}; learned ${
+      sessionFit.report.model
+        ? `HR@20 ${sessionFit.report.model.checkHr20.toFixed(4)} vs rule ${sessionFit.report.model.ruleCheckHr20.toFixed(4)}: ${sessionFit.report.model.kept ? 'kept' : 'not kept'}`
+        : 'not fitted'
+    }`
+  )
 
   // 2. Train on everything before the test cut; the blend's bucket thresholds scale with the data.
   const test = await trainPhase(inputs, split.testCut, config, log, 'test phase')
   const blend = scaleThresholds(
-    validation.blend,
+    { ...validation.blend, session: sessionFit.session },
     validation.trainingEvents,
     test.inputs.events?.time.length ?? 0
   )
@@ -271,7 +300,7 @@ export async function runEval(config: EvalConfig, log: Logger): Promise<Record<s
     catalogue,
     buckets: thresholds,
     groups: [...GROUPS],
-    blend: { ...blend, fit: validation.report },
+    blend: { ...blend, fit: validation.report, sessionFit: sessionFit.report },
     peers: peerChoice,
     tasks: Object.fromEntries(TASKS.map((t) => [t, tasks[t].results])) as Record<
       Task,

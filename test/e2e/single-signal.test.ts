@@ -69,7 +69,9 @@ describe.each([
         split: { testFraction: 0.2, validationFraction: 0.1 },
         tuneStep: 0.25,
         bootstrap: 100,
-        maxQueries: 4000,
+        maxQueries: 3000,
+        peerTuneQueries: 500,
+        float32: false,
         trainOn,
       },
       silentLogger

@@ -27,6 +27,8 @@ and DIR/blend.json (the tuned blend).
   --tune-step X                grid step of blend weight tuning (0.1)
   --bootstrap N                bootstrap resamples for intervals (200)
   --max-queries N              evaluate an evenly spaced sample of N queries, 0 = all (50000)
+  --peer-tune-queries N        validation queries that choose each peer's and the session model's
+                               settings, 0 = all (5000)
   --train-on S                 all | boards | events: let the sources learn from one signal only
                                (test sessions still come from the events) (all)
 ${INPUT_HELP}`
@@ -42,6 +44,7 @@ export async function evalCommand(argv: string[]): Promise<Record<string, unknow
     'tune-step': { type: 'string' },
     bootstrap: { type: 'string' },
     'max-queries': { type: 'string' },
+    'peer-tune-queries': { type: 'string' },
     'train-on': { type: 'string' },
   })
   if (flags.help) {
@@ -90,6 +93,7 @@ export async function evalCommand(argv: string[]): Promise<Record<string, unknow
       tuneStep: numberFlag(flags, 'tune-step', 0.1, { min: 0.01, max: 0.5 }),
       bootstrap: numberFlag(flags, 'bootstrap', 200, { integer: true, min: 10 }),
       maxQueries: numberFlag(flags, 'max-queries', 50_000, { integer: true, min: 0 }),
+      peerTuneQueries: numberFlag(flags, 'peer-tune-queries', 5000, { integer: true, min: 0 }),
       trainOn,
     },
     createLogger({ silent: Boolean(flags.quiet) })

@@ -35,19 +35,44 @@ function currentSession(q: SessionQuery): number[] {
   return out
 }
 
-/** The `sample` most recent training sessions that share a pin with `items`. */
+/**
+ * The `sample` most recent training sessions that share a pin with `items`: a merge of the pins'
+ * session lists, each already most recent first (ties by the larger session index, as they are
+ * sorted).
+ */
 function candidateSessions(t: TrainingSessions, items: number[], sample: number): number[] {
-  const pool = new Set<number>()
-  for (const p of items) {
-    // Each pin's list is most recent first: its first `sample` sessions are all that can make it.
-    const list = sessionsOf(t, p)
-    for (let i = 0; i < Math.min(sample, list.length); i++) {
-      pool.add(list[i]!)
+  const lists = items.map((p) => sessionsOf(t, p)).filter((l) => l.length > 0)
+  const heads = new Int32Array(lists.length)
+  const taken = new Set<number>()
+  const out: number[] = []
+  while (out.length < sample) {
+    let best = -1
+    for (let i = 0; i < lists.length; i++) {
+      const list = lists[i]!
+      while (heads[i]! < list.length && taken.has(list[heads[i]!]!)) {
+        heads[i]!++
+      }
+      if (heads[i]! >= list.length) {
+        continue
+      }
+      if (best < 0) {
+        best = i
+        continue
+      }
+      const a = list[heads[i]!]!
+      const b = lists[best]![heads[best]!]!
+      if (t.time[a]! > t.time[b]! || (t.time[a] === t.time[b] && a > b)) {
+        best = i
+      }
     }
+    if (best < 0) {
+      break
+    }
+    const s = lists[best]![heads[best]!]!
+    taken.add(s)
+    out.push(s)
   }
-  const sessions = [...pool]
-  sessions.sort((a, b) => t.time[b]! - t.time[a]! || b - a)
-  return sessions.slice(0, sample)
+  return out
 }
 
 /** The `k` highest-similarity sessions (ties by session index). */

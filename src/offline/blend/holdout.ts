@@ -65,7 +65,11 @@ export async function fitBlendOnHoldout(
     actionWeight: actionWeights(inputs, options),
   }
   const queries = sampleQueries(
-    nextPinQueries(eventsBetween(inputs.events!, trainCut, queryEnd), sessionOptions),
+    // Targets new to the session: the served answer never returns a pin the user already saw.
+    nextPinQueries(eventsBetween(inputs.events!, trainCut, queryEnd), {
+      ...sessionOptions,
+      newOnly: true,
+    }),
     holdout.maxQueries
   )
   const artifacts = await assembleArtifacts(inputs.pins.ids, inputs.meta, sources, {
