@@ -67,11 +67,12 @@ export async function run(): Promise<void> {
       silentLogger
     )
     const split = computeSplit(inputs.events!, { testFraction: 0.2, validationFraction: 0.1 })
-    const train = trainingInputs(inputs, split.testCut).inputs
+    // Defaults are chosen here, so score on the validation slice, never on eval's test slice.
+    const train = trainingInputs(inputs, split.validationCut).inputs
     const weights = actionWeights(inputs, DEFAULT_BUILD_OPTIONS)
     const sessionOptions = { gapMs: 30 * 60_000, actionWeight: weights }
     const queries = nextPinQueries(
-      eventsBetween(inputs.events!, split.testCut, split.end + 1),
+      eventsBetween(inputs.events!, split.validationCut, split.testCut),
       sessionOptions
     )
     const { sessions } = sessionize(train.events!, sessionOptions)
