@@ -17,9 +17,10 @@ import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { createRandom } from '../src/core/random'
-import { computeBoardSources, DEFAULT_COOC_OPTIONS } from '../src/offline/cooc'
-import { cooccurRange, prepareTables } from '../src/offline/cooc/cooccur'
-import { buildGroups } from '../src/offline/cooc/groups'
+import { computeBoardSources, DEFAULT_COOC_OPTIONS } from '../src/offline/board-graph'
+import { cooccurRange, prepareTables } from '../src/offline/board-graph/cooccur'
+import { buildGroups } from '../src/offline/board-graph/groups'
+import { DEFAULT_BUILD_OPTIONS } from '../src/offline/config'
 import { loadInputs } from '../src/offline/inputs'
 import { createLogger } from '../src/offline/log'
 import { mergeResults, writeDocSection } from './lib/results'
@@ -171,7 +172,7 @@ async function childFull(file: string): Promise<ChildResult> {
   const result = await computeBoardSources(
     { board: b.board, pin: b.pin, boardCount: b.boards.size },
     inputs.pins.size,
-    { ...DEFAULT_COOC_OPTIONS, topN: TOP, maxBoardSize: 1000, seed: 42 },
+    { ...DEFAULT_BUILD_OPTIONS, topN: TOP, seed: 42 },
     log
   )
   const wallS = (performance.now() - start) / 1000

@@ -10,8 +10,7 @@ import { existsSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { buildCommand } from '../src/cli/commands/build'
-import { generateCommand } from '../src/cli/commands/generate'
+import { runCli } from '../src/cli/program'
 import { ShardReader } from '../src/core/artifact'
 import { seedArtifacts, startLocalWorker } from '../src/local/miniflare'
 import { readArtifacts } from '../src/offline/write'
@@ -22,9 +21,10 @@ const OUT = join(ROOT, 'bench', 'tmp', 'edge-artifacts')
 
 async function sampleArtifacts() {
   if (!existsSync(join(DATA, 'boards.csv'))) {
-    await generateCommand(['--out', DATA, '--pins', '5000', '--seed', '42', '--quiet'])
+    await runCli(['generate', '--out', DATA, '--pins', '5000', '--seed', '42', '--quiet'])
   }
-  await buildCommand([
+  await runCli([
+    'build',
     '--boards',
     join(DATA, 'boards.csv'),
     '--events',

@@ -13,13 +13,13 @@ import { join } from 'node:path'
 import { computeSplit, eventsBetween, trainingInputs } from '../src/offline/blend/split'
 import { nextPinQueries } from '../src/offline/blend/task'
 import { tercileThresholds } from '../src/offline/blend/thresholds'
-import { actionWeights } from '../src/offline/candidate-sources'
+import { COOC_SCORINGS, computeBoardSources } from '../src/offline/board-graph'
 import { DEFAULT_BUILD_OPTIONS } from '../src/offline/config'
-import { COOC_SCORINGS, computeBoardSources } from '../src/offline/cooc'
 import { generateWorld, writeWorld } from '../src/offline/generate'
 import { loadInputs } from '../src/offline/inputs'
 import { silentLogger } from '../src/offline/log'
 import type { NeighbourLists } from '../src/offline/neighbour-lists'
+import { sessionizeOptions } from '../src/offline/sessions/options'
 import { sessionCooccurrence } from '../src/offline/sessions/session-cooc'
 import { sessionize } from '../src/offline/sessions/sessionize'
 import { machine, mergeResults, ROOT, writeDocSection } from './lib/results'
@@ -69,8 +69,11 @@ export async function run(): Promise<void> {
     const split = computeSplit(inputs.events!, { testFraction: 0.2, validationFraction: 0.1 })
     // Defaults are chosen here, so score on the validation slice, never on eval's test slice.
     const train = trainingInputs(inputs, split.validationCut).inputs
-    const weights = actionWeights(inputs, DEFAULT_BUILD_OPTIONS)
-    const sessionOptions = { gapMs: 30 * 60_000, actionWeight: weights }
+    const sessionOptions = sessionizeOptions(
+      inputs.events!.actions.ids,
+      DEFAULT_BUILD_OPTIONS.sessions
+    )
+    const weights = sessionOptions.actionWeight
     const queries = nextPinQueries(
       eventsBetween(inputs.events!, split.validationCut, split.testCut),
       sessionOptions
@@ -102,10 +105,9 @@ export async function run(): Promise<void> {
         { board: b.board, pin: b.pin, boardCount: b.boards.size },
         inputs.pins.size,
         {
-          ...DEFAULT_BUILD_OPTIONS.cooc,
-          scoring,
+          ...DEFAULT_BUILD_OPTIONS,
+          cooc: { ...DEFAULT_BUILD_OPTIONS.cooc, scoring },
           topN: 50,
-          maxBoardSize: DEFAULT_BUILD_OPTIONS.maxBoardSize,
           seed: 42,
         },
         silentLogger
@@ -120,8 +122,8 @@ export async function run(): Promise<void> {
       const { lists } = sessionCooccurrence(sessions, inputs.pins.size, {
         topN: 50,
         scoring,
-        maxDistance: DEFAULT_BUILD_OPTIONS.sessionMaxDistance,
-        decay: DEFAULT_BUILD_OPTIONS.sessionDecay,
+        maxDistance: DEFAULT_BUILD_OPTIONS.sessionCooc.maxDistance,
+        decay: DEFAULT_BUILD_OPTIONS.sessionCooc.decay,
         actionWeight: weights,
       })
       results[ds.name]![`session ${scoring}`] = score(lists, null)

@@ -10,12 +10,12 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { computeSplit, eventsBetween, trainingInputs } from '../src/offline/blend/split'
 import { nextPinQueries } from '../src/offline/blend/task'
-import { actionWeights } from '../src/offline/candidate-sources'
 import { DEFAULT_BUILD_OPTIONS } from '../src/offline/config'
 import { generateWorld, writeWorld } from '../src/offline/generate'
 import { loadInputs } from '../src/offline/inputs'
 import { silentLogger } from '../src/offline/log'
 import { nearestNeighbours, type Pin2VecOptions, trainPin2Vec } from '../src/offline/pin2vec'
+import { sessionizeOptions } from '../src/offline/sessions/options'
 import { sessionCorpus, sessionize } from '../src/offline/sessions/sessionize'
 import { machine, mergeResults, ROOT, writeDocSection } from './lib/results'
 
@@ -94,10 +94,10 @@ export async function run(argv: string[]): Promise<void> {
     const split = computeSplit(inputs.events!, { testFraction: 0.2, validationFraction: 0.1 })
     // Defaults are chosen here, so score on the validation slice, never on eval's test slice.
     const train = trainingInputs(inputs, split.validationCut).inputs
-    const sessionOptions = {
-      gapMs: 30 * 60_000,
-      actionWeight: actionWeights(inputs, DEFAULT_BUILD_OPTIONS),
-    }
+    const sessionOptions = sessionizeOptions(
+      inputs.events!.actions.ids,
+      DEFAULT_BUILD_OPTIONS.sessions
+    )
     const corpus = sessionCorpus(sessionize(train.events!, sessionOptions).sessions)
     const queries = nextPinQueries(
       eventsBetween(inputs.events!, split.validationCut, split.testCut),

@@ -1,209 +1,448 @@
 /**
  * @module
- * The input and model flags shared by `build` and `eval`, and their translation to BuildOptions.
+ * The one table of `build` and `eval` flags: each row is the flag, its help text, its parser and
+ * the field of BuildOptions (or EvalSettings) it sets. Defaults are read from the stage defaults
+ * (DEFAULT_BUILD_OPTIONS, DEFAULT_EVAL_SETTINGS), so help never disagrees with the code.
+ * Kept free of heavy imports: `--help` loads this file, not the pipeline.
  */
 
-import type { ParseArgsConfig } from 'node:util'
-import {
-  type BuildOptions,
-  type ColumnMaps,
-  DEFAULT_BUILD_OPTIONS,
-  type InputPaths,
-} from '../offline/config'
-import { COOC_SCORINGS, type CoocBuildOptions, type CoocScoring } from '../offline/cooc'
-import { BuildError } from '../offline/errors'
-import { parseColumnMap } from '../offline/ingest'
-import { type Flags, keyValueFlag, listFlag, numberFlag, stringFlag } from './args'
+import { InvalidArgumentError } from 'commander'
+import { DEFAULT_EVAL_SETTINGS, type EvalSettings } from '../eval/options'
+import { COOC_SCORINGS } from '../offline/board-graph/scoring'
+import { type BuildOptions, DEFAULT_BUILD_OPTIONS } from '../offline/config'
+import { parseColumnMap } from '../offline/ingest/fields'
+import { parseTimestamp } from '../offline/ingest/timestamp'
+import { int, keyValue, num, oneOf } from './parse'
 
-export const INPUT_FLAGS: NonNullable<ParseArgsConfig['options']> = {
-  boards: { type: 'string' },
-  events: { type: 'string' },
-  pins: { type: 'string' },
-  'skip-bad-rows': { type: 'boolean' },
-  'boards-col': { type: 'string', multiple: true },
-  'events-col': { type: 'string', multiple: true },
-  'pins-col': { type: 'string', multiple: true },
-  'top-n': { type: 'string' },
-  'max-board-size': { type: 'string' },
-  'cooc-scoring': { type: 'string' },
-  'cooc-board-weight': { type: 'string' },
-  'diverse-min-size': { type: 'string' },
-  'diverse-margin': { type: 'string' },
-  'pin-degree-exponent': { type: 'string' },
-  'cooc-threads': { type: 'string' },
-  'walk-min-cooc': { type: 'string' },
-  'walk-steps': { type: 'string' },
-  'walk-restart': { type: 'string' },
-  'walk-stop-pins': { type: 'string' },
-  'walk-stop-visits': { type: 'string' },
-  'session-gap': { type: 'string' },
-  'action-weight': { type: 'string', multiple: true },
-  'other-action-weight': { type: 'string' },
-  'session-scoring': { type: 'string' },
-  'session-max-distance': { type: 'string' },
-  'session-decay': { type: 'string' },
-  'pins-per-shard': { type: 'string' },
-  'vector-dtype': { type: 'string' },
-  dims: { type: 'string' },
-  window: { type: 'string' },
-  negatives: { type: 'string' },
-  'ns-exponent': { type: 'string' },
-  sample: { type: 'string' },
-  epochs: { type: 'string' },
-  'min-count': { type: 'string' },
-  threads: { type: 'string' },
-  seed: { type: 'string' },
-  quiet: { type: 'boolean', short: 'q' },
+/** One flag: how it reads, what it sets, and the default help shows. */
+export type FlagSpec<O> = {
+  /** As commander takes it: `--top-n <N>`, or `--skip-bad-rows` for a switch. */
+  flags: string
+  /** Heading the flag is listed under in `--help`. */
+  group: string
+  help: string
+  /** Raw value → parsed value; repeatable flags also get the value so far (undefined at first). */
+  parse?: (raw: string, previous: unknown) => unknown
+  /** Write the parsed value (true for a switch) into the options. */
+  apply: (options: O, value: unknown) => void
+  /** The default as help shows it; omitted for flags without one worth printing. */
+  shown?: (defaults: O) => string
 }
 
-export const INPUT_HELP = `Inputs (CSV, TSV or JSONL, optionally .gz; see docs/data-format.md):
-  --boards FILE            board_id,pin_id[,created_at]
-  --events FILE            user_id,pin_id,action,timestamp
-  --pins FILE              pin_id,title[,image_url,link]   (optional)
-  --boards-col F=NAME      map a field to a column name (repeatable; also --events-col, --pins-col)
-  --skip-bad-rows          skip and count malformed rows instead of failing
-Model:
-  --top-n N                neighbours per pin and source (50)
-  --max-board-size N       boards above N pins are sampled down to N (1000)
-  --cooc-scoring S         board pair score: raw | weighted | cosine | weighted-cosine | jaccard | lift
-                           (weighted; formulas in src/offline/cooc/scoring.ts)
-  --cooc-board-weight W    weight of a board of n pins: log = 1/log2(1+n), or a number α for n^-α (log)
-  --diverse-min-size N     boards of N+ pins whose pins share no other boards are dropped; 0 = off (50)
-  --diverse-margin X       ... when coherence <= baseline + X·(1 - baseline), baseline = random pairs (0.1)
-  --pin-degree-exponent X  Pixie cap: a pin on d boards keeps its ceil(d^X) smallest boards; 1 = off (1)
-  --cooc-threads N         threads for co-occurrence and walks, used when the work pays (2)
-  --walk-min-cooc N        random walks for pins with < N co-occurrence neighbours; 0 = no walks (10)
-  --walk-steps N --walk-restart X --walk-stop-pins N --walk-stop-visits N
-                           walk budget per pin (100, × min(4, 1 + ln degree)), restart chance (0.5),
-                           early stop once N pins were reached in V walks each (50, 4)
-  --session-gap MIN        inactivity that ends a session, minutes (30)
-  --action-weight A=W      weight of an action; 0 drops it (repeatable; save 1, click 0.75, closeup 0.5)
-  --other-action-weight W  weight of actions not listed (0.5)
-  --session-scoring S      session co-occurrence: damped | jaccard (damped)
-  --session-max-distance N engagements further apart in a session do not pair (10)
-  --session-decay X        per-step decay of a session pair's weight (0.8)
-  --pins-per-shard N       pins per KV value (8)
-  --vector-dtype T         int8 | float32 (int8)
-  --dims N --window N --negatives N --ns-exponent X --sample X --epochs N --min-count N --threads N
-                           Pin2Vec (skip-gram, negative sampling) settings
-  --seed N                 seed for sampling and training (42)
-  --quiet                  no progress on stderr`
+type Stage = {
+  [K in keyof BuildOptions]: BuildOptions[K] extends object ? K : never
+}[keyof BuildOptions]
 
-export function inputPaths(flags: Flags): InputPaths {
+/** A flag that sets `options[stage][key]` to `parse(raw)`. */
+function stage<S extends Stage, K extends keyof BuildOptions[S] & string>(
+  group: string,
+  flags: string,
+  help: string,
+  path: [S, K],
+  parse: (raw: string) => BuildOptions[S][K],
+  show: (value: BuildOptions[S][K]) => string = String
+): FlagSpec<BuildOptions> {
+  const [s, k] = path
   return {
-    boards: stringFlag(flags, 'boards'),
-    events: stringFlag(flags, 'events'),
-    pins: stringFlag(flags, 'pins'),
+    flags,
+    group,
+    help,
+    parse: (raw) => parse(raw),
+    apply: (o, v) => {
+      o[s][k] = v as BuildOptions[S][K]
+    },
+    shown: (d) => show(d[s][k]),
   }
 }
 
-export function columnMaps(flags: Flags): ColumnMaps {
+const INPUTS = 'Inputs (CSV, TSV or JSONL, optionally .gz; see docs/data-format.md):'
+const MODEL = 'Model:'
+const COOC = 'Board co-occurrence (formulas in src/offline/board-graph/scoring.ts):'
+const WALK = 'Random walks, for pins with few co-occurrence neighbours:'
+const SESSIONS = 'Sessions:'
+const PIN2VEC = 'Pin2Vec (skip-gram with negative sampling over sessions):'
+const ARTIFACTS = 'Artifacts:'
+const BLEND = 'Blend:'
+
+/** `--boards-col F=NAME`: repeatable field → column mappings of one input. */
+function columnFlag(kind: 'boards' | 'events' | 'pins'): FlagSpec<BuildOptions> {
   return {
-    boards: parseColumnMap(listFlag(flags, 'boards-col')),
-    events: parseColumnMap(listFlag(flags, 'events-col')),
-    pins: parseColumnMap(listFlag(flags, 'pins-col')),
+    flags: `--${kind}-col <F=NAME>`,
+    group: INPUTS,
+    help:
+      kind === 'boards'
+        ? 'map a field to a column name (repeatable; also --events-col, --pins-col)'
+        : `map a field of --${kind} to a column name (repeatable)`,
+    parse: (raw, previous) => {
+      keyValue(raw)
+      return [...((previous as string[] | undefined) ?? []), raw]
+    },
+    apply: (o, v) => {
+      o.ingest.columns[kind] = parseColumnMap(v as string[])
+    },
   }
 }
 
-export function buildOptions(flags: Flags): BuildOptions {
-  const d = DEFAULT_BUILD_OPTIONS
-  const int = { integer: true, min: 1 }
-  const weights: Record<string, number> = { ...d.actionWeights }
-  for (const [action, raw] of Object.entries(keyValueFlag(flags, 'action-weight'))) {
-    const w = Number(raw)
+const boardWeight = (raw: string): BuildOptions['cooc']['boardWeight'] =>
+  raw === 'log' ? 'log' : num({ min: 0, max: 4 })(raw)
+
+/** `--action-weight A=W`, repeatable; given weights replace the defaults of those actions only. */
+const ACTION_WEIGHT: FlagSpec<BuildOptions> = {
+  flags: '--action-weight <A=W>',
+  group: SESSIONS,
+  help: 'weight of an action; 0 drops it (repeatable)',
+  parse: (raw, previous) => {
+    const [action, weight] = keyValue(raw)
+    const w = Number(weight)
     if (!Number.isFinite(w) || w < 0) {
-      throw new BuildError(
-        'config',
-        `--action-weight ${action}=${raw}: weight must be a number >= 0`
-      )
+      throw new InvalidArgumentError(`${action}: weight must be a number >= 0.`)
     }
-    weights[action.toLowerCase()] = w
-  }
-  const vectorDtype = stringFlag(flags, 'vector-dtype') ?? d.vectorDtype
-  if (vectorDtype !== 'int8' && vectorDtype !== 'float32') {
-    throw new BuildError('config', `--vector-dtype must be int8 or float32, got '${vectorDtype}'`)
-  }
-  const optional = (name: string, check?: Parameters<typeof numberFlag>[3]): number | undefined =>
-    flags[name] === undefined ? undefined : numberFlag(flags, name, 0, check)
-  const seed = numberFlag(flags, 'seed', d.seed, { integer: true, min: 0 })
-  const sessionScoring = stringFlag(flags, 'session-scoring') ?? d.sessionScoring
-  if (sessionScoring !== 'damped' && sessionScoring !== 'jaccard') {
-    throw new BuildError(
-      'config',
-      `--session-scoring must be damped or jaccard, got '${sessionScoring}'`
-    )
-  }
-  return {
-    topN: numberFlag(flags, 'top-n', d.topN, { ...int, max: 1000 }),
-    maxBoardSize: numberFlag(flags, 'max-board-size', d.maxBoardSize, { integer: true, min: 2 }),
-    cooc: coocOptions(flags, d.cooc),
-    sessionGapMinutes: numberFlag(flags, 'session-gap', d.sessionGapMinutes, { min: 0 }),
-    actionWeights: weights,
-    otherActionWeight: numberFlag(flags, 'other-action-weight', d.otherActionWeight, { min: 0 }),
-    sessionScoring,
-    sessionMaxDistance: numberFlag(flags, 'session-max-distance', d.sessionMaxDistance, {
-      integer: true,
-      min: 1,
-    }),
-    sessionDecay: numberFlag(flags, 'session-decay', d.sessionDecay, { min: 0, max: 1 }),
-    pinsPerShard: numberFlag(flags, 'pins-per-shard', d.pinsPerShard, int),
-    popularCount: d.popularCount,
-    holdout: d.holdout,
-    holdoutMaxQueries: d.holdoutMaxQueries,
-    tuneStep: d.tuneStep,
-    vectorDtype,
-    seed,
-    pin2vec: {
-      dims: optional('dims', { ...int, max: 1024 }),
-      window: optional('window', int),
-      negatives: optional('negatives', { integer: true, min: 0 }),
-      nsExponent: optional('ns-exponent'),
-      sample: optional('sample', { min: 0 }),
-      epochs: optional('epochs', int),
-      minCount: optional('min-count', int),
-      threads: optional('threads', { ...int, max: 64 }),
-      seed,
+    return { ...(previous as Record<string, number> | undefined), [action.toLowerCase()]: w }
+  },
+  apply: (o, v) => {
+    o.sessions.actionWeights = { ...o.sessions.actionWeights, ...(v as Record<string, number>) }
+  },
+  shown: (d) =>
+    Object.entries(d.sessions.actionWeights)
+      .map(([a, w]) => `${a}=${w}`)
+      .join(', '),
+}
+
+/** Flags shared by `build` and `eval`: how the sources are built. */
+export const MODEL_FLAGS: FlagSpec<BuildOptions>[] = [
+  columnFlag('boards'),
+  columnFlag('events'),
+  columnFlag('pins'),
+  {
+    flags: '--skip-bad-rows',
+    group: INPUTS,
+    help: 'skip and count malformed rows instead of failing',
+    apply: (o) => {
+      o.ingest.skipBadRows = true
     },
+  },
+  {
+    flags: '--top-n <N>',
+    group: MODEL,
+    help: 'neighbours per pin and source',
+    parse: (raw) => int({ min: 1, max: 1000 })(raw),
+    apply: (o, v) => {
+      o.topN = v as number
+    },
+    shown: (d) => String(d.topN),
+  },
+  {
+    flags: '--seed <N>',
+    group: MODEL,
+    help: 'seed for sampling and training',
+    parse: (raw) => int({ min: 0 })(raw),
+    apply: (o, v) => {
+      o.seed = v as number
+    },
+    shown: (d) => String(d.seed),
+  },
+  stage(
+    COOC,
+    '--max-board-size <N>',
+    'boards above N pins are sampled down to N',
+    ['cooc', 'maxBoardSize'],
+    int({ min: 2 })
+  ),
+  stage(
+    COOC,
+    '--cooc-scoring <S>',
+    `board pair score: ${COOC_SCORINGS.join(' | ')}`,
+    ['cooc', 'scoring'],
+    oneOf(COOC_SCORINGS)
+  ),
+  stage(
+    COOC,
+    '--cooc-board-weight <W>',
+    'weight of a board of n pins: log = 1/log2(1+n), or a number α for n^-α',
+    ['cooc', 'boardWeight'],
+    boardWeight
+  ),
+  stage(
+    COOC,
+    '--diverse-min-size <N>',
+    'boards of N+ pins whose pins share no other boards are dropped; 0 = off',
+    ['cooc', 'diverseMinSize'],
+    int({ min: 0 })
+  ),
+  stage(
+    COOC,
+    '--diverse-margin <X>',
+    '... when coherence <= baseline + X·(1 - baseline), baseline = random pairs',
+    ['cooc', 'diverseMargin'],
+    num({ min: 0, max: 1 })
+  ),
+  stage(
+    COOC,
+    '--pin-degree-exponent <X>',
+    'Pixie cap: a pin on d boards keeps its ceil(d^X) smallest boards; 1 = off',
+    ['cooc', 'pinDegreeExponent'],
+    num({ min: 0.1, max: 1 })
+  ),
+  stage(
+    COOC,
+    '--cooc-threads <N>',
+    'threads for co-occurrence and walks, used when the work pays',
+    ['cooc', 'threads'],
+    int({ min: 1, max: 64 })
+  ),
+  stage(
+    WALK,
+    '--walk-min-cooc <N>',
+    'pins with < N co-occurrence neighbours walk; 0 = no walks',
+    ['walk', 'minCooc'],
+    int({ min: 0 })
+  ),
+  stage(
+    WALK,
+    '--walk-steps <N>',
+    'step budget per pin, × min(4, 1 + ln degree)',
+    ['walk', 'steps'],
+    int({ min: 1 })
+  ),
+  stage(
+    WALK,
+    '--walk-restart <X>',
+    'chance of restarting at the query pin after each step',
+    ['walk', 'restart'],
+    num({ min: 0.01, max: 1 })
+  ),
+  stage(
+    WALK,
+    '--walk-stop-pins <N>',
+    'stop early once N pins were each reached ...',
+    ['walk', 'stopPins'],
+    int({ min: 1 })
+  ),
+  stage(WALK, '--walk-stop-visits <N>', '... in N walks', ['walk', 'stopVisits'], int({ min: 1 })),
+  stage(
+    SESSIONS,
+    '--session-gap <MIN>',
+    'inactivity that ends a session, minutes',
+    ['sessions', 'gapMinutes'],
+    num({ min: 0 })
+  ),
+  ACTION_WEIGHT,
+  stage(
+    SESSIONS,
+    '--other-action-weight <W>',
+    'weight of actions not listed',
+    ['sessions', 'otherActionWeight'],
+    num({ min: 0 })
+  ),
+  stage(
+    SESSIONS,
+    '--session-scoring <S>',
+    'session co-occurrence: damped | jaccard',
+    ['sessionCooc', 'scoring'],
+    oneOf(['damped', 'jaccard'] as const)
+  ),
+  stage(
+    SESSIONS,
+    '--session-max-distance <N>',
+    'engagements further apart in a session do not pair',
+    ['sessionCooc', 'maxDistance'],
+    int({ min: 1 })
+  ),
+  stage(
+    SESSIONS,
+    '--session-decay <X>',
+    "per-step decay of a session pair's weight",
+    ['sessionCooc', 'decay'],
+    num({ min: 0, max: 1 })
+  ),
+  stage(PIN2VEC, '--dims <N>', 'embedding width', ['pin2vec', 'dims'], int({ min: 1, max: 1024 })),
+  stage(PIN2VEC, '--window <N>', 'maximum context window', ['pin2vec', 'window'], int({ min: 1 })),
+  stage(
+    PIN2VEC,
+    '--negatives <N>',
+    'negative samples per pair',
+    ['pin2vec', 'negatives'],
+    int({ min: 0 })
+  ),
+  stage(
+    PIN2VEC,
+    '--ns-exponent <X>',
+    'exponent on counts in the negative-sampling table',
+    ['pin2vec', 'nsExponent'],
+    num({ min: 0 })
+  ),
+  stage(
+    PIN2VEC,
+    '--sample <X>',
+    'frequent-pin subsampling threshold; 0 = off',
+    ['pin2vec', 'sample'],
+    num({ min: 0 })
+  ),
+  stage(
+    PIN2VEC,
+    '--epochs <N>',
+    'passes over the sessions',
+    ['pin2vec', 'epochs'],
+    int({ min: 1 })
+  ),
+  stage(
+    PIN2VEC,
+    '--min-count <N>',
+    'pins seen fewer times get no embedding',
+    ['pin2vec', 'minCount'],
+    int({ min: 1 })
+  ),
+  stage(
+    PIN2VEC,
+    '--threads <N>',
+    'training threads (Hogwild)',
+    ['pin2vec', 'threads'],
+    int({ min: 1, max: 64 })
+  ),
+  stage(
+    ARTIFACTS,
+    '--pins-per-shard <N>',
+    'pins per KV value',
+    ['assemble', 'pinsPerShard'],
+    int({ min: 1 })
+  ),
+  stage(
+    ARTIFACTS,
+    '--vector-dtype <T>',
+    'int8 | float32',
+    ['assemble', 'vectorDtype'],
+    oneOf(['int8', 'float32'] as const)
+  ),
+]
+
+/** `build` only: the blend fit on the build's own held-out events. */
+export const BUILD_ONLY_FLAGS: FlagSpec<BuildOptions>[] = [
+  stage(
+    BLEND,
+    '--holdout <F>',
+    "last share of the events' time span held out to fit the blend; the sources are then retrained on all events; 0 = default blend",
+    ['blend', 'holdout'],
+    num({ min: 0, max: 0.5 })
+  ),
+  stage(
+    BLEND,
+    '--holdout-max-queries <N>',
+    'held-out queries used for the fit; 0 = all',
+    ['blend', 'maxQueries'],
+    int({ min: 0 })
+  ),
+]
+
+/** `eval` only, on top of MODEL_FLAGS. */
+export const EVAL_BUILD_FLAGS: FlagSpec<BuildOptions>[] = [
+  stage(
+    'Evaluation:',
+    '--tune-step <X>',
+    'grid step of blend weight tuning',
+    ['blend', 'tuneStep'],
+    num({ min: 0.01, max: 0.5 })
+  ),
+]
+
+const EVAL = 'Evaluation:'
+
+/** A flag that sets `settings[key]`. */
+function evalFlag<K extends keyof EvalSettings>(
+  flags: string,
+  help: string,
+  key: K,
+  parse: (raw: string) => EvalSettings[K]
+): FlagSpec<EvalSettings> {
+  return {
+    flags,
+    group: EVAL,
+    help,
+    parse: (raw) => parse(raw),
+    apply: (o, v) => {
+      o[key] = v as EvalSettings[K]
+    },
+    shown: (d) => (d[key] === undefined ? '' : String(d[key])),
   }
 }
 
-function coocOptions(flags: Flags, d: CoocBuildOptions): CoocBuildOptions {
-  const scoring = stringFlag(flags, 'cooc-scoring') ?? d.scoring
-  if (!(COOC_SCORINGS as readonly string[]).includes(scoring)) {
-    throw new BuildError(
-      'config',
-      `--cooc-scoring must be one of ${COOC_SCORINGS.join(', ')}, got '${scoring}'`
-    )
-  }
-  const weightRaw = stringFlag(flags, 'cooc-board-weight')
-  const boardWeight =
-    weightRaw === undefined || weightRaw === 'log'
-      ? d.boardWeight
-      : numberFlag(flags, 'cooc-board-weight', 0, { min: 0, max: 4 })
-  const minCooc = numberFlag(flags, 'walk-min-cooc', d.walk.minCooc, { integer: true, min: 0 })
-  return {
-    scoring: scoring as CoocScoring,
-    boardWeight,
-    diverseMinSize: numberFlag(flags, 'diverse-min-size', d.diverseMinSize, {
-      integer: true,
-      min: 0,
-    }),
-    diverseMargin: numberFlag(flags, 'diverse-margin', d.diverseMargin, { min: 0, max: 1 }),
-    pinDegreeExponent: numberFlag(flags, 'pin-degree-exponent', d.pinDegreeExponent, {
-      min: 0.1,
-      max: 1,
-    }),
-    threads: numberFlag(flags, 'cooc-threads', d.threads, { integer: true, min: 1, max: 64 }),
-    walk: {
-      enabled: minCooc > 0,
-      minCooc,
-      steps: numberFlag(flags, 'walk-steps', d.walk.steps, { integer: true, min: 1 }),
-      restart: numberFlag(flags, 'walk-restart', d.walk.restart, { min: 0.01, max: 1 }),
-      stopPins: numberFlag(flags, 'walk-stop-pins', d.walk.stopPins, { integer: true, min: 1 }),
-      stopVisits: numberFlag(flags, 'walk-stop-visits', d.walk.stopVisits, {
-        integer: true,
-        min: 1,
-      }),
-    },
-  }
+export const EVAL_FLAGS: FlagSpec<EvalSettings>[] = [
+  evalFlag(
+    '--test-fraction <F>',
+    'last share of the time span held out for testing',
+    'testFraction',
+    num({ min: 0.01, max: 0.9 })
+  ),
+  evalFlag(
+    '--validation-fraction <F>',
+    'share just before it used to tune the blend',
+    'validationFraction',
+    num({ min: 0.01, max: 0.9 })
+  ),
+  evalFlag(
+    '--test-cut <TIME>',
+    'explicit test cut (ISO-8601 or Unix time); overrides --test-fraction',
+    'testCut',
+    (raw) => {
+      const t = parseTimestamp(raw)
+      if (t === null) {
+        throw new InvalidArgumentError('expected ISO-8601 or Unix time.')
+      }
+      return t
+    }
+  ),
+  evalFlag(
+    '--bucket-thresholds <A,B>',
+    'tail <= A < torso <= B < head (default: terciles of test queries)',
+    'bucketThresholds',
+    (raw) => {
+      const [a, b, ...rest] = raw.split(',').map(Number)
+      if (a === undefined || b === undefined || rest.length > 0 || !(a <= b)) {
+        throw new InvalidArgumentError('expected A,B with A <= B.')
+      }
+      return { tailMax: a, torsoMax: b }
+    }
+  ),
+  evalFlag('--bootstrap <N>', 'bootstrap resamples for intervals', 'bootstrap', int({ min: 10 })),
+  evalFlag(
+    '--max-queries <N>',
+    'evaluate an evenly spaced sample of N queries; 0 = all',
+    'maxQueries',
+    int({ min: 0 })
+  ),
+  evalFlag(
+    '--peer-tune-queries <N>',
+    "validation queries that choose each peer's and the session model's settings; 0 = all",
+    'peerTuneQueries',
+    int({ min: 0 })
+  ),
+  evalFlag(
+    '--train-on <S>',
+    'all | boards | events: let the sources learn from one signal only (test sessions still come from the events)',
+    'trainOn',
+    oneOf(['all', 'boards', 'events'] as const)
+  ),
+]
+
+/** Help text of a flag, with its default. */
+export function helpOf<O>(spec: FlagSpec<O>, defaults: O): string {
+  const shown = spec.shown?.(defaults)
+  return shown ? `${spec.help} (default: ${shown})` : spec.help
 }
+
+/** Defaults with every given flag applied; `values` are commander's parsed values by flag. */
+export function applyFlags<O>(
+  specs: FlagSpec<O>[],
+  defaults: O,
+  value: (spec: FlagSpec<O>) => unknown
+): O {
+  const options = structuredClone(defaults)
+  for (const spec of specs) {
+    const v = value(spec)
+    if (v !== undefined) {
+      spec.apply(options, v)
+    }
+  }
+  return options
+}
+
+export { DEFAULT_BUILD_OPTIONS, DEFAULT_EVAL_SETTINGS }

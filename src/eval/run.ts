@@ -21,11 +21,12 @@ import {
   trainingInputs,
 } from '../offline/blend/split'
 import { scaleThresholds, tercileThresholds } from '../offline/blend/thresholds'
-import { actionWeights, computeSources, type Sources } from '../offline/candidate-sources'
-import type { BuildOptions, ColumnMaps, InputPaths } from '../offline/config'
+import { computeSources, type Sources } from '../offline/candidate-sources'
+import type { BuildOptions, InputPaths } from '../offline/config'
 import { BuildError } from '../offline/errors'
 import { type Inputs, loadInputs } from '../offline/inputs'
 import type { Logger } from '../offline/log'
+import { sessionizeOptions } from '../offline/sessions/options'
 import { sessionize } from '../offline/sessions/sessionize'
 import { fitSession } from './fit-session'
 import { choosePeerSettings } from './peer-selection'
@@ -41,14 +42,11 @@ import { sampleSessionQueries, sessionQueries, TASKS, type Task } from './sessio
 export type EvalConfig = {
   inputs: InputPaths
   out: string
-  skipBadRows: boolean
-  columns: ColumnMaps
+  /** The build's options; `blend.tuneStep` is the grid step of the validation blend fit. */
   options: BuildOptions
   split: SplitOptions
   /** Fixed bucket thresholds for reporting; default: terciles of the test queries' engagement. */
   bucketThresholds?: BlendParams['buckets']
-  /** Grid step of blend weight tuning. */
-  tuneStep: number
   bootstrap: number
   /** Cap on evaluated queries (deterministic sample) to bound run time; 0 = all. */
   maxQueries: number
@@ -101,13 +99,12 @@ function popularOf(sources: Sources, count: number): Int32Array {
   return Int32Array.from(order.slice(0, count))
 }
 
-export async function runEval(config: EvalConfig, log: Logger): Promise<Record<string, unknown>> {
+/** metrics.json: everything one evaluation measured, and the config it ran with. */
+export type EvalMetrics = Awaited<ReturnType<typeof runEval>>
+
+export async function runEval(config: EvalConfig, log: Logger) {
   const started = performance.now()
-  const inputs = await loadInputs(
-    config.inputs,
-    { skipBadRows: config.skipBadRows, columns: config.columns },
-    log
-  )
+  const inputs = await loadInputs(config.inputs, config.options.ingest, log)
   if (!inputs.events) {
     throw new BuildError(
       'eval',
@@ -115,10 +112,7 @@ export async function runEval(config: EvalConfig, log: Logger): Promise<Record<s
     )
   }
   const split = computeSplit(inputs.events, config.split)
-  const sessionOptions = {
-    gapMs: config.options.sessionGapMinutes * 60_000,
-    actionWeight: actionWeights(inputs, config.options),
-  }
+  const sessionOptions = sessionizeOptions(inputs.events.actions.ids, config.options.sessions)
   const ids = inputs.pins.ids
 
   // 1. On the validation slice: fit the blend (sources trained before it) and choose each peer's
@@ -128,7 +122,11 @@ export async function runEval(config: EvalConfig, log: Logger): Promise<Record<s
     split.validationCut,
     split.testCut,
     config.options,
-    { tuneStep: config.tuneStep, maxQueries: config.maxQueries, trainOn: config.trainOn },
+    {
+      tuneStep: config.options.blend.tuneStep,
+      maxQueries: config.maxQueries,
+      trainOn: config.trainOn,
+    },
     log
   )
   const validationQueries = sampleSessionQueries(
@@ -146,17 +144,18 @@ export async function runEval(config: EvalConfig, log: Logger): Promise<Record<s
       .sessions,
     ids.length,
     validationQueries,
-    popularOf(validation.sources, config.options.popularCount)
+    popularOf(validation.sources, config.options.assemble.popularCount)
   )
   // The session model's recency weights and learned ranking, on the validation session task, read
   // through a build of the validation phase (sources trained before the validation cut).
   const validationLookup = new ArtifactLookup(
-    await assembleArtifacts(ids, inputs.meta, validation.sources, {
-      pinsPerShard: config.options.pinsPerShard,
-      popularCount: config.options.popularCount,
-      vectorDtype: config.options.vectorDtype,
-      blend: validation.blend,
-    }),
+    await assembleArtifacts(
+      ids,
+      inputs.meta,
+      validation.sources,
+      config.options.assemble,
+      validation.blend
+    ),
     inputs.pins
   )
   log.info('[eval] fitting the session model on the validation session task')
@@ -184,13 +183,14 @@ export async function runEval(config: EvalConfig, log: Logger): Promise<Record<s
     validation.trainingEvents,
     test.inputs.events?.time.length ?? 0
   )
-  const assemble = (vectorDtype = config.options.vectorDtype) =>
-    assembleArtifacts(ids, inputs.meta, test.sources, {
-      pinsPerShard: config.options.pinsPerShard,
-      popularCount: config.options.popularCount,
-      vectorDtype,
-      blend,
-    })
+  const assemble = (vectorDtype = config.options.assemble.vectorDtype) =>
+    assembleArtifacts(
+      ids,
+      inputs.meta,
+      test.sources,
+      { ...config.options.assemble, vectorDtype },
+      blend
+    )
   const artifacts = await assemble()
   const lookup = new ServedRankers(new ArtifactLookup(artifacts, inputs.pins), inputs.pins)
 
@@ -311,7 +311,6 @@ export async function runEval(config: EvalConfig, log: Logger): Promise<Record<s
       inputs: config.inputs,
       options: config.options,
       split: config.split,
-      tuneStep: config.tuneStep,
       bootstrap: config.bootstrap,
       maxQueries: config.maxQueries,
       trainOn: config.trainOn,

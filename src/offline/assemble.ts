@@ -25,10 +25,17 @@ import type { PinMeta } from './inputs'
 import type { NeighbourLists } from './neighbour-lists'
 
 export type AssembleOptions = {
+  /** Pins whose records share one KV value. */
   pinsPerShard: number
+  /** Size of the fallback list of popular pins stored in the manifest. */
   popularCount: number
   vectorDtype: 'int8' | 'float32'
-  blend: BlendParams
+}
+
+export const DEFAULT_ASSEMBLE_OPTIONS: AssembleOptions = {
+  pinsPerShard: 8,
+  popularCount: 100,
+  vectorDtype: 'int8',
 }
 
 export type Artifacts = { manifest: Manifest; shards: Uint8Array[] }
@@ -119,7 +126,8 @@ export async function assembleArtifacts(
   ids: string[],
   meta: PinMeta,
   sources: Sources,
-  options: AssembleOptions
+  options: AssembleOptions,
+  blend: BlendParams
 ): Promise<Artifacts> {
   const entries = pinEntries(ids, meta, sources, options.vectorDtype)
   const shardCount = Math.max(1, Math.ceil(ids.length / options.pinsPerShard))
@@ -169,7 +177,7 @@ export async function assembleArtifacts(
     dims,
     vectorDtype,
     sources: present,
-    blend: options.blend,
+    blend,
     popular: popularPins(entries, sources, options.popularCount),
     shards: shardInfo,
   } as const

@@ -3,12 +3,13 @@
  * Computes every candidate source from loaded inputs: board co-occurrence, sessions, Pin2Vec.
  */
 
+import { type BoardSourceStats, computeBoardSources } from './board-graph'
 import type { BuildOptions } from './config'
-import { type BoardSourceStats, computeBoardSources } from './cooc'
 import type { Inputs } from './inputs'
 import type { Logger } from './log'
 import type { NeighbourLists } from './neighbour-lists'
 import { nearestNeighbours, trainPin2Vec } from './pin2vec'
+import { sessionizeOptions } from './sessions/options'
 import { sessionCooccurrence } from './sessions/session-cooc'
 import { type SessionStats, type Sessions, sessionCorpus, sessionize } from './sessions/sessionize'
 
@@ -44,12 +45,6 @@ export type Sources = {
   timings: Record<string, number>
 }
 
-/** Weight of every action code in the events table, from the build options. */
-export function actionWeights(inputs: Inputs, options: BuildOptions): Float64Array {
-  const actions = inputs.events?.actions.ids ?? []
-  return Float64Array.from(actions, (a) => options.actionWeights[a] ?? options.otherActionWeight)
-}
-
 export async function computeSources(
   inputs: Inputs,
   options: BuildOptions,
@@ -70,12 +65,7 @@ export async function computeSources(
     const board = await computeBoardSources(
       { board: inputs.boards.board, pin: inputs.boards.pin, boardCount: inputs.boards.boards.size },
       pinCount,
-      {
-        ...options.cooc,
-        topN: options.topN,
-        maxBoardSize: options.maxBoardSize,
-        seed: options.seed,
-      },
+      options,
       log
     )
     boardDegree.set(board.boardDegree)
@@ -88,13 +78,11 @@ export async function computeSources(
   if (inputs.events) {
     const doneSessions = log.step(
       'sessions',
-      `sessionizing with a ${options.sessionGapMinutes} min gap`
+      `sessionizing with a ${options.sessions.gapMinutes} min gap`
     )
-    const weights = actionWeights(inputs, options)
-    const result = sessionize(inputs.events, {
-      gapMs: options.sessionGapMinutes * 60_000,
-      actionWeight: weights,
-    })
+    const sessionOptions = sessionizeOptions(inputs.events.actions.ids, options.sessions)
+    const weights = sessionOptions.actionWeight
+    const result = sessionize(inputs.events, sessionOptions)
     sessions = result.sessions
     stats.sessions = result.stats
     for (const pin of sessions.pins) {
@@ -114,13 +102,11 @@ export async function computeSources(
 
     const doneSessionCooc = log.step(
       'session-cooc',
-      `session co-occurrence (${options.sessionScoring})`
+      `session co-occurrence (${options.sessionCooc.scoring})`
     )
     const sessionCooc = sessionCooccurrence(sessions, pinCount, {
+      ...options.sessionCooc,
       topN: options.topN,
-      scoring: options.sessionScoring,
-      maxDistance: options.sessionMaxDistance,
-      decay: options.sessionDecay,
       actionWeight: weights,
     })
     session = sessionCooc.lists
@@ -137,7 +123,7 @@ export async function computeSources(
       const trained = await trainPin2Vec(
         corpus,
         pinCount,
-        { seed: options.seed, ...options.pin2vec },
+        { ...options.pin2vec, seed: options.seed },
         log
       )
       timings.train = doneTrain(

@@ -1,11 +1,25 @@
 /**
  * @module
- * Build configuration with its defaults. Every field is a CLI flag (see README "CLI").
+ * The build's options, nested by stage: each stage reads only its own part (plus the shared
+ * `topN` and `seed`). Defaults live beside each stage; every field is a CLI flag, and the one
+ * table of flags, help text and parsing is src/cli/build-flags.ts.
  */
 
-import { type CoocBuildOptions, DEFAULT_COOC_OPTIONS } from './cooc'
-import type { Pin2VecOptions } from './pin2vec'
-import type { SessionScoring } from './sessions/session-cooc'
+import { type AssembleOptions, DEFAULT_ASSEMBLE_OPTIONS } from './assemble'
+import { DEFAULT_HOLDOUT_OPTIONS, type HoldoutStageOptions } from './blend/options'
+import {
+  type CoocOptions,
+  DEFAULT_COOC_OPTIONS,
+  DEFAULT_WALK_OPTIONS,
+  type WalkStageOptions,
+} from './board-graph/options'
+import { DEFAULT_PIN2VEC_OPTIONS, type Pin2VecOptions } from './pin2vec/options'
+import {
+  DEFAULT_SESSION_COOC_OPTIONS,
+  DEFAULT_SESSION_OPTIONS,
+  type SessionCoocStageOptions,
+  type SessionStageOptions,
+} from './sessions/options'
 
 export type ColumnMaps = {
   boards: Partial<Record<string, string>>
@@ -15,55 +29,67 @@ export type ColumnMaps = {
 
 export type InputPaths = { boards?: string; events?: string; pins?: string }
 
-export type BuildOptions = {
-  /** Neighbours kept per pin and per source. */
-  topN: number
-  /** Boards above this size are sampled down to it before pair counting. */
-  maxBoardSize: number
-  /** Board co-occurrence scoring, pruning and random walks (src/offline/cooc/options.ts). */
-  cooc: CoocBuildOptions
-  /** Inactivity gap that ends a session, in minutes. */
-  sessionGapMinutes: number
-  /** Weight per action; actions not listed get `otherActionWeight`; weight 0 drops the action. */
-  actionWeights: Record<string, number>
-  otherActionWeight: number
-  /** Session co-occurrence scoring (see src/offline/sessions/session-cooc.ts). */
-  sessionScoring: SessionScoring
-  /** Engagements further apart than this inside a session do not pair. */
-  sessionMaxDistance: number
-  /** Per-step decay of a session pair's weight with distance. */
-  sessionDecay: number
-  /** Pins whose records share one KV value. */
-  pinsPerShard: number
-  /** Size of the fallback list of popular pins stored in the manifest. */
-  popularCount: number
-  vectorDtype: 'int8' | 'float32'
-  pin2vec: Partial<Pin2VecOptions>
-  seed: number
-  /** Share of the events' time span, at the end, held out to fit the blend (0 = default blend). */
-  holdout: number
-  /** Cap on held-out queries used to fit the blend (evenly spaced sample). */
-  holdoutMaxQueries: number
-  /** Grid step of the blend weight search. */
-  tuneStep: number
+export type IngestStageOptions = {
+  /** Skip and count malformed rows instead of failing on the first. */
+  skipBadRows: boolean
+  /** Canonical field → the column name a file uses, per input. */
+  columns: ColumnMaps
 }
+
+export type BuildOptions = {
+  /** Neighbours kept per pin and per source (every source and the Pin2Vec neighbour search). */
+  topN: number
+  /** Seed of every sampled or trained stage. */
+  seed: number
+  ingest: IngestStageOptions
+  /** Board co-occurrence and its pruning (src/offline/board-graph/options.ts). */
+  cooc: CoocOptions
+  /** Random walks on the board graph (src/offline/board-graph/options.ts). */
+  walk: WalkStageOptions
+  /** Sessionizing the events (src/offline/sessions/options.ts). */
+  sessions: SessionStageOptions
+  /** Session co-occurrence (src/offline/sessions/options.ts). */
+  sessionCooc: SessionCoocStageOptions
+  /** Pin2Vec training; its seed is the build's `seed` (src/offline/pin2vec/options.ts). */
+  pin2vec: Omit<Pin2VecOptions, 'seed'>
+  /** The blend fit on the build's own held-out events (src/offline/blend/options.ts). */
+  blend: HoldoutStageOptions
+  /** Shards and manifest (src/offline/assemble.ts). */
+  assemble: AssembleOptions
+}
+
+const { seed: _pin2vecSeed, ...pin2vecDefaults } = DEFAULT_PIN2VEC_OPTIONS
 
 export const DEFAULT_BUILD_OPTIONS: BuildOptions = {
   topN: 50,
-  maxBoardSize: 1000,
-  cooc: DEFAULT_COOC_OPTIONS,
-  sessionGapMinutes: 30,
-  actionWeights: { save: 1, click: 0.75, closeup: 0.5 },
-  otherActionWeight: 0.5,
-  sessionScoring: 'damped',
-  sessionMaxDistance: 10,
-  sessionDecay: 0.8,
-  pinsPerShard: 8,
-  popularCount: 100,
-  vectorDtype: 'int8',
-  pin2vec: {},
   seed: 42,
-  holdout: 0.1,
-  holdoutMaxQueries: 20_000,
-  tuneStep: 0.1,
+  ingest: { skipBadRows: false, columns: { boards: {}, events: {}, pins: {} } },
+  cooc: DEFAULT_COOC_OPTIONS,
+  walk: DEFAULT_WALK_OPTIONS,
+  sessions: DEFAULT_SESSION_OPTIONS,
+  sessionCooc: DEFAULT_SESSION_COOC_OPTIONS,
+  pin2vec: pin2vecDefaults,
+  blend: DEFAULT_HOLDOUT_OPTIONS,
+  assemble: DEFAULT_ASSEMBLE_OPTIONS,
+}
+
+/** A deep copy of the defaults with `overrides` applied per stage (for tests and scripts). */
+export function buildOptions(overrides: BuildOptionsOverrides = {}): BuildOptions {
+  const d = structuredClone(DEFAULT_BUILD_OPTIONS)
+  const out = { ...d } as Record<string, unknown>
+  for (const [key, value] of Object.entries(overrides)) {
+    const base = (d as Record<string, unknown>)[key]
+    out[key] =
+      value !== null && typeof value === 'object' && typeof base === 'object'
+        ? { ...base, ...value }
+        : value
+  }
+  return out as BuildOptions
+}
+
+/** Per-stage partial overrides of the build options. */
+export type BuildOptionsOverrides = {
+  [K in keyof BuildOptions]?: BuildOptions[K] extends object
+    ? Partial<BuildOptions[K]>
+    : BuildOptions[K]
 }

@@ -3,7 +3,7 @@
  * Loads the three inputs into dense, column-oriented tables: string ids become integers once.
  */
 
-import type { ColumnMaps, InputPaths } from './config'
+import type { IngestStageOptions, InputPaths } from './config'
 import { BuildError } from './errors'
 import { type IngestReport, readBoards, readEvents, readPins } from './ingest'
 import type { Logger } from './log'
@@ -35,7 +35,7 @@ export type Inputs = {
   reports: Partial<Record<'boards' | 'events' | 'pins', IngestReport>>
 }
 
-export type LoadOptions = { skipBadRows: boolean; columns: ColumnMaps }
+export type LoadOptions = IngestStageOptions
 
 /** Read boards, events and pins (each optional, but boards or events must be given). */
 export async function loadInputs(

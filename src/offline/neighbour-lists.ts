@@ -3,6 +3,8 @@
  * Fixed-width top-N neighbour lists, the common output of every candidate source.
  */
 
+import { sharedArray } from './threads'
+
 /** Row i holds up to `topN` neighbours of item i, best first; `counts[i]` says how many. */
 export type NeighbourLists = {
   topN: number
@@ -11,12 +13,19 @@ export type NeighbourLists = {
   counts: Int32Array
 }
 
-export function createNeighbourLists(itemCount: number, topN: number): NeighbourLists {
+/** Empty lists for `itemCount` items; `shared` puts them on shared memory for worker threads. */
+export function createNeighbourLists(
+  itemCount: number,
+  topN: number,
+  options: { shared?: boolean } = {}
+): NeighbourLists {
+  const n = itemCount * topN
+  const shared = options.shared === true
   return {
     topN,
-    indices: new Int32Array(itemCount * topN).fill(-1),
-    scores: new Float32Array(itemCount * topN),
-    counts: new Int32Array(itemCount),
+    indices: (shared ? sharedArray(Int32Array, n) : new Int32Array(n)).fill(-1),
+    scores: shared ? sharedArray(Float32Array, n) : new Float32Array(n),
+    counts: shared ? sharedArray(Int32Array, itemCount) : new Int32Array(itemCount),
   }
 }
 

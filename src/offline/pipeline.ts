@@ -10,7 +10,7 @@ import { fitBlendOnHoldout, type HoldoutFit } from './blend/holdout'
 import { computeSplit } from './blend/split'
 import { scaleThresholds } from './blend/thresholds'
 import { computeSources, type Sources } from './candidate-sources'
-import type { BuildOptions, ColumnMaps, InputPaths } from './config'
+import type { BuildOptions, InputPaths } from './config'
 import { type Inputs, loadInputs } from './inputs'
 import type { Logger } from './log'
 import { writeArtifacts, writeReport } from './write'
@@ -18,9 +18,8 @@ import { writeArtifacts, writeReport } from './write'
 export type BuildConfig = {
   inputs: InputPaths
   out: string
-  skipBadRows: boolean
-  columns: ColumnMaps
   options: BuildOptions
+  /** A blend to ship as it is (e.g. eval's blend.json) instead of fitting one. */
   blend?: BlendParams
 }
 
@@ -40,12 +39,7 @@ function buildReport(
   return {
     buildId: manifest.buildId,
     createdAt: manifest.createdAt,
-    config: {
-      inputs: config.inputs,
-      skipBadRows: config.skipBadRows,
-      columns: config.columns,
-      options: config.options,
-    },
+    config: { inputs: config.inputs, options: config.options },
     inputs: reports,
     counts: {
       pins: manifest.pinCount,
@@ -79,7 +73,7 @@ const countNonEmpty = (counts?: Int32Array): number =>
  * rest; the caller then retrains on all events. Null when disabled, given, or without events.
  */
 async function fitBlendForBuild(inputs: Inputs, config: BuildConfig, log: Logger) {
-  const { holdout } = config.options
+  const { holdout, tuneStep, maxQueries } = config.options.blend
   if (config.blend || holdout <= 0 || !inputs.events || inputs.events.time.length === 0) {
     return null
   }
@@ -90,7 +84,7 @@ async function fitBlendForBuild(inputs: Inputs, config: BuildConfig, log: Logger
     split.testCut,
     split.end + 1,
     config.options,
-    { tuneStep: config.options.tuneStep, maxQueries: config.options.holdoutMaxQueries },
+    { tuneStep, maxQueries },
     log
   )
   return {
@@ -104,11 +98,7 @@ async function fitBlendForBuild(inputs: Inputs, config: BuildConfig, log: Logger
 export async function runBuild(config: BuildConfig, log: Logger): Promise<BuildResult> {
   const start = performance.now()
   const doneIngest = log.step('ingest', 'loading inputs')
-  const inputs = await loadInputs(
-    config.inputs,
-    { skipBadRows: config.skipBadRows, columns: config.columns },
-    log
-  )
+  const inputs = await loadInputs(config.inputs, config.options.ingest, log)
   const ingestSeconds = doneIngest(`${inputs.pins.size.toLocaleString('en')} distinct pins`)
   const fit = await fitBlendForBuild(inputs, config, log)
   const sources = await computeSources(inputs, config.options, log)
@@ -117,13 +107,9 @@ export async function runBuild(config: BuildConfig, log: Logger): Promise<BuildR
     (fit
       ? scaleThresholds(fit.blend, fit.trainingEvents, inputs.events?.time.length ?? 0)
       : DEFAULT_BLEND)
-  const doneWrite = log.step('write', `encoding shards of ${config.options.pinsPerShard} pins`)
-  const artifacts = await assembleArtifacts(inputs.pins.ids, inputs.meta, sources, {
-    pinsPerShard: config.options.pinsPerShard,
-    popularCount: config.options.popularCount,
-    vectorDtype: config.options.vectorDtype,
-    blend,
-  })
+  const assemble = config.options.assemble
+  const doneWrite = log.step('write', `encoding shards of ${assemble.pinsPerShard} pins`)
+  const artifacts = await assembleArtifacts(inputs.pins.ids, inputs.meta, sources, assemble, blend)
   const timings: Record<string, number> = {
     ingest: ingestSeconds,
     ...(fit ? { blendFit: fit.seconds } : {}),

@@ -7,7 +7,7 @@ import { cosine } from '../../src/core/quantize'
 import { createRandom } from '../../src/core/random'
 import { ServedRankers } from '../../src/eval/served-rankers'
 import { ArtifactLookup } from '../../src/offline/blend/rankers'
-import { DEFAULT_BUILD_OPTIONS } from '../../src/offline/config'
+import { buildOptions } from '../../src/offline/config'
 import { generateWorld, readTruth, writeWorld } from '../../src/offline/generate'
 import { silentLogger } from '../../src/offline/log'
 import { type BuildResult, runBuild } from '../../src/offline/pipeline'
@@ -32,9 +32,7 @@ beforeAll(async () => {
         pins: join(dir, 'pins.csv'),
       },
       out: join(dir, 'artifacts'),
-      skipBadRows: false,
-      columns: { boards: {}, events: {}, pins: {} },
-      options: { ...DEFAULT_BUILD_OPTIONS, seed: 11 },
+      options: buildOptions({ seed: 11 }),
     },
     silentLogger
   )

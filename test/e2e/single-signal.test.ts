@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { runEval } from '../../src/eval/run'
 import type { MethodResult } from '../../src/eval/score-task'
-import { DEFAULT_BUILD_OPTIONS } from '../../src/offline/config'
+import { buildOptions, DEFAULT_BUILD_OPTIONS } from '../../src/offline/config'
 import { generateWorld, writeWorld } from '../../src/offline/generate'
 import { silentLogger } from '../../src/offline/log'
 import { runBuild } from '../../src/offline/pipeline'
@@ -13,7 +13,6 @@ import { startWorker } from '../worker/harness'
 // Builds with only one signal: they build, serve, and evaluate, and the blend keeps up with the
 // best source it has.
 let dir: string
-const columns = { boards: {}, events: {}, pins: {} }
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'rp-single-'))
@@ -30,8 +29,6 @@ describe.each([
       {
         inputs: { ...inputs, pins: join(dir, 'pins.csv') },
         out: join(dir, `out-${trainOn}`),
-        skipBadRows: false,
-        columns,
         options: DEFAULT_BUILD_OPTIONS,
       },
       silentLogger
@@ -63,11 +60,8 @@ describe.each([
       {
         inputs: { boards: join(dir, 'boards.csv'), events: join(dir, 'events.csv') },
         out: join(dir, `eval-${trainOn}`),
-        skipBadRows: false,
-        columns,
-        options: DEFAULT_BUILD_OPTIONS,
+        options: buildOptions({ blend: { tuneStep: 0.25 } }),
         split: { testFraction: 0.2, validationFraction: 0.1 },
-        tuneStep: 0.25,
         bootstrap: 100,
         maxQueries: 3000,
         peerTuneQueries: 500,

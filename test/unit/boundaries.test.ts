@@ -19,17 +19,17 @@ const importsOf = (file: string): string[] =>
     ),
   ].map((m) => m[1]!)
 
-/** Top-level folder of src/ that a file lies in (null for files outside src/ or at its root). */
-function topFolder(file: string): string | null {
-  const parts = relative(SRC, file).split(sep)
+/** Top-level folder of `root` that a file lies in (null for files outside it or at its root). */
+function topFolder(file: string, root: string): string | null {
+  const parts = relative(root, file).split(sep)
   return parts.length > 1 && parts[0] !== '..' ? parts[0]! : null
 }
 
-/** Edges between top-level folders of src/, each with one import that makes it. */
-function folderGraph(): Map<string, Map<string, string>> {
+/** Edges between the top-level folders of `root`, each with one import that makes it. */
+function folderGraph(root = SRC): Map<string, Map<string, string>> {
   const graph = new Map<string, Map<string, string>>()
-  for (const file of filesUnder(SRC)) {
-    const from = topFolder(file)
+  for (const file of filesUnder(root)) {
+    const from = topFolder(file, root)
     if (!from) {
       continue
     }
@@ -37,7 +37,7 @@ function folderGraph(): Map<string, Map<string, string>> {
       if (!spec.startsWith('.')) {
         continue
       }
-      const to = topFolder(resolve(dirname(file), spec))
+      const to = topFolder(resolve(dirname(file), spec), root)
       if (to && to !== from) {
         const edges = graph.get(from) ?? new Map<string, string>()
         if (!edges.has(to)) {
@@ -82,6 +82,12 @@ function findCycle(graph: Map<string, Iterable<string>>): string[] | null {
   return null
 }
 
+function expectNoCycle(graph: Map<string, Map<string, string>>): void {
+  const cycle = findCycle(new Map([...graph].map(([from, edges]) => [from, edges.keys()])))
+  const why = cycle?.slice(1).map((to, i) => graph.get(cycle[i]!)!.get(to)!)
+  expect(cycle, `folder cycle ${cycle?.join(' → ')}: ${why?.join('; ')}`).toBeNull()
+}
+
 describe('module boundaries', () => {
   it('keeps src/core runtime-neutral: no node:*, tfjs, hono, offline or worker imports', () => {
     const files = filesUnder(join(SRC, 'core'))
@@ -124,8 +130,12 @@ describe('module boundaries', () => {
   it('has no cycle between the top-level folders of src/ (imports run one way)', () => {
     const graph = folderGraph()
     expect(graph.get('eval')?.has('offline'), 'eval sits on top of offline').toBe(true)
-    const cycle = findCycle(new Map([...graph].map(([from, edges]) => [from, edges.keys()])))
-    const why = cycle?.slice(1).map((to, i) => graph.get(cycle[i]!)!.get(to)!)
-    expect(cycle, `folder cycle ${cycle?.join(' → ')}: ${why?.join('; ')}`).toBeNull()
+    expectNoCycle(graph)
+  })
+
+  it('has no cycle between the stage folders of src/offline (board-graph, sessions, pin2vec, ...)', () => {
+    const graph = folderGraph(join(SRC, 'offline'))
+    expect(graph.size, 'stage folders import each other').toBeGreaterThan(0)
+    expectNoCycle(graph)
   })
 })

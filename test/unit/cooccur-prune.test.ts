@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { createRandom } from '../../src/core/random'
-import { buildGroups } from '../../src/offline/cooc/groups'
-import { pruneGroups } from '../../src/offline/cooc/prune'
+import { buildGroups } from '../../src/offline/board-graph/groups'
+import { pruneGroups } from '../../src/offline/board-graph/prune'
 
 const membersOf = (groups: { offsets: Int32Array; items: Int32Array }, g: number): number[] =>
   Array.from(groups.items.subarray(groups.offsets[g]!, groups.offsets[g + 1]!))

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { cooccur } from '../../src/offline/cooc/cooccur'
-import { buildGroups } from '../../src/offline/cooc/groups'
-import { COOC_SCORINGS, type CoocScoring, pairScore } from '../../src/offline/cooc/scoring'
-import { cooccurParallel } from '../../src/offline/cooc/threads'
+import { cooccur } from '../../src/offline/board-graph/cooccur'
+import { cooccurParallel } from '../../src/offline/board-graph/cooccur-threads'
+import { buildGroups } from '../../src/offline/board-graph/groups'
+import { COOC_SCORINGS, type CoocScoring, pairScore } from '../../src/offline/board-graph/scoring'
 
 // Boards: B0 = {0, 1, 2}, B1 = {0, 1}, B2 = {1, 3}. Unweighted degrees d = [2, 3, 1, 1];
 // size weights w(3) = 1/log2 4 = 0.5 and w(2) = 1/log2 3.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { cooccur, logSizeWeight } from '../../src/offline/cooc/cooccur'
-import { buildGroups } from '../../src/offline/cooc/groups'
+import { cooccur, logSizeWeight } from '../../src/offline/board-graph/cooccur'
+import { buildGroups } from '../../src/offline/board-graph/groups'
 
 // Boards: B0 = {0, 1, 2}, B1 = {0, 1}, B2 = {1, 3} (plus a duplicate membership of 1 in B1).
 const boardOf = Int32Array.from([0, 0, 0, 1, 1, 1, 2, 2])

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest'
-import { buildGroups, transposeGroups } from '../../src/offline/cooc/groups'
-import { createNeighbourLists } from '../../src/offline/neighbour-lists'
+import { coverage } from '../../src/offline/board-graph/coverage'
+import { buildGroups, transposeGroups } from '../../src/offline/board-graph/groups'
 import {
   createScratch,
   stepBudget,
   type WalkOptions,
   walkFrom,
-  walkSource,
-} from '../../src/offline/walk'
-import { coverage } from '../../src/offline/walk/coverage'
+} from '../../src/offline/board-graph/walk'
+import { walkSource } from '../../src/offline/board-graph/walk-source'
+import { createNeighbourLists } from '../../src/offline/neighbour-lists'
 
 // A chain of boards: B_g = {g, g + 1} for g = 0..8, so pin 0's only direct neighbour is pin 1 and
 // everything else is two or more boards away.

@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import type { Miniflare } from 'miniflare'
 import type { BlendParams } from '../../src/core/artifact'
 import { type LocalWorkerOptions, seedArtifacts, startLocalWorker } from '../../src/local/miniflare'
-import { DEFAULT_BUILD_OPTIONS } from '../../src/offline/config'
+import { type BuildOptionsOverrides, buildOptions } from '../../src/offline/config'
 import { silentLogger } from '../../src/offline/log'
 import { type BuildResult, runBuild } from '../../src/offline/pipeline'
 
@@ -16,7 +16,7 @@ export const TINY = join(import.meta.dirname, '..', 'fixtures', 'tiny')
 
 /** Build the tiny fixture through the real pipeline into a temp dir. */
 export async function buildTiny(
-  overrides: Partial<typeof DEFAULT_BUILD_OPTIONS> = {},
+  overrides: BuildOptionsOverrides = {},
   blend?: BlendParams
 ): Promise<BuildResult> {
   const out = await mkdtemp(join(tmpdir(), 'rp-tiny-'))
@@ -28,14 +28,11 @@ export async function buildTiny(
         pins: join(TINY, 'pins.csv'),
       },
       out,
-      skipBadRows: false,
-      columns: { boards: {}, events: {}, pins: {} },
-      options: {
-        ...DEFAULT_BUILD_OPTIONS,
-        pinsPerShard: 2,
+      options: buildOptions({
         ...overrides,
+        assemble: { pinsPerShard: 2, ...overrides.assemble },
         pin2vec: { dims: 8, epochs: 20, ...overrides.pin2vec },
-      },
+      }),
       blend,
     },
     silentLogger

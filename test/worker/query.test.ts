@@ -181,7 +181,7 @@ describe('context: the session model', () => {
   })
 
   it('never reads more than 6 shards: context past the budget is unread but still excluded', async () => {
-    const onePerShard = await buildTiny({ pinsPerShard: 1 })
+    const onePerShard = await buildTiny({ assemble: { pinsPerShard: 1 } })
     const { shardCount } = onePerShard.artifacts.manifest
     // Unknown ids cost a shard read too; with them the 10 context pins span all 7 shards.
     const context = [

@@ -2,7 +2,7 @@ import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { uploadCommand } from '../../src/cli/commands/upload'
+import { runCli } from '../../src/cli/program'
 import { CURRENT_KEY } from '../../src/core/artifact'
 import { DEFAULT_BLEND } from '../../src/core/defaults'
 import { kvPersistDir, openLocalKv } from '../../src/local/upload/local-kv'
@@ -204,7 +204,8 @@ describe('upload --local (persisted Miniflare KV)', () => {
   })
 
   it('runs as the CLI command, switches builds, deletes with --keep, and the worker serves it', async () => {
-    await uploadCommand([
+    await runCli([
+      'upload',
       '--artifacts',
       dir(b),
       '--local',

@@ -27,7 +27,7 @@ beforeAll(async () => {
   // Another build of the same data with other blend weights and shard layout: other ids, other answers.
   const p2v = { cooc: 0, pin2vec: 1, session: 0, walk: 0 }
   b = await buildTiny(
-    { pinsPerShard: 3 },
+    { assemble: { pinsPerShard: 3 } },
     {
       ...DEFAULT_BLEND,
       weights: { tail: p2v, torso: p2v, head: p2v },

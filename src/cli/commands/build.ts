@@ -6,51 +6,28 @@
 import { readFile } from 'node:fs/promises'
 import type { BlendParams } from '../../core/artifact'
 import { parseManifest } from '../../core/artifact'
+import type { BuildOptions, InputPaths } from '../../offline/config'
 import { BuildError } from '../../offline/errors'
 import { createLogger } from '../../offline/log'
 import { type BuildResult, runBuild } from '../../offline/pipeline'
-import { numberFlag, parseFlags, stringFlag } from '../args'
-import { buildOptions, columnMaps, INPUT_FLAGS, INPUT_HELP, inputPaths } from '../build-flags'
 
-export const BUILD_HELP = `Usage: related-pins build --boards FILE --events FILE [--pins FILE] [--out DIR]
+export type BuildCommandOptions = {
+  inputs: InputPaths
+  out: string
+  options: BuildOptions
+  /** A blend JSON file to ship instead of fitting one. */
+  blendFile?: string
+  quiet: boolean
+}
 
-Builds the artifacts the worker serves: board co-occurrence, sessions, Pin2Vec, int8 vectors,
-sharded KV values, manifest.json, kv-bulk.json and report.json.
-  --out DIR                output directory (artifacts)
-  --holdout F              last share of the events' time span held out to fit the blend; the
-                           sources are then retrained on all events (0.1; 0 = default blend)
-  --holdout-max-queries N  held-out queries used for the fit (20000)
-  --blend FILE             use this blend (e.g. blend.json from \`related-pins eval\`) instead
-${INPUT_HELP}`
-
-export async function buildCommand(argv: string[]): Promise<BuildResult | null> {
-  const flags = parseFlags('build', argv, {
-    ...INPUT_FLAGS,
-    out: { type: 'string' },
-    holdout: { type: 'string' },
-    'holdout-max-queries': { type: 'string' },
-    blend: { type: 'string' },
-  })
-  if (flags.help) {
-    console.log(BUILD_HELP)
-    return null
-  }
-  const log = createLogger({ silent: Boolean(flags.quiet) })
-  const options = buildOptions(flags)
-  options.holdout = numberFlag(flags, 'holdout', options.holdout, { min: 0, max: 0.5 })
-  options.holdoutMaxQueries = numberFlag(flags, 'holdout-max-queries', options.holdoutMaxQueries, {
-    integer: true,
-    min: 0,
-  })
-  const blendFile = stringFlag(flags, 'blend')
+export async function buildCommand(command: BuildCommandOptions): Promise<BuildResult> {
+  const log = createLogger({ silent: command.quiet })
   const result = await runBuild(
     {
-      inputs: inputPaths(flags),
-      out: stringFlag(flags, 'out') ?? 'artifacts',
-      skipBadRows: Boolean(flags['skip-bad-rows']),
-      columns: columnMaps(flags),
-      options,
-      blend: blendFile ? await readBlend(blendFile) : undefined,
+      inputs: command.inputs,
+      out: command.out,
+      options: command.options,
+      blend: command.blendFile ? await readBlend(command.blendFile) : undefined,
     },
     log
   )
@@ -63,7 +40,7 @@ export async function buildCommand(argv: string[]): Promise<BuildResult | null> 
       build: manifest.buildId,
       pins: manifest.pinCount,
       shards: manifest.shardCount,
-      out: stringFlag(flags, 'out') ?? 'artifacts',
+      out: command.out,
       seconds: result.report.timingsSeconds.total,
     })
   )

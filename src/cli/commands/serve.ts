@@ -6,34 +6,12 @@
 import { seedArtifacts, startLocalWorker } from '../../local/miniflare'
 import type { Artifacts } from '../../offline/assemble'
 import { readArtifacts } from '../../offline/write'
-import { numberFlag, parseFlags, stringFlag } from '../args'
 
-export const SERVE_HELP = `Usage: related-pins serve [--artifacts DIR] [--port P] [--host H]
+export type ServeCommandOptions = { artifacts: string; port: number; host: string }
 
-Seeds a local Workers KV from DIR (default artifacts) through Miniflare and serves the worker in
-workerd on http://127.0.0.1:8787 (port from --port, else $PORT, else 8787). Ctrl-C stops it.`
-
-export const SERVE_FLAGS = {
-  artifacts: { type: 'string' },
-  port: { type: 'string' },
-  host: { type: 'string' },
-} as const
-
-export async function serveCommand(argv: string[]): Promise<void> {
-  const flags = parseFlags('serve', argv, SERVE_FLAGS)
-  if (flags.help) {
-    console.log(SERVE_HELP)
-    return
-  }
-  const artifacts = await readArtifacts(stringFlag(flags, 'artifacts') ?? 'artifacts')
-  await serveArtifacts(artifacts, {
-    port: numberFlag(flags, 'port', Number(process.env.PORT ?? 8787), {
-      integer: true,
-      min: 0,
-      max: 65535,
-    }),
-    host: stringFlag(flags, 'host') ?? '127.0.0.1',
-  })
+export async function serveCommand(options: ServeCommandOptions): Promise<void> {
+  const artifacts = await readArtifacts(options.artifacts)
+  await serveArtifacts(artifacts, { port: options.port, host: options.host })
 }
 
 export async function serveArtifacts(

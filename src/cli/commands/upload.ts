@@ -5,61 +5,39 @@
  */
 
 import { join } from 'node:path'
-import { DEFAULT_PERSIST_TO, openLocalKv, wranglerNamespaceId } from '../../local/upload/local-kv'
+import { openLocalKv, wranglerNamespaceId } from '../../local/upload/local-kv'
 import { runUpload, type UploadResult } from '../../local/upload/run'
 import { cloudflareTarget, miniflareTarget } from '../../local/upload/targets'
 import { BuildError } from '../../offline/errors'
 import { readArtifacts } from '../../offline/write'
-import { numberFlag, parseFlags, stringFlag } from '../args'
 
-export const UPLOAD_HELP = `Usage: related-pins upload --artifacts DIR (--namespace-id ID | --local) [--dry-run] [--keep N]
+export type UploadCommandOptions = {
+  artifacts: string
+  namespaceId?: string
+  local?: boolean
+  persistTo: string
+  wrangler: string
+  dryRun?: boolean
+  keep?: number
+}
 
-Writes the build in DIR to Workers KV: shards first, the manifest next, the pointer key last, in
-bulk requests of at most 10,000 pairs and 100 MB. Every key carries its SHA-256 in KV metadata, so
-a rerun skips what is already there (an interrupted upload resumes).
-  --artifacts DIR       build output (artifacts)
-  --namespace-id ID     remote namespace; needs CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID
-  --local               write a persisted local KV instead (what \`wrangler dev --local\` reads)
-  --persist-to DIR      local state directory (.wrangler/state); KV lives in DIR/v3/kv
-  --wrangler FILE       wrangler.toml giving the local namespace id (wrangler.toml); --namespace-id overrides
-  --dry-run             print the plan, the number of KV writes and the free-plan cost; write nothing
-  --keep N              after switching the pointer, delete builds older than the newest N
-                        (N >= 2 keeps the previous build for readers still using it)`
-
-export async function uploadCommand(argv: string[]): Promise<UploadResult | null> {
-  const flags = parseFlags('upload', argv, {
-    artifacts: { type: 'string' },
-    'namespace-id': { type: 'string' },
-    local: { type: 'boolean' },
-    'persist-to': { type: 'string' },
-    wrangler: { type: 'string' },
-    'dry-run': { type: 'boolean' },
-    keep: { type: 'string' },
-  })
-  if (flags.help) {
-    console.log(UPLOAD_HELP)
-    return null
-  }
-  const namespaceId = stringFlag(flags, 'namespace-id')
-  const local = Boolean(flags.local)
-  if (!local && !namespaceId) {
+export async function uploadCommand(command: UploadCommandOptions): Promise<UploadResult> {
+  const { namespaceId } = command
+  if (!command.local && !namespaceId) {
     throw new BuildError(
       'config',
       'upload: give --namespace-id ID (remote) or --local (see `npx related-pins upload --help`)'
     )
   }
-  const keep =
-    flags.keep === undefined ? undefined : numberFlag(flags, 'keep', 2, { integer: true, min: 1 })
-  const artifacts = await readArtifacts(stringFlag(flags, 'artifacts') ?? 'artifacts')
+  const artifacts = await readArtifacts(command.artifacts)
   const options = {
-    dryRun: Boolean(flags['dry-run']),
-    keep,
+    dryRun: Boolean(command.dryRun),
+    keep: command.keep,
     log: (line: string) => process.stderr.write(`${line}\n`),
   }
-  if (local) {
-    const persistTo = stringFlag(flags, 'persist-to') ?? DEFAULT_PERSIST_TO
-    const id =
-      namespaceId ?? (await wranglerNamespaceId(stringFlag(flags, 'wrangler') ?? 'wrangler.toml'))
+  if (command.local) {
+    const persistTo = command.persistTo
+    const id = namespaceId ?? (await wranglerNamespaceId(command.wrangler))
     const { kv, dispose } = await openLocalKv(persistTo, id)
     try {
       return await runUpload(

@@ -9,10 +9,11 @@
 import type { BlendParams } from '../../core/artifact'
 import { DEFAULT_BLEND } from '../../core/defaults'
 import { assembleArtifacts } from '../assemble'
-import { actionWeights, computeSources, type Sources } from '../candidate-sources'
+import { computeSources, type Sources } from '../candidate-sources'
 import type { BuildOptions } from '../config'
 import type { Inputs } from '../inputs'
 import type { Logger } from '../log'
+import { sessionizeOptions } from '../sessions/options'
 import { type BlendFitReport, fitBlend } from './fit'
 import { ArtifactLookup } from './rankers'
 import { eventsBetween, type TrainOn, trainingInputs } from './split'
@@ -60,10 +61,7 @@ export async function fitBlendOnHoldout(
     `[blend] fitting on sessions after ${new Date(trainCut).toISOString()}, sources trained before it`
   )
   const sources = await computeSources(slice.inputs, options, log)
-  const sessionOptions = {
-    gapMs: options.sessionGapMinutes * 60_000,
-    actionWeight: actionWeights(inputs, options),
-  }
+  const sessionOptions = sessionizeOptions(inputs.events!.actions.ids, options.sessions)
   const queries = sampleQueries(
     // Targets new to the session: the served answer never returns a pin the user already saw.
     nextPinQueries(eventsBetween(inputs.events!, trainCut, queryEnd), {
@@ -72,12 +70,13 @@ export async function fitBlendOnHoldout(
     }),
     holdout.maxQueries
   )
-  const artifacts = await assembleArtifacts(inputs.pins.ids, inputs.meta, sources, {
-    pinsPerShard: options.pinsPerShard,
-    popularCount: options.popularCount,
-    vectorDtype: options.vectorDtype,
-    blend: DEFAULT_BLEND,
-  })
+  const artifacts = await assembleArtifacts(
+    inputs.pins.ids,
+    inputs.meta,
+    sources,
+    options.assemble,
+    DEFAULT_BLEND
+  )
   const lookup = new ArtifactLookup(artifacts, inputs.pins)
   const thresholds = tercileThresholds(Array.from(queries.query, (q) => sources.engagement[q]!))
   const fitted = await fitBlend(lookup, queries, inputs.pins.ids, thresholds, DEFAULT_BLEND, {

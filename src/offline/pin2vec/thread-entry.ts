@@ -1,12 +1,13 @@
 /**
  * @module
- * Worker-thread entry for Hogwild training: runs the shared loop on its range and reports back.
+ * Worker-thread entry for Hogwild training: runs the shared loop on its range; its stats live in
+ * the shared stats slice, so it posts nothing back but that it finished.
  */
 
-import { parentPort, workerData } from 'node:worker_threads'
+import { serveThread } from '../threads'
 import { runSgns } from './sgns'
 import type { WorkerJob } from './threads'
 
-const job = workerData as WorkerJob
-runSgns(job.tables, job.params, job.stats)
-parentPort?.postMessage('done')
+serveThread((job: WorkerJob) => {
+  runSgns(job.tables, job.params, job.stats)
+})

@@ -1,29 +1,19 @@
 /**
  * @module
- * Hogwild training: worker threads run the same loop over disjoint session ranges while sharing
- * the two weight tables through SharedArrayBuffer, without locks, as word2vec's threads do.
+ * Hogwild training: worker threads (src/offline/threads.ts) run the same loop over disjoint
+ * session ranges while sharing the two weight tables in shared memory, without locks, as
+ * word2vec's threads do.
  */
 
-import { Worker } from 'node:worker_threads'
 import { BuildError } from '../errors'
 import type { Logger } from '../log'
+import { runThreads, share } from '../threads'
 import type { Pin2VecOptions } from './options'
 import { createProgressReporter } from './progress'
 import { type SgnsParams, type SgnsTables, statsLength } from './sgns'
 
 /** What a worker receives: shared tables, its range and its own stats slice. */
 export type WorkerJob = { tables: SgnsTables; params: SgnsParams; stats: Float64Array }
-
-/** Copy a typed array onto a SharedArrayBuffer so workers read it without a structured-clone copy each. */
-function share<T extends Int32Array | Float64Array | Float32Array>(array: T): T {
-  if (array.buffer instanceof SharedArrayBuffer) {
-    return array
-  }
-  const Ctor = array.constructor as new (buffer: SharedArrayBuffer) => T
-  const copy = new Ctor(new SharedArrayBuffer(array.byteLength))
-  copy.set(array as never)
-  return copy
-}
 
 /**
  * Split sessions into `parts` contiguous ranges of about equal kept-token count; returns the
@@ -65,40 +55,6 @@ export function partitionSessions(
   return { bounds, words }
 }
 
-/**
- * Bootstrap source for a worker that loads thread-entry.ts through tsx's API. The simpler
- * `new Worker(url, { execArgv: ['--import', 'tsx'] })` fails on Node 20.20 with tsx 4.23
- * ("Unknown file extension .ts"): the worker's entry is resolved before tsx's hooks apply.
- */
-function bootstrapSource(): string {
-  const tsxApi = import.meta.resolve('tsx/esm/api')
-  const entry = new URL('./thread-entry.ts', import.meta.url).href
-  const [api, url, parent] = [tsxApi, entry, import.meta.url].map((x) => JSON.stringify(x))
-  return `import(${api}).then((tsx) => tsx.tsImport(${url}, ${parent}))`
-}
-
-function spawn(job: WorkerJob): { worker: Worker; done: Promise<void> } {
-  const worker = new Worker(bootstrapSource(), { eval: true, workerData: job })
-  const done = new Promise<void>((resolve, reject) => {
-    let finished = false
-    worker.once('message', () => {
-      finished = true
-    })
-    worker.once('error', (err) => {
-      finished = true
-      reject(new BuildError('train', `pin2vec worker failed: ${err.message}`, { cause: err }))
-    })
-    worker.once('exit', (code) => {
-      if (code === 0 && finished) {
-        resolve()
-      } else if (!finished) {
-        reject(new BuildError('train', `pin2vec worker exited with code ${code} before finishing`))
-      }
-    })
-  })
-  return { worker, done }
-}
-
 /** Train with opts.threads workers; returns each worker's stats array once all have finished. */
 export async function trainInWorkers(
   tables: SgnsTables,
@@ -133,26 +89,23 @@ export async function trainInWorkers(
   )
   const reporter = createProgressReporter(log, stats, opts.epochs, words, startMs)
   const timer = setInterval(() => reporter.tick(), 250)
-  const workers = stats.map((slice, i) =>
-    spawn({
-      tables: sharedTables,
-      params: {
-        ...opts,
-        sessionStart: bounds[i] as number,
-        sessionEnd: bounds[i + 1] as number,
-        words: rangeWords[i] as number,
-        seed: loopSeed(opts.seed, i),
-        thread: i,
-      },
-      stats: slice,
-    })
-  )
+  const jobs: WorkerJob[] = stats.map((slice, i) => ({
+    tables: sharedTables,
+    params: {
+      ...opts,
+      sessionStart: bounds[i] as number,
+      sessionEnd: bounds[i + 1] as number,
+      words: rangeWords[i] as number,
+      seed: loopSeed(opts.seed, i),
+      thread: i,
+    },
+    stats: slice,
+  }))
   try {
-    await Promise.all(workers.map((w) => w.done))
-  } catch (err) {
-    // One failed worker fails the build; stop the others rather than let them train on.
-    await Promise.all(workers.map((w) => w.worker.terminate()))
-    throw err
+    await runThreads<WorkerJob, void>(new URL('./thread-entry.ts', import.meta.url), jobs, {
+      stage: 'train',
+      label: 'pin2vec',
+    })
   } finally {
     clearInterval(timer)
   }

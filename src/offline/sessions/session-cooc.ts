@@ -12,6 +12,7 @@
  *   with s counting sessions holding both pins and n sessions holding one.
  */
 
+import { csrOffsets, rowCursors } from '../csr'
 import { createNeighbourLists, type NeighbourLists, TopK } from '../neighbour-lists'
 import type { Sessions } from './sessionize'
 
@@ -33,14 +34,8 @@ function occurrences(
   sessions: Sessions,
   pinCount: number
 ): { offsets: Int32Array; session: Int32Array; position: Int32Array } {
-  const offsets = new Int32Array(pinCount + 1)
-  for (const p of sessions.pins) {
-    offsets[p + 1]!++
-  }
-  for (let i = 0; i < pinCount; i++) {
-    offsets[i + 1]! += offsets[i]!
-  }
-  const cursor = offsets.slice(0, pinCount)
+  const offsets = csrOffsets(sessions.pins, pinCount)
+  const cursor = rowCursors(offsets)
   const session = new Int32Array(sessions.pins.length)
   const position = new Int32Array(sessions.pins.length)
   for (let s = 0; s + 1 < sessions.offsets.length; s++) {

@@ -6,14 +6,20 @@
 
 import type { Logger } from '../log'
 import type { NeighbourLists } from '../neighbour-lists'
-import { type WalkStats, walkSource } from '../walk'
-import { type Coverage, coverage } from '../walk/coverage'
+import { cooccurParallel } from './cooccur-threads'
+import { type Coverage, coverage } from './coverage'
 import { buildGroups, type GroupStats } from './groups'
-import type { CoocBuildOptions } from './options'
+import type { CoocOptions, WalkStageOptions } from './options'
 import { type PruneStats, pruneGroups } from './prune'
-import { cooccurParallel } from './threads'
+import type { WalkStats } from './walk'
+import { walkSource } from './walk-source'
 
-export { type CoocBuildOptions, DEFAULT_COOC_OPTIONS } from './options'
+export {
+  type CoocOptions,
+  DEFAULT_COOC_OPTIONS,
+  DEFAULT_WALK_OPTIONS,
+  type WalkStageOptions,
+} from './options'
 export { COOC_SCORINGS, type CoocScoring } from './scoring'
 
 export type BoardTables = { board: Int32Array; pin: Int32Array; boardCount: number }
@@ -37,10 +43,12 @@ export type BoardSources = {
   timings: Record<string, number>
 }
 
-export type BoardSourceOptions = CoocBuildOptions & {
+/** The part of the build options the board-graph stages read. */
+export type BoardSourceOptions = {
   topN: number
-  maxBoardSize: number
   seed: number
+  cooc: CoocOptions
+  walk: WalkStageOptions
 }
 
 export async function computeBoardSources(
@@ -50,41 +58,43 @@ export async function computeBoardSources(
   log: Logger
 ): Promise<BoardSources> {
   const timings: Record<string, number> = {}
-  const done = log.step('cooccur', `board co-occurrence (${options.scoring})`)
+  const { cooc, topN, seed } = options
+  const done = log.step('cooccur', `board co-occurrence (${cooc.scoring})`)
   const built = buildGroups(boards.board, boards.pin, boards.boardCount, {
-    maxGroupSize: options.maxBoardSize,
-    seed: options.seed,
+    maxGroupSize: cooc.maxBoardSize,
+    seed,
   })
-  const pruned = pruneGroups(built.groups, pinCount, options)
+  const pruned = pruneGroups(built.groups, pinCount, { ...cooc, seed })
   const groups = pruned.groups
   const boardDegree = new Int32Array(pinCount)
   for (const pin of groups.items) {
     boardDegree[pin]!++
   }
   const result = await cooccurParallel(groups, pinCount, {
-    topN: options.topN,
-    scoring: options.scoring,
-    boardWeight: options.boardWeight,
-    threads: options.threads,
+    topN,
+    scoring: cooc.scoring,
+    boardWeight: cooc.boardWeight,
+    threads: cooc.threads,
   })
   const p = pruned.stats
   timings.cooccur = done(
-    `${built.stats.groups.toLocaleString('en')} boards, ${built.stats.cappedGroups} capped at ${options.maxBoardSize} pins, ` +
+    `${built.stats.groups.toLocaleString('en')} boards, ${built.stats.cappedGroups} capped at ${cooc.maxBoardSize} pins, ` +
       `${p.diverseBoardsDropped} dropped as diverse, ${p.pinsDegreeCapped} pins degree-capped, ` +
       `${result.pairUpdates.toLocaleString('en')} pair updates on ${result.threads} thread(s)`
   )
   let walk: BoardSources['walk'] = null
   let walkStats: BoardSourceStats['walk'] = null
-  if (options.walk.enabled) {
+  if (options.walk.minCooc > 0) {
     const doneWalk = log.step(
       'walk',
       `random walks for pins with < ${options.walk.minCooc} co-occurrence neighbours`
     )
+    // Walks share the co-occurrence thread budget: they run after it, on the same graph.
     const walked = await walkSource(groups, pinCount, result.lists.counts, {
       ...options.walk,
-      topN: options.topN,
-      seed: options.seed,
-      threads: options.threads,
+      topN,
+      seed,
+      threads: cooc.threads,
     })
     walk = walked.lists
     walkStats = walked.stats
@@ -104,7 +114,7 @@ export async function computeBoardSources(
     stats: {
       ...built.stats,
       pairUpdates: result.pairUpdates,
-      scoring: options.scoring,
+      scoring: cooc.scoring,
       threads: result.threads,
       pruning: pruned.stats,
       walk: walkStats,

@@ -1,9 +1,10 @@
 /**
  * @module
- * Groups (boards or sessions) as CSR arrays of distinct item indices, and their transpose.
+ * Groups (boards) as CSR arrays of distinct item indices (src/offline/csr.ts), and their transpose.
  */
 
 import { createRandom, shuffleInPlace } from '../../core/random'
+import { csrOffsets, rowCursors } from '../csr'
 
 /** Group g holds items[offsets[g] .. offsets[g + 1]). */
 export type Groups = { offsets: Int32Array; items: Int32Array }
@@ -28,15 +29,9 @@ export function buildGroups(
   groupCount: number,
   options: { maxGroupSize: number; seed: number }
 ): { groups: Groups; stats: GroupStats } {
-  const counts = new Int32Array(groupCount + 1)
-  for (const g of groupOf) {
-    counts[g + 1]!++
-  }
-  for (let g = 0; g < groupCount; g++) {
-    counts[g + 1]! += counts[g]!
-  }
+  const counts = csrOffsets(groupOf, groupCount)
   const raw = new Int32Array(itemOf.length)
-  const cursor = counts.slice(0, groupCount)
+  const cursor = rowCursors(counts)
   for (let i = 0; i < groupOf.length; i++) {
     const g = groupOf[i]!
     raw[cursor[g]!++] = itemOf[i]!
@@ -78,14 +73,8 @@ export function buildGroups(
 
 /** Item → groups transpose of `groups`. */
 export function transposeGroups(groups: Groups, itemCount: number): Groups {
-  const offsets = new Int32Array(itemCount + 1)
-  for (const item of groups.items) {
-    offsets[item + 1]!++
-  }
-  for (let i = 0; i < itemCount; i++) {
-    offsets[i + 1]! += offsets[i]!
-  }
-  const cursor = offsets.slice(0, itemCount)
+  const offsets = csrOffsets(groups.items, itemCount)
+  const cursor = rowCursors(offsets)
   const out = new Int32Array(groups.items.length)
   const groupCount = groups.offsets.length - 1
   for (let g = 0; g < groupCount; g++) {

@@ -3,12 +3,11 @@
  * The walk candidate source: which pins walk, on how many threads, and what it cost.
  */
 
-import { type Groups, transposeGroups } from '../cooc/groups'
-import { runWorkers } from '../cooc/threads'
 import { createNeighbourLists, type NeighbourLists } from '../neighbour-lists'
+import { runThreads, share } from '../threads'
+import { THREAD_ENTRY } from './cooccur-threads'
+import { type Groups, transposeGroups } from './groups'
 import { stepBudget, type WalkGraph, type WalkOptions, type WalkStats, walkRange } from './walk'
-
-export { createScratch, stepBudget, type WalkOptions, type WalkStats, walkFrom } from './walk'
 
 export type WalkSourceOptions = WalkOptions & {
   /** Pins with fewer direct co-occurrence neighbours than this walk. */
@@ -19,6 +18,7 @@ export type WalkSourceOptions = WalkOptions & {
 }
 
 export type WalkJob = {
+  kind: 'walk'
   graph: WalkGraph
   queries: Int32Array
   start: number
@@ -29,13 +29,6 @@ export type WalkJob = {
 
 /** Below this many total budgeted steps one thread wins over starting workers. */
 const MIN_PARALLEL_STEPS = 20_000_000
-
-function shared<T extends Int32Array | Float32Array>(array: T): T {
-  const Ctor = array.constructor as new (buffer: SharedArrayBuffer) => T
-  const copy = new Ctor(new SharedArrayBuffer(array.byteLength))
-  copy.set(array as never)
-  return copy
-}
 
 const sumStats = (all: WalkStats[]): WalkStats =>
   all.reduce(
@@ -89,22 +82,18 @@ export async function walkSource(
     const stats = walkRange({ groups, byItem }, queries, 0, queries.length, walkOptions, lists)
     return { lists, stats: { ...stats, threads } }
   }
-  const lists: NeighbourLists = {
-    topN: options.topN,
-    indices: new Int32Array(new SharedArrayBuffer(pinCount * options.topN * 4)).fill(-1),
-    scores: new Float32Array(new SharedArrayBuffer(pinCount * options.topN * 4)),
-    counts: new Int32Array(new SharedArrayBuffer(pinCount * 4)),
-  }
+  const lists = createNeighbourLists(pinCount, options.topN, { shared: true })
   const graph: WalkGraph = {
-    groups: { offsets: shared(groups.offsets), items: shared(groups.items) },
-    byItem: { offsets: shared(byItem.offsets), items: shared(byItem.items) },
+    groups: { offsets: share(groups.offsets), items: share(groups.items) },
+    byItem: { offsets: share(byItem.offsets), items: share(byItem.items) },
   }
-  const sharedQueries = shared(queries)
+  const sharedQueries = share(queries)
   // Interleaved halves would balance better, but contiguous ranges keep each thread's rows apart.
   const bounds = Array.from({ length: threads + 1 }, (_, t) =>
     Math.round((queries.length * t) / threads)
   )
   const jobs: WalkJob[] = bounds.slice(1).map((end, t) => ({
+    kind: 'walk',
     graph,
     queries: sharedQueries,
     start: bounds[t]!,
@@ -112,9 +101,9 @@ export async function walkSource(
     options: walkOptions,
     lists,
   }))
-  const results = await runWorkers<WalkJob, WalkStats>(
-    new URL('./thread-entry.ts', import.meta.url).href,
-    jobs
-  )
+  const results = await runThreads<WalkJob, WalkStats>(THREAD_ENTRY, jobs, {
+    stage: 'cooccur',
+    label: 'walk',
+  })
   return { lists, stats: { ...sumStats(results), threads } }
 }

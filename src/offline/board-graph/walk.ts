@@ -6,8 +6,8 @@
  */
 
 import { createRandom } from '../../core/random'
-import type { Groups } from '../cooc/groups'
 import { type NeighbourLists, TopK } from '../neighbour-lists'
+import type { Groups } from './groups'
 
 export type WalkOptions = {
   topN: number

@@ -1,0 +1,53 @@
+/**
+ * @module
+ * Options of the session stages (sessionizing, session co-occurrence) as the build takes them,
+ * with their defaults, and the one conversion to what `sessionize` runs on.
+ */
+
+import type { SessionScoring } from './session-cooc'
+import type { SessionOptions } from './sessionize'
+
+export type SessionStageOptions = {
+  /** Inactivity gap that ends a session, in minutes. */
+  gapMinutes: number
+  /** Weight per action; actions not listed get `otherActionWeight`; weight 0 drops the action. */
+  actionWeights: Record<string, number>
+  otherActionWeight: number
+}
+
+export type SessionCoocStageOptions = {
+  /** See src/offline/sessions/session-cooc.ts. */
+  scoring: SessionScoring
+  /** Engagements further apart than this inside a session do not pair. */
+  maxDistance: number
+  /** Per-step decay of a session pair's weight with distance. */
+  decay: number
+}
+
+export const DEFAULT_SESSION_OPTIONS: SessionStageOptions = {
+  gapMinutes: 30,
+  actionWeights: { save: 1, click: 0.75, closeup: 0.5 },
+  otherActionWeight: 0.5,
+}
+
+export const DEFAULT_SESSION_COOC_OPTIONS: SessionCoocStageOptions = {
+  scoring: 'damped',
+  maxDistance: 10,
+  decay: 0.8,
+}
+
+/** Weight of every action code (`actions` is the events' action vocabulary, in code order). */
+export function actionWeights(
+  actions: readonly string[],
+  options: SessionStageOptions
+): Float64Array {
+  return Float64Array.from(actions, (a) => options.actionWeights[a] ?? options.otherActionWeight)
+}
+
+/** What `sessionize` and `nextPinQueries` take: the gap in ms and a weight per action code. */
+export function sessionizeOptions(
+  actions: readonly string[],
+  options: SessionStageOptions
+): SessionOptions {
+  return { gapMs: options.gapMinutes * 60_000, actionWeight: actionWeights(actions, options) }
+}
