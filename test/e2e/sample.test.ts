@@ -37,7 +37,8 @@ beforeAll(async () => {
     silentLogger
   )
   worker = await startWorker(built)
-})
+  // A full build on a 2-core machine shared with other jobs: allow well beyond its usual minute.
+}, 900_000)
 afterAll(async () => {
   await worker?.dispose()
 })

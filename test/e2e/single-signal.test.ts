@@ -53,7 +53,7 @@ describe.each([
     } finally {
       await worker.dispose()
     }
-  })
+  }, 900_000)
 
   it('evaluates, with the blend not below the best available source beyond its interval', async () => {
     const metrics = (await runEval(
@@ -76,5 +76,6 @@ describe.each([
     const best = Math.max(...available.map((s) => sources[s]!.overall['hr@20']))
     // The blend's upper 95% bound must reach the best single source's recall.
     expect(sources.blend!.overall.ci['hr@20'][1]).toBeGreaterThanOrEqual(best)
-  })
+    // A build plus an evaluation with seven peers on a shared 2-core machine.
+  }, 900_000)
 })
