@@ -302,9 +302,23 @@ export const MODEL_FLAGS: FlagSpec<BuildOptions>[] = [
   stage(
     ARTIFACTS,
     '--pins-per-shard <N>',
-    'pins per KV value',
+    'pins per KV value, on average',
     ['assemble', 'pinsPerShard'],
     int({ min: 1 })
+  ),
+  stage(
+    ARTIFACTS,
+    '--max-candidates <N>',
+    'candidates stored per pin, the best by the served blend; also the most results per seed',
+    ['assemble', 'maxCandidates'],
+    int({ min: 1 })
+  ),
+  stage(
+    ARTIFACTS,
+    '--max-shard-bytes <N>',
+    'byte budget of one KV value; crowded shards store fewer candidates to fit',
+    ['assemble', 'maxShardBytes'],
+    int({ min: 1024 })
   ),
   stage(
     ARTIFACTS,

@@ -60,7 +60,7 @@ function buildCommand(): Command {
   const cmd = new Command('build')
     .summary('build sharded, versioned KV artifacts from boards, events and pins')
     .description(
-      'Build the artifacts the worker serves: board co-occurrence, sessions, Pin2Vec, int8 vectors, sharded KV values, manifest.json, kv-bulk.json and report.json.'
+      'Build the artifacts the worker serves: board co-occurrence, sessions, Pin2Vec, int8 vectors, sharded KV values (shards/), manifest.json, kv-bulk/*.json and report.json.'
     )
     .option('--out <DIR>', 'output directory', 'artifacts')
     .option(

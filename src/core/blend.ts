@@ -43,13 +43,16 @@ export function bucketOf(engagement: number, buckets: BlendParams['buckets']): B
   return engagement <= buckets.torsoMax ? 'torso' : 'head'
 }
 
-/** Per-source scores of one candidate; Pin2Vec's is the cosine of the stored vectors, floored at 0. */
+/**
+ * Per-source scores of one candidate. Pin2Vec's is the stored score (format v2: the cosine of the
+ * two int8 vectors floored at 0, computed by the build), else the cosine of in-memory vectors.
+ */
 export function sourceScores(record: PinRecord, c: Candidate): Record<SourceName, number> {
   const q = record.pin.vector
   const v = c.pin.vector
   return {
     cooc: c.scores.cooc ?? 0,
-    pin2vec: q && v ? Math.max(0, cosine(q, v)) : 0,
+    pin2vec: c.scores.pin2vec ?? (q && v ? Math.max(0, cosine(q, v)) : 0),
     session: c.scores.session ?? 0,
     walk: c.scores.walk ?? 0,
   }

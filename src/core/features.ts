@@ -36,10 +36,15 @@ export function candidateFeatures(
   scores: readonly Record<SourceName, number>[],
   out: Float32Array
 ): void {
-  const max: Record<SourceName, number> = { cooc: 0, pin2vec: 0, session: 0, walk: 0 }
-  for (const s of scores) {
-    for (const source of SOURCES) {
-      max[source] = Math.max(max[source], s[source])
+  // Stored maxima (format v2) are over the full candidate union, before the list was capped.
+  const max: Record<SourceName, number> = record.maxScores
+    ? { ...record.maxScores }
+    : { cooc: 0, pin2vec: 0, session: 0, walk: 0 }
+  if (!record.maxScores) {
+    for (const s of scores) {
+      for (const source of SOURCES) {
+        max[source] = Math.max(max[source], s[source])
+      }
     }
   }
   const queryPopularity = Math.log1p(record.pin.engagement)

@@ -6,9 +6,23 @@
  */
 
 import type { BlendParams, PinEntry, PinRecord, PopularPin } from './artifact/format'
+import { signatureBits, signatureCosine, signatureOf } from './artifact/signature'
 import { type RelatedPin, rankRelated } from './blend'
 import { cosine } from './quantize'
 import { DEFAULT_SESSION, type SeedList, scoreSession, sessionCandidates } from './session-model'
+
+/**
+ * How close two pins are: the cosine of their vectors when both are in memory (record pins), else
+ * the estimate from their sign signatures (candidates in format v2 carry no vector), else null.
+ */
+export function pinSimilarity(a: PinEntry, b: PinEntry, dims: number): number | null {
+  if (a.vector && b.vector && a.vector.length === b.vector.length) {
+    return cosine(a.vector, b.vector)
+  }
+  const sa = a.signature ?? (a.vector ? signatureOf(a.vector, dims) : null)
+  const sb = b.signature ?? (b.vector ? signatureOf(b.vector, dims) : null)
+  return sa && sb ? signatureCosine(sa, sb, signatureBits(dims)) : null
+}
 
 export type RankedPin = RelatedPin & {
   /** What the context seeds gave this pin (recency-weighted, normalised blend scores), when used. */
@@ -98,22 +112,16 @@ function mergeSeeds(
 }
 
 /** Greedy collapse in rank order: keep a pin unless it is a near duplicate of one already kept. */
-function collapse(ranked: Merged[], k: number, threshold: number): RankedPin[] {
+function collapse(ranked: Merged[], k: number, threshold: number, dims: number): RankedPin[] {
   const kept: Merged[] = []
   for (const m of ranked) {
     if (kept.length >= k) {
       break
     }
-    const v = m.entry?.vector
     const duplicate =
       threshold < 1 &&
-      v &&
-      kept.some(
-        (o) =>
-          o.entry?.vector &&
-          o.entry.vector.length === v.length &&
-          cosine(v, o.entry.vector) > threshold
-      )
+      m.entry &&
+      kept.some((o) => o.entry && (pinSimilarity(m.entry, o.entry, dims) ?? -1) > threshold)
     if (!duplicate) {
       kept.push(m)
     }
@@ -204,8 +212,9 @@ export function rerankRelated(
     (options.context?.length ?? 0) > 0
       ? sessionRanked(seeds, blend, options, skip)
       : mergeSeeds(seeds, blend, skip)
+  const dims = seeds.find((s) => s.pin.vector)?.pin.vector?.length ?? 0
   merged.sort((a, b) => b.pin.score - a.pin.score || a.order - b.order)
-  return collapse(merged, options.k, options.dedupThreshold ?? DEFAULT_DEDUP_THRESHOLD)
+  return collapse(merged, options.k, options.dedupThreshold ?? DEFAULT_DEDUP_THRESHOLD, dims)
 }
 
 /** rerankRelated, or the popular list flagged `fallback` when the seeds yield nothing. */

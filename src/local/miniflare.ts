@@ -7,8 +7,8 @@
 
 import type { Readable } from 'node:stream'
 import { Miniflare } from 'miniflare'
-import type { Artifacts } from '../offline/assemble'
-import { kvEntries } from '../offline/write'
+import { type Artifacts, kvEntries } from '../core/artifact'
+import { kvBulkFiles, readKvBulk } from '../offline/write'
 import { bundleWorker, COMPATIBILITY_DATE } from './bundle'
 
 export type LocalWorkerOptions = {
@@ -47,12 +47,50 @@ export async function startLocalWorker(
 export const plainBuffer = (value: Uint8Array): ArrayBuffer =>
   value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength) as ArrayBuffer
 
-/** Put every KV pair of a build, in safe order (shards, manifest, pointer). */
+/** Put every KV pair of an in-memory build, in safe order (shards, manifest, pointer). */
 export async function seedArtifacts(mf: Miniflare, artifacts: Artifacts): Promise<number> {
   const kv = await mf.getKVNamespace('ARTIFACTS')
-  const entries = kvEntries(artifacts)
-  for (const { key, value } of entries) {
+  let n = 0
+  for (const { key, value } of kvEntries(artifacts)) {
     await kv.put(key, typeof value === 'string' ? value : plainBuffer(value))
+    n++
   }
-  return entries.length
+  return n
+}
+
+const SEED_CONCURRENCY = 32
+
+/**
+ * Put every pair of the kv-bulk files of an artifacts directory, one pair at a time and in file
+ * order (the pointer is last), so a build of any size seeds in bounded memory.
+ */
+export async function seedFromDir(
+  mf: Miniflare,
+  dir: string,
+  progress: (pairs: number) => void = () => undefined
+): Promise<number> {
+  const kv = await mf.getKVNamespace('ARTIFACTS')
+  let n = 0
+  // Shards go up to SEED_CONCURRENCY at a time (each put is a round trip to workerd); everything
+  // after them (manifests, the pointer) waits until every shard is in.
+  const inflight = new Set<Promise<void>>()
+  for (const file of await kvBulkFiles(dir)) {
+    for await (const pair of readKvBulk(file)) {
+      const value = pair.base64 ? plainBuffer(Buffer.from(pair.value, 'base64')) : pair.value
+      const isShard = pair.key.includes('/shard/')
+      if (!isShard || inflight.size >= SEED_CONCURRENCY) {
+        await (isShard ? Promise.race(inflight) : Promise.all(inflight))
+      }
+      const put: Promise<void> = kv.put(pair.key, value).then(() => {
+        inflight.delete(put)
+        progress(++n)
+      })
+      inflight.add(put)
+      if (!isShard) {
+        await put
+      }
+    }
+  }
+  await Promise.all(inflight)
+  return n
 }

@@ -1,11 +1,16 @@
 /**
  * @module
- * Sources → per-pin records → encoded shards and the manifest: the writer side of the contract.
+ * Sources → per-pin records → encoded shards and the manifest body: the writer side of the
+ * contract. Shards come out one at a time (pins counting-sorted by shard), so no stage holds every
+ * KV value; `assembleArtifacts` collects them for small in-memory builds (evaluation, tests).
  */
 
+import { createHash } from 'node:crypto'
 import {
+  type Artifacts,
   type BlendParams,
   type Candidate,
+  candidateMaxima,
   encodeShard,
   FORMAT_VERSION,
   MAX_KV_VALUE_BYTES,
@@ -15,66 +20,136 @@ import {
   type PopularPin,
   SOURCE_BIT,
   type SourceName,
-  sha256Hex,
+  signatureBytes,
+  signatureOf,
+  storedScore,
 } from '../core/artifact'
+import { rankRelated } from '../core/blend'
 import { shardOf } from '../core/hash'
-import { quantizeVector } from '../core/quantize'
+import { cosine, quantizeVector } from '../core/quantize'
 import type { Sources } from './candidate-sources'
 import { BuildError } from './errors'
 import type { PinMeta } from './inputs'
 import type { NeighbourLists } from './neighbour-lists'
+import { NODE_SHARD_CODECS } from './shard-codecs'
 
 export type AssembleOptions = {
-  /** Pins whose records share one KV value. */
+  /** Pins whose records share one KV value, on average (pins fall into shards by hash). */
   pinsPerShard: number
   /** Size of the fallback list of popular pins stored in the manifest. */
   popularCount: number
   vectorDtype: 'int8' | 'float32'
+  /** Candidates stored per pin, the best by the served blend (so the most results per seed). */
+  maxCandidates: number
+  /** Byte budget of one shard value: a crowded shard stores fewer candidates per pin to fit. */
+  maxShardBytes: number
 }
 
+/**
+ * Chosen on the generated 100k world (docs/artifact-format.md#sizes): 4 pins per shard keeps a
+ * cold read near 16 KiB; 50 candidates is 2.5 × the default k of 20.
+ */
 export const DEFAULT_ASSEMBLE_OPTIONS: AssembleOptions = {
-  pinsPerShard: 8,
+  pinsPerShard: 4,
   popularCount: 100,
   vectorDtype: 'int8',
+  maxCandidates: 50,
+  maxShardBytes: 32 * 1024,
 }
 
-export type Artifacts = { manifest: Manifest; shards: Uint8Array[] }
+/** The popular list may use this much of the manifest; the rest of the manifest is small. */
+export const POPULAR_BUDGET_BYTES = 32 * 1024
 
-/** The stored entry (metadata + vector) of every pin. */
-function pinEntries(
-  ids: string[],
-  meta: PinMeta,
-  sources: Sources,
-  vectorDtype: AssembleOptions['vectorDtype']
-): PinEntry[] {
+export type ManifestBody = Omit<Manifest, 'buildId' | 'createdAt'>
+
+export type ShardOut = {
+  index: number
+  value: Uint8Array
+  recordCount: number
+  /** Candidates dropped from this shard's records to fit `maxShardBytes`. */
+  trimmedCandidates: number
+}
+
+export type ArtifactPlan = {
+  body: ManifestBody
+  /** Popular pins dropped to keep the manifest within POPULAR_BUDGET_BYTES. */
+  popularTrimmed: number
+  shards(): Generator<ShardOut>
+}
+
+/** int8 (or float32) vectors and sign signatures of every trained pin, computed once. */
+type Vectors = {
+  dims: number
+  dtype: 'int8' | 'float32' | 'none'
+  rows: (i: number) => Int8Array | Float32Array | null
+  scale: Float32Array
+  signature: (i: number) => Uint8Array | null
+}
+
+function storedVectors(sources: Sources, dtype: 'int8' | 'float32'): Vectors {
   const p2v = sources.pin2vec
-  return ids.map((id, i) => {
-    let vector: PinEntry['vector'] = null
-    let scale = 1
-    if (p2v?.trained[i]) {
-      const row = p2v.vectors.subarray(i * p2v.dims, (i + 1) * p2v.dims)
-      if (vectorDtype === 'int8') {
-        const q = quantizeVector(row)
-        vector = q.q
-        scale = q.scale
-      } else {
-        vector = row.slice()
-      }
-    }
+  if (!p2v) {
     return {
-      id,
-      title: meta.title[i] ?? '',
-      imageUrl: meta.imageUrl[i] ?? '',
-      link: meta.link[i] ?? '',
-      engagement: sources.engagement[i]!,
-      vector,
-      scale,
+      dims: 0,
+      dtype: 'none',
+      rows: () => null,
+      scale: new Float32Array(0),
+      signature: () => null,
     }
-  })
+  }
+  const { dims, trained } = p2v
+  const n = trained.length
+  const q = new Int8Array(n * dims)
+  const scale = new Float32Array(n).fill(1)
+  const sigBytes = signatureBytes(dims)
+  const sigs = new Uint8Array(n * sigBytes)
+  for (let i = 0; i < n; i++) {
+    if (!trained[i]) {
+      continue
+    }
+    const row = p2v.vectors.subarray(i * dims, (i + 1) * dims)
+    const qi = quantizeVector(row)
+    q.set(qi.q, i * dims)
+    scale[i] = qi.scale
+    sigs.set(signatureOf(qi.q, dims), i * sigBytes)
+  }
+  return {
+    dims,
+    dtype,
+    rows: (i) =>
+      trained[i]
+        ? dtype === 'int8'
+          ? q.subarray(i * dims, (i + 1) * dims)
+          : p2v.vectors.subarray(i * dims, (i + 1) * dims)
+        : null,
+    scale,
+    signature: (i) => (trained[i] ? sigs.subarray(i * sigBytes, (i + 1) * sigBytes) : null),
+  }
 }
 
-/** Union of every source's neighbours of pin i, with stored scores. */
-function candidatesOf(i: number, entries: PinEntry[], sources: Sources): Candidate[] {
+function entryOf(i: number, ids: string[], meta: PinMeta, sources: Sources, v: Vectors): PinEntry {
+  return {
+    id: ids[i]!,
+    title: meta.title[i] ?? '',
+    imageUrl: meta.imageUrl[i] ?? '',
+    link: meta.link[i] ?? '',
+    engagement: sources.engagement[i]!,
+    vector: null,
+    scale: 1,
+    signature: v.signature(i),
+  }
+}
+
+/**
+ * Union of every source's neighbours of pin i, with scores as the reader will decode them
+ * (uint16-rounded); Pin2Vec's score is the cosine of the two stored vectors, for every candidate.
+ */
+function candidateUnion(
+  i: number,
+  entry: (j: number) => PinEntry,
+  sources: Sources,
+  v: Vectors
+): Candidate[] {
   const byIndex = new Map<number, Candidate>()
   const add = (lists: NeighbourLists | null, source: SourceName): void => {
     if (!lists) {
@@ -85,12 +160,12 @@ function candidatesOf(i: number, entries: PinEntry[], sources: Sources): Candida
       const j = lists.indices[base + r]!
       let c = byIndex.get(j)
       if (!c) {
-        c = { pin: entries[j]!, sources: 0, scores: {} }
+        c = { pin: entry(j), sources: 0, scores: {} }
         byIndex.set(j, c)
       }
       c.sources |= SOURCE_BIT[source]
       if (source !== 'pin2vec') {
-        c.scores[source] = lists.scores[base + r]!
+        c.scores[source] = storedScore(lists.scores[base + r]!)
       }
     }
   }
@@ -98,30 +173,175 @@ function candidatesOf(i: number, entries: PinEntry[], sources: Sources): Candida
   add(sources.walk, 'walk')
   add(sources.session, 'session')
   add(sources.pin2vec?.lists ?? null, 'pin2vec')
+  const qi = v.rows(i)
+  if (qi) {
+    for (const [j, c] of byIndex) {
+      const qj = v.rows(j)
+      if (qj) {
+        c.scores.pin2vec = storedScore(Math.max(0, cosine(qi, qj)))
+      }
+    }
+  }
   return [...byIndex.values()]
 }
 
-function popularPins(entries: PinEntry[], sources: Sources, count: number): PopularPin[] {
-  const order = entries.map((_, i) => i)
+/** The record of pin i with its candidates in served-blend order (all of them, not yet capped). */
+function rankedRecord(
+  i: number,
+  own: PinEntry,
+  entry: (j: number) => PinEntry,
+  sources: Sources,
+  v: Vectors,
+  blend: BlendParams
+): PinRecord {
+  const union = candidateUnion(i, entry, sources, v)
+  const record: PinRecord = { pin: own, candidates: union, maxScores: candidateMaxima(union) }
+  const byId = new Map(union.map((c) => [c.pin.id, c]))
+  const ranked = rankRelated(record, blend, { k: union.length })
+  record.candidates = ranked.map((r) => byId.get(r.id)!)
+  return record
+}
+
+function popularPins(
+  ids: string[],
+  entry: (j: number) => PinEntry,
+  sources: Sources,
+  count: number
+): { popular: PopularPin[]; trimmed: number } {
+  const order = ids.map((_, i) => i)
   order.sort(
     (a, b) =>
       sources.engagement[b]! - sources.engagement[a]! ||
       sources.boardDegree[b]! - sources.boardDegree[a]! ||
       a - b
   )
-  return order.slice(0, count).map((i) => {
-    const e = entries[i]!
-    return {
+  const popular: PopularPin[] = []
+  let bytes = 2
+  for (const i of order.slice(0, count)) {
+    const e = entry(i)
+    const p = {
       id: e.id,
       title: e.title,
       imageUrl: e.imageUrl,
       link: e.link,
       engagement: e.engagement,
     }
-  })
+    bytes += JSON.stringify(p).length + 1
+    if (bytes > POPULAR_BUDGET_BYTES) {
+      break
+    }
+    popular.push(p)
+  }
+  return { popular, trimmed: Math.min(count, ids.length) - popular.length }
 }
 
-/** Build the manifest and shards for `ids` (dense pin order) from computed sources. */
+const hex16 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex').slice(0, 16)
+
+/** Pins of each shard, by counting sort of `shardOf(id)`: offsets[s]..offsets[s+1] in `order`. */
+function pinsByShard(
+  ids: string[],
+  shardCount: number
+): { order: Int32Array; offsets: Int32Array } {
+  const shardOfPin = new Int32Array(ids.length)
+  const offsets = new Int32Array(shardCount + 1)
+  ids.forEach((id, i) => {
+    const s = shardOf(id, shardCount)
+    shardOfPin[i] = s
+    offsets[s + 1]!++
+  })
+  for (let s = 0; s < shardCount; s++) {
+    offsets[s + 1]! += offsets[s]!
+  }
+  const next = offsets.slice(0, shardCount)
+  const order = new Int32Array(ids.length)
+  for (let i = 0; i < ids.length; i++) {
+    order[next[shardOfPin[i]!]!++] = i
+  }
+  return { order, offsets }
+}
+
+/** Plan a build: the manifest body now, the shards one by one on demand. */
+export function planArtifacts(
+  ids: string[],
+  meta: PinMeta,
+  sources: Sources,
+  options: AssembleOptions,
+  blend: BlendParams
+): ArtifactPlan {
+  if (!Number.isInteger(options.maxCandidates) || options.maxCandidates < 1) {
+    throw new BuildError(
+      'config',
+      `maxCandidates must be a positive integer, got ${options.maxCandidates}`
+    )
+  }
+  const v = storedVectors(sources, options.vectorDtype)
+  const entry = (j: number): PinEntry => entryOf(j, ids, meta, sources, v)
+  const shardCount = Math.max(1, Math.ceil(ids.length / options.pinsPerShard))
+  const present = (['cooc', 'pin2vec', 'walk', 'session'] as const).filter((s) =>
+    s === 'pin2vec' ? Boolean(sources.pin2vec) : Boolean(sources[s])
+  )
+  const { popular, trimmed } = popularPins(ids, entry, sources, options.popularCount)
+  const untagged = {
+    formatVersion: FORMAT_VERSION,
+    pinCount: ids.length,
+    shardCount,
+    dims: v.dims,
+    vectorDtype: v.dtype,
+    sources: [...present],
+    blend,
+    popular,
+    maxCandidates: options.maxCandidates,
+  }
+  const shardTag = hex16(createHash('sha256').update(JSON.stringify(untagged)).digest())
+  const body: ManifestBody = { ...untagged, shardTag }
+  const layout = { dims: v.dims, vectorDtype: v.dtype }
+  const budget = Math.min(options.maxShardBytes, MAX_KV_VALUE_BYTES)
+  function* shards(): Generator<ShardOut> {
+    const { order, offsets } = pinsByShard(ids, shardCount)
+    for (let s = 0; s < shardCount; s++) {
+      const records: PinRecord[] = []
+      for (let k = offsets[s]!; k < offsets[s + 1]!; k++) {
+        const i = order[k]!
+        const own = { ...entry(i), vector: v.rows(i), scale: v.scale[i] ?? 1 }
+        records.push(rankedRecord(i, own, entry, sources, v, blend))
+      }
+      const place = { index: s, shardCount, shardTag }
+      let cap = options.maxCandidates
+      const capped = (): PinRecord[] =>
+        records.map((r) => ({ ...r, candidates: r.candidates.slice(0, cap) }))
+      let value = encodeShard(capped(), layout, place, NODE_SHARD_CODECS)
+      // Hash buckets are Poisson-sized: a crowded shard stores fewer candidates per pin.
+      while (value.length > budget && cap > 0) {
+        cap = Math.floor(cap * 0.8)
+        value = encodeShard(capped(), layout, place, NODE_SHARD_CODECS)
+      }
+      if (value.length > budget) {
+        throw new BuildError(
+          'write',
+          `shard ${s} is ${value.length} bytes without candidates, above the ${budget}-byte budget; lower --pins-per-shard or raise --max-shard-bytes`
+        )
+      }
+      const full = records.reduce(
+        (a, r) => a + Math.min(r.candidates.length, options.maxCandidates),
+        0
+      )
+      const kept = records.reduce((a, r) => a + Math.min(r.candidates.length, cap), 0)
+      yield { index: s, value, recordCount: records.length, trimmedCandidates: full - kept }
+    }
+  }
+  return { body, popularTrimmed: trimmed, shards }
+}
+
+/** The build id: a content hash of the manifest body and every shard's SHA-256, in order. */
+export function buildIdOf(body: ManifestBody, shardDigests: Iterable<Uint8Array>): string {
+  const h = createHash('sha256').update(JSON.stringify(body))
+  for (const d of shardDigests) {
+    h.update(d)
+  }
+  return h.digest('hex').slice(0, 16)
+}
+
+/** Assemble a whole build in memory (small builds only: evaluation and tests). */
 export async function assembleArtifacts(
   ids: string[],
   meta: PinMeta,
@@ -129,66 +349,16 @@ export async function assembleArtifacts(
   options: AssembleOptions,
   blend: BlendParams
 ): Promise<Artifacts> {
-  const entries = pinEntries(ids, meta, sources, options.vectorDtype)
-  const shardCount = Math.max(1, Math.ceil(ids.length / options.pinsPerShard))
-  const byShard: PinRecord[][] = Array.from({ length: shardCount }, () => [])
-  entries.forEach((pin, i) => {
-    byShard[shardOf(pin.id, shardCount)]!.push({
-      pin,
-      candidates: candidatesOf(i, entries, sources),
-    })
-  })
-  const dims = sources.pin2vec?.dims ?? 0
-  const vectorDtype = sources.pin2vec ? options.vectorDtype : 'none'
-  const shards = byShard.map((records) => encodeShard(records, { dims, vectorDtype }))
-  const shardInfo = await Promise.all(
-    shards.map(async (bytes, index) => {
-      if (bytes.length > MAX_KV_VALUE_BYTES) {
-        throw new BuildError(
-          'write',
-          `shard ${index} is ${bytes.length} bytes, above the KV value limit; lower --pins-per-shard`
-        )
-      }
-      return {
-        index,
-        recordCount: byShard[index]!.length,
-        byteLength: bytes.length,
-        sha256: await sha256Hex(bytes),
-      }
-    })
-  )
-  const present: SourceName[] = []
-  if (sources.cooc) {
-    present.push('cooc')
+  const plan = planArtifacts(ids, meta, sources, options, blend)
+  const shards: Uint8Array[] = []
+  const digests: Uint8Array[] = []
+  for (const shard of plan.shards()) {
+    shards.push(shard.value)
+    digests.push(createHash('sha256').update(shard.value).digest())
   }
-  if (sources.pin2vec) {
-    present.push('pin2vec')
-  }
-  if (sources.walk) {
-    present.push('walk')
-  }
-  if (sources.session) {
-    present.push('session')
-  }
-  const body = {
-    formatVersion: FORMAT_VERSION,
-    pinCount: ids.length,
-    shardCount,
-    dims,
-    vectorDtype,
-    sources: present,
-    blend,
-    popular: popularPins(entries, sources, options.popularCount),
-    shards: shardInfo,
-  } as const
-  // The build id is a content hash, so identical inputs and config give identical keys.
-  const buildId = (await sha256Hex(new TextEncoder().encode(JSON.stringify(body)))).slice(0, 16)
   const manifest: Manifest = {
-    ...body,
-    sources: [...present],
-    popular: body.popular,
-    shards: body.shards,
-    buildId,
+    ...plan.body,
+    buildId: buildIdOf(plan.body, digests),
     createdAt: new Date().toISOString(),
   }
   return { manifest, shards }

@@ -3,9 +3,9 @@
  * `related-pins build`: inputs → sources → artifacts on disk, with a report of every stage.
  */
 
-import type { BlendParams } from '../core/artifact'
+import type { BlendParams, Manifest } from '../core/artifact'
 import { DEFAULT_BLEND } from '../core/defaults'
-import { type Artifacts, assembleArtifacts } from './assemble'
+import { planArtifacts } from './assemble'
 import { fitBlendOnHoldout, type HoldoutFit } from './blend/holdout'
 import { computeSplit } from './blend/split'
 import { scaleThresholds } from './blend/thresholds'
@@ -13,7 +13,7 @@ import { computeSources, type Sources } from './candidate-sources'
 import type { BuildOptions, InputPaths } from './config'
 import { type Inputs, loadInputs } from './inputs'
 import type { Logger } from './log'
-import { writeArtifacts, writeReport } from './write'
+import { type WriteStats, writeBuild, writeReport } from './write'
 
 export type BuildConfig = {
   inputs: InputPaths
@@ -23,7 +23,7 @@ export type BuildConfig = {
   blend?: BlendParams
 }
 
-export type BuildResult = { artifacts: Artifacts; report: BuildReport; files: string[] }
+export type BuildResult = { manifest: Manifest; dir: string; report: BuildReport; files: string[] }
 
 /** report.json: everything buildReport collects, plus the blend fit on the held-out events. */
 export type BuildReport = ReturnType<typeof buildReport> & { blendFit: HoldoutFit['report'] | null }
@@ -31,11 +31,11 @@ export type BuildReport = ReturnType<typeof buildReport> & { blendFit: HoldoutFi
 function buildReport(
   config: BuildConfig,
   sources: Sources,
-  artifacts: Artifacts,
+  manifest: Manifest,
+  stats: WriteStats,
   reports: object,
   timings: Record<string, number>
 ) {
-  const { manifest } = artifacts
   return {
     buildId: manifest.buildId,
     createdAt: manifest.createdAt,
@@ -44,7 +44,16 @@ function buildReport(
     counts: {
       pins: manifest.pinCount,
       shards: manifest.shardCount,
-      shardBytes: manifest.shards.reduce((a, s) => a + s.byteLength, 0),
+      shardBytes: stats.shardBytes,
+      bytesPerPin: Math.round(stats.shardBytes / Math.max(1, manifest.pinCount)),
+      maxShardBytes: stats.maxShardBytes,
+      maxBytesPerPin: Math.round(stats.maxBytesPerPin),
+      manifestBytes: stats.manifestBytes,
+      kvBulkFiles: stats.kvBulkFiles,
+      /** Candidates dropped so that crowded shards fit the per-value byte budget. */
+      trimmedCandidates: stats.trimmedCandidates,
+      shardsTrimmed: stats.shardsTrimmed,
+      popularTrimmed: stats.popularTrimmed,
       pinsWithCooc: countNonEmpty(sources.cooc?.counts),
       pinsWithWalk: countNonEmpty(sources.walk?.counts),
       pinsWithEmbedding: sources.pin2vec ? sources.pin2vec.trained.reduce((a, b) => a + b, 0) : 0,
@@ -109,21 +118,21 @@ export async function runBuild(config: BuildConfig, log: Logger): Promise<BuildR
       : DEFAULT_BLEND)
   const assemble = config.options.assemble
   const doneWrite = log.step('write', `encoding shards of ${assemble.pinsPerShard} pins`)
-  const artifacts = await assembleArtifacts(inputs.pins.ids, inputs.meta, sources, assemble, blend)
+  const plan = planArtifacts(inputs.pins.ids, inputs.meta, sources, assemble, blend)
   const timings: Record<string, number> = {
     ingest: ingestSeconds,
     ...(fit ? { blendFit: fit.seconds } : {}),
     ...sources.timings,
   }
-  const files = await writeArtifacts(artifacts, config.out)
+  const { manifest, files, stats } = await writeBuild(plan, config.out, { log })
   timings.write = doneWrite(
-    `${artifacts.manifest.shardCount} shards, build ${artifacts.manifest.buildId}`
+    `${manifest.shardCount} shards, ${Math.round(stats.shardBytes / Math.max(1, manifest.pinCount))} B/pin, build ${manifest.buildId}`
   )
   timings.total = (performance.now() - start) / 1000
   const report: BuildReport = {
-    ...buildReport(config, sources, artifacts, inputs.reports, timings),
+    ...buildReport(config, sources, manifest, stats, inputs.reports, timings),
     blendFit: fit?.report ?? null,
   }
   files.push(await writeReport(config.out, report))
-  return { artifacts, report, files }
+  return { manifest, dir: config.out, report, files }
 }

@@ -1,63 +1,264 @@
 /**
  * @module
- * Writes artifacts to a directory and reads them back: manifest.json, shards/NNNNNN.bin,
- * kv-bulk.json (the `wrangler kv bulk put` format) and report.json.
+ * Writes a build to a directory shard by shard and reads it back: shards/NNNNNN.bin (neutral
+ * names: the build id is only known once every shard is hashed), manifest.json, kv-bulk/NNNNNN.json
+ * (the `wrangler kv bulk put` format, ≤ 10,000 pairs and ≤ 100 MB per file, one pair per line, keys
+ * in safe write order with the pointer last in the last file) and report.json. Nothing here holds
+ * more than one shard, or one line of a bulk file, at a time.
  */
 
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { createHash } from 'node:crypto'
+import { createReadStream } from 'node:fs'
+import { mkdir, open, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { createInterface } from 'node:readline'
 import {
+  type Artifacts,
   CURRENT_KEY,
+  kvWriteOrder,
+  MAX_MANIFEST_BYTES,
   type Manifest,
-  manifestKey,
+  openShardSync,
   parseManifest,
-  sha256Hex,
-  shardKey,
+  readShardHeader,
 } from '../core/artifact'
 import { ArtifactError } from '../core/errors'
-import type { Artifacts } from './assemble'
+import { type ArtifactPlan, buildIdOf } from './assemble'
+import { BuildError } from './errors'
+import type { Logger } from './log'
+import { NODE_SHARD_READ } from './shard-codecs'
 
-export type KvEntry = { key: string; value: Uint8Array | string }
+/** Cloudflare's bulk write limits per request (https://developers.cloudflare.com/kv/platform/limits/). */
+export const KV_BULK_LIMITS = { maxPairs: 10_000, maxBytes: 100_000_000 }
+export type KvBulkLimits = typeof KV_BULK_LIMITS
 
-/** KV pairs in safe write order: shards, then the manifest, then the pointer naming this build. */
-export function kvEntries(artifacts: Artifacts): KvEntry[] {
-  const { manifest, shards } = artifacts
-  return [
-    ...shards.map((value, i) => ({ key: shardKey(manifest.buildId, i), value })),
-    { key: manifestKey(manifest.buildId), value: JSON.stringify(manifest) },
-    { key: CURRENT_KEY, value: manifest.buildId },
-  ]
+/** One line of a kv-bulk file. `metadata.sha256` lets `upload` skip pairs already in KV. */
+export type KvBulkPair = {
+  key: string
+  value: string
+  base64?: true
+  metadata: { sha256: string; build: string; createdAt?: string }
 }
 
-const shardFile = (dir: string, i: number): string =>
-  join(dir, 'shards', `${String(i).padStart(6, '0')}.bin`)
+export type WriteStats = {
+  shards: number
+  shardBytes: number
+  maxShardBytes: number
+  /** Largest shard value divided by its record count (an upper bound of a pin's share). */
+  maxBytesPerPin: number
+  trimmedCandidates: number
+  shardsTrimmed: number
+  popularTrimmed: number
+  manifestBytes: number
+  kvBulkFiles: number
+}
 
-export async function writeArtifacts(artifacts: Artifacts, dir: string): Promise<string[]> {
+const pad = (i: number): string => String(i).padStart(6, '0')
+export const shardFile = (dir: string, i: number): string => join(dir, 'shards', `${pad(i)}.bin`)
+const bulkDir = (dir: string): string => join(dir, 'kv-bulk')
+
+const sha256Hex = (bytes: Uint8Array | string): string =>
+  createHash('sha256').update(bytes).digest('hex')
+
+/** Appends pairs to kv-bulk/NNNNNN.json, starting a new file before a limit would be crossed. */
+class BulkWriter {
+  private file: Awaited<ReturnType<typeof open>> | null = null
+  private pairs = 0
+  private bytes = 0
+  readonly files: string[] = []
+
+  constructor(
+    private readonly dir: string,
+    private readonly limits: KvBulkLimits
+  ) {}
+
+  async add(pair: KvBulkPair): Promise<void> {
+    const line = JSON.stringify(pair)
+    const size = Buffer.byteLength(line) + 2
+    if (size + 4 > this.limits.maxBytes) {
+      throw new BuildError(
+        'write',
+        `${pair.key} is ${size} bytes in JSON, over the bulk file limit`
+      )
+    }
+    if (
+      this.file &&
+      (this.pairs >= this.limits.maxPairs || this.bytes + size + 2 > this.limits.maxBytes)
+    ) {
+      await this.close()
+    }
+    if (!this.file) {
+      const path = join(this.dir, `${pad(this.files.length)}.json`)
+      this.file = await open(path, 'w')
+      this.files.push(path)
+      await this.file.write('[\n')
+      this.bytes = 2
+      this.pairs = 0
+    }
+    await this.file.write(`${this.pairs > 0 ? ',\n' : ''}${line}`)
+    this.pairs++
+    this.bytes += size
+  }
+
+  async close(): Promise<void> {
+    if (this.file) {
+      await this.file.write('\n]\n')
+      await this.file.close()
+      this.file = null
+    }
+  }
+}
+
+/** Logs count, rate and ETA at most every 10 s (plain lines: build logs go to files and CI). */
+function progressOf(log: Logger, stage: string, total: number, what: string) {
+  const start = Date.now()
+  let last = start
+  return (done: number): void => {
+    const now = Date.now()
+    if (now - last < 10_000 || done >= total) {
+      return
+    }
+    last = now
+    const rate = done / ((now - start) / 1000)
+    const eta = (total - done) / Math.max(rate, 1e-9)
+    log.info(
+      `[${stage}] ${done.toLocaleString('en')}/${total.toLocaleString('en')} ${what}, ${Math.round(rate).toLocaleString('en')}/s, ETA ${Math.ceil(eta)} s`
+    )
+  }
+}
+
+export type WriteOptions = { limits?: KvBulkLimits; log: Logger }
+
+/** Stream a planned build to `dir`; returns its manifest, the files written and size stats. */
+export async function writeBuild(
+  plan: ArtifactPlan,
+  dir: string,
+  options: WriteOptions
+): Promise<{ manifest: Manifest; files: string[]; stats: WriteStats }> {
+  const { log } = options
+  await rm(join(dir, 'shards'), { recursive: true, force: true })
+  await rm(bulkDir(dir), { recursive: true, force: true })
+  await rm(join(dir, 'kv-bulk.json'), { force: true }) // format v1 wrote one file
+  await mkdir(join(dir, 'shards'), { recursive: true })
+  await mkdir(bulkDir(dir), { recursive: true })
+  const digests: Buffer[] = []
+  const stats: WriteStats = {
+    shards: 0,
+    shardBytes: 0,
+    maxShardBytes: 0,
+    maxBytesPerPin: 0,
+    trimmedCandidates: 0,
+    shardsTrimmed: 0,
+    popularTrimmed: plan.popularTrimmed,
+    manifestBytes: 0,
+    kvBulkFiles: 0,
+  }
+  const shardProgress = progressOf(log, 'write', plan.body.shardCount, 'shards encoded')
+  for (const shard of plan.shards()) {
+    await writeFile(shardFile(dir, shard.index), shard.value)
+    digests.push(createHash('sha256').update(shard.value).digest())
+    stats.shards++
+    stats.shardBytes += shard.value.length
+    stats.maxShardBytes = Math.max(stats.maxShardBytes, shard.value.length)
+    if (shard.recordCount > 0) {
+      stats.maxBytesPerPin = Math.max(stats.maxBytesPerPin, shard.value.length / shard.recordCount)
+    }
+    stats.trimmedCandidates += shard.trimmedCandidates
+    stats.shardsTrimmed += shard.trimmedCandidates > 0 ? 1 : 0
+    shardProgress(stats.shards)
+  }
+  const manifest: Manifest = {
+    ...plan.body,
+    buildId: buildIdOf(plan.body, digests),
+    createdAt: new Date().toISOString(),
+  }
+  const manifestJson = JSON.stringify(manifest)
+  stats.manifestBytes = Buffer.byteLength(manifestJson)
+  if (stats.manifestBytes > MAX_MANIFEST_BYTES) {
+    throw new BuildError(
+      'write',
+      `the manifest is ${stats.manifestBytes} bytes, over the ${MAX_MANIFEST_BYTES}-byte limit every cold isolate can afford to parse; shorten pin titles/URLs in the popular list or lower the popular count`
+    )
+  }
+  await writeFile(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`)
+  const bulk = await writeKvBulk(manifest, dir, options)
+  stats.kvBulkFiles = bulk.length
+  return {
+    manifest,
+    files: [
+      join(dir, 'shards/'),
+      join(dir, 'manifest.json'),
+      `${bulkDir(dir)}/ (${bulk.length} files)`,
+    ],
+    stats,
+  }
+}
+
+/** kv-bulk/ files of the build in `dir`, read back shard by shard in write order. */
+async function writeKvBulk(
+  manifest: Manifest,
+  dir: string,
+  options: WriteOptions
+): Promise<string[]> {
+  const writer = new BulkWriter(bulkDir(dir), options.limits ?? KV_BULK_LIMITS)
+  const build = manifest.buildId
+  const progress = progressOf(options.log, 'write', manifest.shardCount, 'kv-bulk pairs')
+  for (const item of kvWriteOrder(manifest)) {
+    if (item.phase === 'shards') {
+      const bytes = await readFile(shardFile(dir, item.shard))
+      await writer.add({
+        key: item.key,
+        value: bytes.toString('base64'),
+        base64: true,
+        metadata: { sha256: sha256Hex(bytes), build },
+      })
+      progress(item.shard + 1)
+    } else {
+      await writer.add({
+        key: item.key,
+        value: item.value,
+        metadata: {
+          sha256: sha256Hex(item.value),
+          build,
+          ...(item.key === CURRENT_KEY ? {} : { createdAt: manifest.createdAt }),
+        },
+      })
+    }
+  }
+  await writer.close()
+  return writer.files
+}
+
+/** Write an in-memory build (tests, fixtures) the way the streaming build does. */
+export async function writeArtifacts(
+  artifacts: Artifacts,
+  dir: string,
+  options: WriteOptions
+): Promise<string[]> {
+  const plan: ArtifactPlan = {
+    body: artifacts.manifest,
+    popularTrimmed: 0,
+    *shards() {
+      for (const [index, value] of artifacts.shards.entries()) {
+        yield {
+          index,
+          value,
+          recordCount: readShardHeader(value).recordCount,
+          trimmedCandidates: 0,
+        }
+      }
+    },
+  }
   await rm(join(dir, 'shards'), { recursive: true, force: true })
   await mkdir(join(dir, 'shards'), { recursive: true })
-  const written: string[] = []
-  for (const [i, bytes] of artifacts.shards.entries()) {
-    await writeFile(shardFile(dir, i), bytes)
+  await mkdir(dir, { recursive: true })
+  for (const shard of plan.shards()) {
+    await writeFile(shardFile(dir, shard.index), shard.value)
   }
-  written.push(join(dir, 'shards/'))
-  const files: [string, string][] = [
-    ['manifest.json', `${JSON.stringify(artifacts.manifest, null, 2)}\n`],
-    [
-      'kv-bulk.json',
-      JSON.stringify(
-        kvEntries(artifacts).map(({ key, value }) =>
-          typeof value === 'string'
-            ? { key, value }
-            : { key, value: Buffer.from(value).toString('base64'), base64: true }
-        )
-      ),
-    ],
-  ]
-  for (const [name, text] of files) {
-    await writeFile(join(dir, name), text)
-    written.push(join(dir, name))
-  }
-  return written
+  await rm(bulkDir(dir), { recursive: true, force: true })
+  await mkdir(bulkDir(dir), { recursive: true })
+  await writeFile(join(dir, 'manifest.json'), `${JSON.stringify(artifacts.manifest, null, 2)}\n`)
+  return writeKvBulk(artifacts.manifest, dir, options)
 }
 
 export async function writeReport(dir: string, report: unknown): Promise<string> {
@@ -66,11 +267,10 @@ export async function writeReport(dir: string, report: unknown): Promise<string>
   return path
 }
 
-/** Read an artifacts directory back, verifying every shard against the manifest's checksum. */
-export async function readArtifacts(dir: string): Promise<Artifacts> {
-  let manifest: Manifest
+/** The manifest of an artifacts directory, with a clear error when there is none. */
+export async function readManifest(dir: string): Promise<Manifest> {
   try {
-    manifest = parseManifest(JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')))
+    return parseManifest(JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')))
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new ArtifactError(
@@ -80,15 +280,53 @@ export async function readArtifacts(dir: string): Promise<Artifacts> {
     }
     throw err
   }
-  const shards: Uint8Array[] = []
-  for (const info of manifest.shards) {
-    const bytes = new Uint8Array(await readFile(shardFile(dir, info.index)))
-    if ((await sha256Hex(bytes)) !== info.sha256) {
+}
+
+/** The kv-bulk files of a directory, in order. */
+export async function kvBulkFiles(dir: string): Promise<string[]> {
+  try {
+    const names = (await readdir(bulkDir(dir))).filter((n) => /^\d{6}\.json$/.test(n)).sort()
+    return names.map((n) => join(bulkDir(dir), n))
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new ArtifactError(
-        'checksum',
-        `${shardFile(dir, info.index)}: checksum does not match the manifest`
+        'manifest_missing',
+        `${bulkDir(dir)} not found: rebuild with this related-pins version (format v1 wrote kv-bulk.json)`
       )
     }
+    throw err
+  }
+}
+
+/** The pairs of one kv-bulk file, one line at a time (each line is one pair). */
+export async function* readKvBulk(file: string): AsyncGenerator<KvBulkPair> {
+  const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity })
+  let n = 0
+  for await (const raw of lines) {
+    n++
+    const line = raw.endsWith(',') ? raw.slice(0, -1) : raw
+    if (line === '[' || line === ']' || line === '') {
+      continue
+    }
+    try {
+      yield JSON.parse(line) as KvBulkPair
+    } catch (cause) {
+      throw new ArtifactError('manifest_invalid', `${file}:${n}: not a kv-bulk pair`, { cause })
+    }
+  }
+}
+
+/** Read a small artifacts directory into memory, verifying every shard (tests, evaluation). */
+export async function readArtifacts(dir: string): Promise<Artifacts> {
+  const manifest = await readManifest(dir)
+  const shards: Uint8Array[] = []
+  for (let i = 0; i < manifest.shardCount; i++) {
+    const bytes = new Uint8Array(await readFile(shardFile(dir, i)))
+    openShardSync(
+      bytes,
+      { index: i, shardCount: manifest.shardCount, shardTag: manifest.shardTag },
+      NODE_SHARD_READ
+    )
     shards.push(bytes)
   }
   return { manifest, shards }

@@ -4,6 +4,7 @@
  */
 
 import { Hono } from 'hono'
+import { type Bindings, type WorkerConfig, workerConfig } from './config'
 import { registerDebug } from './debug'
 import type { AppEnv } from './env'
 import { notFound, onError } from './errors'
@@ -15,13 +16,12 @@ import { ArtifactStore } from './store'
 // One store per KV binding per isolate: its manifest and shard caches outlive requests.
 const stores = new WeakMap<KVNamespace, ArtifactStore>()
 
-function storeFor(env: AppEnv['Bindings']): ArtifactStore {
+function storeFor(env: Bindings, config: WorkerConfig): ArtifactStore {
   let store = stores.get(env.ARTIFACTS)
   if (!store) {
-    const ttl = Number(env.POINTER_TTL_MS)
     store = new ArtifactStore(env.ARTIFACTS, {
-      pinnedBuildId: env.ARTIFACT_BUILD_ID,
-      pointerTtlMs: env.POINTER_TTL_MS && Number.isFinite(ttl) && ttl >= 0 ? ttl : undefined,
+      pinnedBuildId: config.pinnedBuildId,
+      pointerTtlMs: config.pointerTtlMs,
     })
     stores.set(env.ARTIFACTS, store)
   }
@@ -31,8 +31,10 @@ function storeFor(env: AppEnv['Bindings']): ArtifactStore {
 export function createApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
   app.use(async (c, next) => {
-    c.set('store', storeFor(c.env))
-    if (c.env.ORIGIN_URL && !ownsPath(new URL(c.req.url).pathname)) {
+    const config = workerConfig(c.env)
+    c.set('config', config)
+    c.set('store', storeFor(c.env, config))
+    if (config.originUrl && !ownsPath(new URL(c.req.url).pathname)) {
       return proxyToOrigin(c)
     }
     await next()

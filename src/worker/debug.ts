@@ -6,13 +6,15 @@
  */
 
 import type { Hono } from 'hono'
+import { openShard, shardKey } from '../core/artifact'
+import { shardOf } from '../core/hash'
 import type { AppEnv } from './env'
 import { DEFAULT_K, parseIdList, parseK } from './params'
 import { parseQuery, rankQuery, summary } from './query'
 
 export function registerDebug(app: Hono<AppEnv>): void {
   app.use('/__debug/*', async (c, next) => {
-    if (c.env.DEBUG !== '1') {
+    if (!c.var.config.debug) {
       return c.notFound()
     }
     await next()
@@ -20,13 +22,16 @@ export function registerDebug(app: Hono<AppEnv>): void {
 
   app.get('/__debug/hello', (c) => c.text('hello'))
 
-  app.get('/__debug/routes', (c) =>
-    c.json(
+  app.get('/__debug/routes', (c) => {
+    // A route with its own middleware (relatedPins) is registered once per handler: list it once.
+    const seen = new Set<string>()
+    return c.json(
       app.routes
         .filter((r) => r.method !== 'ALL' && !r.path.startsWith('/__debug'))
+        .filter((r) => !seen.has(`${r.method} ${r.path}`) && seen.add(`${r.method} ${r.path}`))
         .map((r) => ({ method: r.method, path: r.path }))
     )
-  )
+  })
 
   /**
    * For each pin of `pins`: load its records (and the context's) once, untimed, then time `reps`
@@ -42,7 +47,7 @@ export function registerDebug(app: Hono<AppEnv>): void {
     const samples: { pin: string; ms: number }[] = []
     let bytes = 0
     for (const pin of pins) {
-      const q = parseQuery([pin], raw, c.env, DEFAULT_K)
+      const q = parseQuery([pin], raw, c.var.config, DEFAULT_K)
       const ids = [...q.seeds, ...q.context]
       await Promise.all(ids.map((id) => build.record(id))) // warm: KV excluded from the timing
       const t0 = performance.now()
@@ -61,5 +66,53 @@ export function registerDebug(app: Hono<AppEnv>): void {
       samples.push({ pin, ms: (performance.now() - t0) / reps })
     }
     return c.json({ reps, samples, bytesPerAnswer: bytes / Math.max(1, reps * samples.length) })
+  })
+
+  /**
+   * The miss path's CPU, for each pin of `pins`: its shard value is read from KV once (untimed),
+   * then `reps` runs time what a request whose shard is not in the isolate does after the KV read:
+   * header check, SHA-256 of the body, inflate, index, record decode, blend and JSON of k results.
+   * workerd advances its clock only between I/O events, so the clock is read after awaiting a
+   * timer on both sides; `clockAdvanced` says whether it moved at all during the whole route.
+   */
+  app.get('/__debug/miss-cpu', async (c) => {
+    const raw = c.req.query()
+    const pins = parseIdList(raw.pins, 'pins', 1000)
+    const reps = parseK(raw.reps, 20)
+    const build = await c.var.store.build()
+    const { manifest } = build
+    const tick = (): Promise<number> =>
+      new Promise((resolve) => setTimeout(() => resolve(Date.now()), 0))
+    const first = await tick()
+    const samples: { pin: string; ms: number; shardBytes: number }[] = []
+    for (const pin of pins) {
+      const index = shardOf(pin, manifest.shardCount)
+      const value = await c.env.ARTIFACTS.get(shardKey(manifest.buildId, index), 'arrayBuffer')
+      if (!value) {
+        continue
+      }
+      const bytes = new Uint8Array(value)
+      const q = parseQuery([pin], raw, c.var.config, DEFAULT_K)
+      const t0 = await tick()
+      for (let i = 0; i < reps; i++) {
+        const reader = await openShard(bytes, {
+          index,
+          shardCount: manifest.shardCount,
+          shardTag: manifest.shardTag,
+        })
+        const seed = reader.get(pin)
+        const r = rankQuery(build, q, [seed], [])
+        JSON.stringify({
+          pin: seed ? summary(seed.pin) : null,
+          build: r.build,
+          k: r.k,
+          fallback: r.fallback,
+          context: r.context,
+          related: r.related,
+        })
+      }
+      samples.push({ pin, ms: ((await tick()) - t0) / reps, shardBytes: bytes.length })
+    }
+    return c.json({ reps, samples, clockAdvanced: (await tick()) > first })
   })
 }

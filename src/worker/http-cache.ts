@@ -53,9 +53,16 @@ export function conditional(
 export const cacheKey = (url: string, buildId: string, normalised: string): string =>
   `${new URL(url).origin}/__cache/${buildId}${normalised}`
 
-const usageHeaders = (res: Response, build: BuildView): void => {
+/**
+ * Which layer answered: `memo` (isolate answer memo), `cache-api`, or the ranking path with its
+ * records from `shard-cache` (decoded shards in the isolate) or `kv` (at least one shard read).
+ */
+export type CacheLayer = 'memo' | 'cache-api' | 'shard-cache' | 'kv'
+
+const usageHeaders = (res: Response, build: BuildView, layer?: CacheLayer): void => {
   res.headers.set('X-KV-Reads', String(build.kvReads))
   res.headers.set('X-KV-Bytes', String(build.kvBytes))
+  res.headers.set('X-Cache-Layer', layer ?? (build.shardReads > 0 ? 'kv' : 'shard-cache'))
 }
 
 /**
@@ -74,19 +81,19 @@ export async function cachedAnswer(
     return notModified
   }
   const key = cacheKey(c.req.url, buildId, normalised)
-  const memo = c.env.RESPONSE_MEMO === 'off' ? null : responseMemo
+  const memo = c.var.config.responseMemo ? responseMemo : null
   const remembered = memo?.get(key)
   if (remembered) {
     remembered.headers.set('X-Cache', 'MEMORY')
-    usageHeaders(remembered, build)
+    usageHeaders(remembered, build, 'memo')
     return remembered
   }
-  const cache = c.env.CACHE_API === 'off' ? null : caches.default
+  const cache = c.var.config.cacheApi ? caches.default : null
   const hit = cache ? await cache.match(key) : undefined
   if (hit) {
     const res = new Response(hit.body, hit)
     res.headers.set('X-Cache', 'HIT')
-    usageHeaders(res, build)
+    usageHeaders(res, build, 'cache-api')
     await memo?.put(key, res)
     return res
   }

@@ -43,7 +43,7 @@ function placeholderQuery(c: Context<AppEnv>, el: Element) {
     return parseQuery(
       [id],
       { k: String(parseK(el.getAttribute('data-k') ?? undefined, 12)) },
-      c.env,
+      c.var.config,
       12
     )
   } catch {
@@ -72,7 +72,7 @@ async function fill(c: Context<AppEnv>, build: BuildView, el: Element): Promise<
 }
 
 export async function proxyToOrigin(c: Context<AppEnv>): Promise<Response> {
-  const target = originTarget(c.env.ORIGIN_URL as string, c.req.url)
+  const target = originTarget(c.var.config.originUrl as string, c.req.url)
   const headers = new Headers(c.req.raw.headers)
   headers.delete('host')
   const method = c.req.method
@@ -88,7 +88,7 @@ export async function proxyToOrigin(c: Context<AppEnv>): Promise<Response> {
     throw new ApiError(
       502,
       'origin_unreachable',
-      `the origin ${new URL(c.env.ORIGIN_URL as string).origin} did not answer`
+      `the origin ${new URL(c.var.config.originUrl as string).origin} did not answer`
     )
   }
   if (!(res.headers.get('content-type') ?? '').includes('text/html') || method === 'HEAD') {

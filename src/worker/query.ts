@@ -6,9 +6,9 @@
 
 import type { PinEntry, PinRecord } from '../core/artifact'
 import { ArtifactError } from '../core/errors'
-import { DEFAULT_DEDUP_THRESHOLD, type RankedPin, recommend } from '../core/rerank'
+import { type RankedPin, recommend } from '../core/rerank'
 import { readableContext } from '../core/session-model'
-import type { Bindings } from './env'
+import type { WorkerConfig } from './config'
 import {
   MAX_CONTEXT,
   MAX_EXCLUDE,
@@ -64,14 +64,11 @@ export type RawParams = {
   seen?: string
 }
 
-export const defaultDedup = (env: Bindings): number =>
-  parseDedup(env.DEDUP_THRESHOLD, DEFAULT_DEDUP_THRESHOLD)
-
 /** Validate the parameters shared by every related-pins route. */
 export function parseQuery(
   seeds: string[],
   raw: RawParams,
-  env: Bindings,
+  config: Pick<WorkerConfig, 'dedupThreshold'>,
   defaultK: number
 ): RelatedQuery {
   return {
@@ -80,7 +77,7 @@ export function parseQuery(
     exclude: parseIdList(raw.exclude, 'exclude', MAX_EXCLUDE),
     context: parseIdList(raw.context, 'context', MAX_CONTEXT),
     fallback: parseFallback(raw.fallback),
-    dedup: parseDedup(raw.dedup, defaultDedup(env)),
+    dedup: parseDedup(raw.dedup, config.dedupThreshold),
     allowSeen: parseSeen(raw.seen),
   }
 }

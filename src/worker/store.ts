@@ -8,10 +8,10 @@ import {
   CURRENT_KEY,
   type Manifest,
   manifestKey,
+  openShard,
   type PinRecord,
   parseManifest,
-  ShardReader,
-  sha256Hex,
+  type ShardReader,
   shardKey,
 } from '../core/artifact'
 import { ArtifactError } from '../core/errors'
@@ -36,6 +36,9 @@ export type BuildView = {
   readonly kvReads: number
   /** Bytes of KV values this request read. */
   readonly kvBytes: number
+  /** Shards this request read from KV, and found already decoded in the isolate. */
+  readonly shardReads: number
+  readonly shardHits: number
 }
 
 /**
@@ -43,7 +46,13 @@ export type BuildView = {
  * request that waits on a promise another request's I/O would resolve ("code had hung") when that
  * other request goes away, so across requests only resolved values are shared.
  */
-type ReadCounter = { kvReads: number; kvBytes: number; inflight: Map<string, Promise<ShardReader>> }
+type ReadCounter = {
+  kvReads: number
+  kvBytes: number
+  shardReads: number
+  shardHits: number
+  inflight: Map<string, Promise<ShardReader>>
+}
 
 export class ArtifactStore {
   private readonly pointerTtlMs: number
@@ -70,7 +79,13 @@ export class ArtifactStore {
 
   /** The build to answer this request from. */
   async build(now = Date.now()): Promise<BuildView> {
-    const counter: ReadCounter = { kvReads: 0, kvBytes: 0, inflight: new Map() }
+    const counter: ReadCounter = {
+      kvReads: 0,
+      kvBytes: 0,
+      shardReads: 0,
+      shardHits: 0,
+      inflight: new Map(),
+    }
     const buildId = this.options.pinnedBuildId || (await this.currentBuildId(now, counter))
     const manifest = await this.manifest(buildId, counter)
     return {
@@ -81,6 +96,12 @@ export class ArtifactStore {
       },
       get kvBytes() {
         return counter.kvBytes
+      },
+      get shardReads() {
+        return counter.shardReads
+      },
+      get shardHits() {
+        return counter.shardHits
       },
     }
   }
@@ -126,6 +147,15 @@ export class ArtifactStore {
     const raw = await this.kv.get(manifestKey(buildId), 'text')
     counter.kvBytes += raw?.length ?? 0
     if (raw === null) {
+      // The pointer is shared by every format: a build of another format has its manifest under
+      // that format's prefix. Name the mismatch instead of calling the build missing.
+      this.countRead(counter)
+      if ((await this.kv.get(manifestKey(buildId, 1), 'text')) !== null) {
+        throw new ArtifactError(
+          'format_version',
+          `build '${buildId}' is artifact format 1; this worker reads format 2. Rebuild with \`npx related-pins build\` and upload again, or deploy the worker of the related-pins version that wrote it.`
+        )
+      }
       throw new ArtifactError('manifest_missing', `manifest of build '${buildId}' is missing`)
     }
     let json: unknown
@@ -155,6 +185,7 @@ export class ArtifactStore {
       // Re-insert to mark as most recently used.
       this.shards.delete(key)
       this.shards.set(key, cached)
+      counter.shardHits++
       return Promise.resolve(cached)
     }
     const failed = this.failures.get(key)
@@ -184,6 +215,7 @@ export class ArtifactStore {
     counter: ReadCounter
   ): Promise<ShardReader> {
     this.countRead(counter)
+    counter.shardReads++
     const buffer = await this.kv.get(key, 'arrayBuffer')
     if (buffer === null) {
       throw new ArtifactError(
@@ -192,15 +224,24 @@ export class ArtifactStore {
       )
     }
     counter.kvBytes += buffer.byteLength
-    const bytes = new Uint8Array(buffer)
-    const expected = manifest.shards[index]?.sha256
-    if ((await sha256Hex(bytes)) !== expected) {
-      throw new ArtifactError(
-        'checksum',
-        `shard ${index} of build '${manifest.buildId}' does not match its checksum`
-      )
+    // Header, place in this build, SHA-256 of the body, then inflate (src/core/artifact/shard.ts).
+    try {
+      return await openShard(new Uint8Array(buffer), {
+        index,
+        shardCount: manifest.shardCount,
+        shardTag: manifest.shardTag,
+      })
+    } catch (err) {
+      if (err instanceof ArtifactError) {
+        const why = err.message.replace(/^\[artifact\] (shard \d+:? ?)?/, '')
+        throw new ArtifactError(
+          err.code,
+          `shard ${index} of build '${manifest.buildId}' ${err.code === 'checksum' ? 'does not match its checksum' : `is unreadable: ${why}`}`,
+          { cause: err }
+        )
+      }
+      throw err
     }
-    return new ShardReader(bytes)
   }
 
   /** Cache a decoded shard, evicting least recently used ones to stay under the byte budget. */
@@ -208,7 +249,7 @@ export class ArtifactStore {
     if (this.shards.has(key)) {
       return // another request loaded it meanwhile
     }
-    const bytes = reader.bytes.byteLength
+    const bytes = reader.body.byteLength
     this.shards.set(key, reader)
     this.shardBytes.set(key, bytes)
     this.cachedBytes += bytes

@@ -2,7 +2,6 @@ import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ShardReader } from '../../src/core/artifact'
 import { cosine } from '../../src/core/quantize'
 import { createRandom } from '../../src/core/random'
 import { ServedRankers } from '../../src/eval/served-rankers'
@@ -10,13 +9,14 @@ import { ArtifactLookup } from '../../src/offline/blend/rankers'
 import { buildOptions } from '../../src/offline/config'
 import { generateWorld, readTruth, writeWorld } from '../../src/offline/generate'
 import { silentLogger } from '../../src/offline/log'
-import { type BuildResult, runBuild } from '../../src/offline/pipeline'
+import { runBuild } from '../../src/offline/pipeline'
 import { Vocab } from '../../src/offline/vocab'
-import { startWorker, type TestWorker } from '../worker/harness'
+import { readArtifacts } from '../../src/offline/write'
+import { shardReader, startWorker, type TestWorker, type TinyBuild } from '../worker/harness'
 
 // Generate → build → seed KV → query the worker in workerd, on a generated world with known topics.
 let dir: string
-let built: BuildResult
+let built: TinyBuild
 let truth: Map<string, number>
 let worker: TestWorker
 
@@ -24,7 +24,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'rp-e2e-'))
   await writeWorld(generateWorld({ pins: 2000, seed: 11 }), dir)
   truth = await readTruth(dir)
-  built = await runBuild(
+  const result = await runBuild(
     {
       inputs: {
         boards: join(dir, 'boards.csv'),
@@ -36,6 +36,7 @@ beforeAll(async () => {
     },
     silentLogger
   )
+  built = { ...result, artifacts: await readArtifacts(result.dir) }
   worker = await startWorker(built)
   // A full build on a 2-core machine shared with other jobs: allow well beyond its usual minute.
 }, 900_000)
@@ -66,8 +67,8 @@ describe('generated world end to end', () => {
   it('learns Pin2Vec vectors that put same-topic pins closer than other pins', () => {
     // Read the stored (int8) vectors back through the shard reader the worker uses.
     const vectors = new Map<string, Int8Array | Float32Array>()
-    for (const bytes of built.artifacts.shards) {
-      const reader = new ShardReader(bytes)
+    for (const index of built.artifacts.shards.keys()) {
+      const reader = shardReader(built.artifacts, index)
       for (const id of reader.ids()) {
         const v = reader.get(id)!.pin.vector
         if (v) {
@@ -104,8 +105,8 @@ describe('generated world end to end', () => {
 
   it('serves exactly the ranking offline evaluation scores', async () => {
     const pins = new Vocab()
-    for (const bytes of built.artifacts.shards) {
-      for (const id of new ShardReader(bytes).ids()) {
+    for (const index of built.artifacts.shards.keys()) {
+      for (const id of shardReader(built.artifacts, index).ids()) {
         pins.intern(id)
       }
     }
@@ -122,8 +123,8 @@ describe('generated world end to end', () => {
 
   it('serves exactly the session answer offline evaluation scores (context and exclude)', async () => {
     const pins = new Vocab()
-    for (const bytes of built.artifacts.shards) {
-      for (const id of new ShardReader(bytes).ids()) {
+    for (const index of built.artifacts.shards.keys()) {
+      for (const id of shardReader(built.artifacts, index).ids()) {
         pins.intern(id)
       }
     }

@@ -8,6 +8,7 @@ import { buildOptions, DEFAULT_BUILD_OPTIONS } from '../../src/offline/config'
 import { generateWorld, writeWorld } from '../../src/offline/generate'
 import { silentLogger } from '../../src/offline/log'
 import { runBuild } from '../../src/offline/pipeline'
+import { readArtifacts } from '../../src/offline/write'
 import { startWorker } from '../worker/harness'
 
 // Builds with only one signal: they build, serve, and evaluate, and the blend keeps up with the
@@ -25,7 +26,7 @@ describe.each([
 ] as const)('%s', (_, files, trainOn, expected) => {
   it('builds and serves related pins from the sources it has', async () => {
     const inputs = Object.fromEntries(Object.entries(files).map(([k, f]) => [k, join(dir, f)]))
-    const built = await runBuild(
+    const result = await runBuild(
       {
         inputs: { ...inputs, pins: join(dir, 'pins.csv') },
         out: join(dir, `out-${trainOn}`),
@@ -33,6 +34,7 @@ describe.each([
       },
       silentLogger
     )
+    const built = { ...result, artifacts: await readArtifacts(result.dir) }
     for (const source of expected) {
       expect(built.artifacts.manifest.sources).toContain(source)
     }

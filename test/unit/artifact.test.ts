@@ -1,17 +1,26 @@
 import { describe, expect, it } from 'vitest'
 import {
   encodeShard,
+  encodeShardBody,
   FORMAT_VERSION,
   type Manifest,
+  openShard,
+  openShardSync,
   type PinEntry,
   type PinRecord,
+  parseBlend,
   parseManifest,
+  readShardHeader,
+  SHARD_HEADER_BYTES,
   ShardReader,
+  signatureCosine,
+  signatureOf,
 } from '../../src/core/artifact'
 import { DEFAULT_BLEND } from '../../src/core/defaults'
 import { ArtifactError } from '../../src/core/errors'
 import { cosine, dequantizeVector, quantizeVector } from '../../src/core/quantize'
 import { createRandom } from '../../src/core/random'
+import { NODE_SHARD_CODECS, NODE_SHARD_READ } from '../../src/offline/shard-codecs'
 
 const pin = (id: string, vector: Int8Array | null, extra: Partial<PinEntry> = {}): PinEntry => ({
   id,
@@ -53,7 +62,7 @@ describe('quantizeVector', () => {
   })
 })
 
-describe('shard codec', () => {
+describe('shard codec (format 2)', () => {
   const a = pin('a', Int8Array.from([1, -2, 3, 127]), {
     title: 'Ünïcode, "quotes" & <tags>',
     imageUrl: 'https://x/y.jpg',
@@ -62,63 +71,142 @@ describe('shard codec', () => {
   })
   const b = pin('b/with spaces?', Int8Array.from([-127, 0, 5, 9]))
   const c = pin('c', null)
+  const sigB = signatureOf(b.vector!, 4)
   const records: PinRecord[] = [
     {
       pin: a,
       candidates: [
-        { pin: b, sources: 1 | 2, scores: { cooc: 0.5 } },
+        {
+          pin: { ...b, vector: null, signature: sigB },
+          sources: 1 | 2,
+          scores: { cooc: 0.5, pin2vec: 0.25 },
+        },
         { pin: c, sources: 1, scores: { cooc: 0.25 } },
       ],
+      maxScores: { cooc: 0.75, pin2vec: 0.5, session: 0, walk: 0.125 },
     },
     { pin: c, candidates: [{ pin: a, sources: 4, scores: { session: 1 } }] },
     { pin: b, candidates: [] },
   ]
+  const layout = { dims: 4, vectorDtype: 'int8' as const }
+  const place = { index: 3, shardCount: 7, shardTag: '0123456789abcdef' }
+  const value = encodeShard(records, layout, place, NODE_SHARD_CODECS)
 
-  it('decodes exactly what was encoded', () => {
-    const reader = new ShardReader(encodeShard(records, { dims: 4, vectorDtype: 'int8' }))
-    expect(reader.size).toBe(3)
-    expect([...reader.ids()].sort()).toEqual(['a', 'b/with spaces?', 'c'])
-    const ra = reader.get('a')!
-    expect(ra.pin.title).toBe(a.title)
-    expect(ra.pin.imageUrl).toBe('https://x/y.jpg')
-    expect(ra.pin.engagement).toBe(1234567)
-    expect([...ra.pin.vector!]).toEqual([1, -2, 3, 127])
-    expect(ra.pin.scale).toBeCloseTo(0.01, 6)
-    expect(ra.candidates.map((x) => x.pin.id)).toEqual(['b/with spaces?', 'c'])
-    expect(ra.candidates[0]!.sources).toBe(3)
-    expect(ra.candidates[0]!.scores.cooc).toBeCloseTo(0.5, 4)
-    expect(ra.candidates[1]!.pin.vector).toBeNull()
-    expect(reader.get('c')!.candidates[0]!.scores.session).toBe(1)
-    expect(reader.get('b/with spaces?')!.candidates).toEqual([])
-    expect(reader.get('missing')).toBeNull()
+  it('decodes exactly what was encoded, through the header, checksum and deflate-raw', async () => {
+    const header = readShardHeader(value)
+    expect(header).toMatchObject({ formatVersion: 2, compression: 'deflate-raw', ...place })
+    expect(header.recordCount).toBe(3)
+    for (const reader of [
+      await openShard(value, place),
+      openShardSync(value, place, NODE_SHARD_READ),
+    ]) {
+      expect(reader.size).toBe(3)
+      expect([...reader.ids()].sort()).toEqual(['a', 'b/with spaces?', 'c'])
+      const ra = reader.get('a')!
+      expect(ra.pin.title).toBe(a.title)
+      expect(ra.pin.imageUrl).toBe('https://x/y.jpg')
+      expect(ra.pin.link).toBe('https://x')
+      expect(ra.pin.engagement).toBe(1234567)
+      expect([...ra.pin.vector!]).toEqual([1, -2, 3, 127])
+      expect(ra.pin.scale).toBeCloseTo(0.01, 6)
+      for (const [source, max] of Object.entries({
+        cooc: 0.75,
+        pin2vec: 0.5,
+        session: 0,
+        walk: 0.125,
+      })) {
+        expect(ra.maxScores![source as keyof typeof ra.maxScores]).toBeCloseTo(max, 4)
+      }
+      expect(ra.candidates.map((x) => x.pin.id)).toEqual(['b/with spaces?', 'c'])
+      expect(ra.candidates[0]!.sources).toBe(3)
+      expect(ra.candidates[0]!.scores.cooc).toBeCloseTo(0.5, 4)
+      expect(ra.candidates[0]!.scores.pin2vec).toBeCloseTo(0.25, 4)
+      expect(ra.candidates[0]!.pin.vector).toBeNull() // candidates carry no vector in format 2
+      expect([...ra.candidates[0]!.pin.signature!]).toEqual([...sigB])
+      expect(ra.candidates[0]!.pin.title).toBe(b.title)
+      expect(ra.candidates[1]!.pin.signature).toBeNull()
+      expect(reader.get('c')!.candidates[0]!.scores.session).toBe(1)
+      expect(reader.get('b/with spaces?')!.candidates).toEqual([])
+      expect(reader.get('missing')).toBeNull()
+    }
   })
 
-  it('stores each referenced pin once', () => {
-    const once = encodeShard([records[0]!], { dims: 4, vectorDtype: 'int8' }).length
-    const twice = encodeShard(
+  it('compresses the body and stores each referenced pin once', () => {
+    const raw = encodeShardBody(records, layout)
+    expect(readShardHeader(value).rawBytes).toBe(raw.length)
+    const once = encodeShardBody([records[0]!], layout).length
+    const twice = encodeShardBody(
       [records[0]!, { pin: b, candidates: [{ pin: c, sources: 1, scores: { cooc: 0.1 } }] }],
-      { dims: 4, vectorDtype: 'int8' }
+      layout
     ).length
-    // The second record adds only its references (a few bytes), not another copy of b and c.
-    expect(twice - once).toBeLessThan(10)
+    // The second record adds its own vector and references, not another copy of c's metadata.
+    expect(twice - once).toBeLessThan(c.title.length + 4 + 1 + 4 + 4 + 8 + 8)
   })
 
-  it('round-trips float32 vectors', () => {
+  it('round-trips float32 vectors and uncompressed bodies', async () => {
     const f = { ...a, vector: Float32Array.from([0.5, -1.25, 3, 1e-3]), scale: 1 }
-    const reader = new ShardReader(
-      encodeShard([{ pin: f, candidates: [] }], { dims: 4, vectorDtype: 'float32' })
+    const plain = encodeShard(
+      [{ pin: f, candidates: [] }],
+      { dims: 4, vectorDtype: 'float32' },
+      place,
+      { sha256: NODE_SHARD_CODECS.sha256 }
     )
-    expect([...reader.get('a')!.pin.vector!]).toEqual([...f.vector])
+    expect(readShardHeader(plain).compression).toBe('none')
+    expect([...(await openShard(plain, place)).get('a')!.pin.vector!]).toEqual([...f.vector])
   })
 
-  it('rejects bytes that are not a shard, and truncated shards', () => {
-    expect(() => new ShardReader(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]))).toThrow(ArtifactError)
-    const bytes = encodeShard(records, { dims: 4, vectorDtype: 'int8' })
-    expect(() => new ShardReader(bytes.subarray(0, bytes.length - 3))).toThrow(/corrupt shard/)
+  it('rejects a corrupted body with a checksum error, before inflating it', async () => {
+    const bad = value.slice()
+    bad[SHARD_HEADER_BYTES + 5] = (bad[SHARD_HEADER_BYTES + 5]! + 1) & 255
+    await expect(openShard(bad, place)).rejects.toMatchObject({ code: 'checksum' })
+    expect(() => openShardSync(bad, place, NODE_SHARD_READ)).toThrow(/checksum/)
+  })
+
+  it('rejects a shard of another build or another place', async () => {
+    await expect(
+      openShard(value, { ...place, shardTag: 'ffffffffffffffff' })
+    ).rejects.toMatchObject({ code: 'shard_invalid' })
+    await expect(openShard(value, { ...place, index: 4 })).rejects.toThrow(/names shard 3\/7/)
+  })
+
+  it('rejects a format-1 shard and a future format with format_version', async () => {
+    // A format-1 shard starts with magic "RPS1" and u16 version 1.
+    const v1 = Uint8Array.from([0x52, 0x50, 0x53, 0x31, 1, 0, 1, 0, 4, 0, 0, 0, 0, 0, 0, 0])
+    await expect(openShard(v1, place)).rejects.toMatchObject({ code: 'format_version' })
+    const v3 = value.slice()
+    v3[4] = 3
+    await expect(openShard(v3, place)).rejects.toMatchObject({ code: 'format_version' })
+  })
+
+  it('rejects bytes that are not a shard, truncated shards and corrupt bodies', async () => {
+    await expect(openShard(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]), place)).rejects.toBeInstanceOf(
+      ArtifactError
+    )
+    await expect(openShard(value.subarray(0, value.length - 3), place)).rejects.toThrow(
+      /body bytes/
+    )
+    const raw = encodeShardBody(records, layout)
+    expect(() => new ShardReader(raw.subarray(0, raw.length - 3), layout)).toThrow(/corrupt shard/)
   })
 
   it('rejects vectors of the wrong width', () => {
-    expect(() => encodeShard(records, { dims: 8, vectorDtype: 'int8' })).toThrow(/expected 8/)
+    expect(() => encodeShardBody(records, { dims: 8, vectorDtype: 'int8' })).toThrow(/expected 8/)
+  })
+})
+
+describe('sign signatures', () => {
+  it('estimate cosine from sign agreement: 1 for the same signs, -1 for opposite', () => {
+    const v = Int8Array.from({ length: 64 }, (_, i) => (i % 3 === 0 ? -5 : 7))
+    const neg = Int8Array.from(v, (x) => -x)
+    expect(signatureCosine(signatureOf(v, 64), signatureOf(v, 64), 64)).toBe(1)
+    expect(signatureCosine(signatureOf(v, 64), signatureOf(neg, 64), 64)).toBeCloseTo(-1, 12)
+    const random = createRandom(5)
+    const pairs = Array.from({ length: 200 }, () => {
+      const x = Float32Array.from({ length: 64 }, () => random.next() - 0.5)
+      const y = Float32Array.from(x, (xi) => xi + (random.next() - 0.5) * 0.5)
+      return Math.abs(signatureCosine(signatureOf(x, 64), signatureOf(y, 64), 64) - cosine(x, y))
+    })
+    expect(pairs.reduce((s, e) => s + e, 0) / pairs.length).toBeLessThan(0.15)
   })
 })
 
@@ -134,16 +222,17 @@ describe('parseManifest', () => {
     sources: ['cooc', 'pin2vec'],
     blend: DEFAULT_BLEND,
     popular: [],
-    shards: [{ index: 0, recordCount: 3, byteLength: 10, sha256: 'x' }],
+    maxCandidates: 50,
+    shardTag: '0123456789abcdef',
   }
 
   it('accepts a valid manifest', () => {
     expect(parseManifest(JSON.parse(JSON.stringify(valid))).buildId).toBe('abc123')
   })
 
-  it('rejects another format version with a format_version error', () => {
+  it.each([1, 3])('rejects format version %i with a format_version error', (version) => {
     try {
-      parseManifest({ ...valid, formatVersion: 2 })
+      parseManifest({ ...valid, formatVersion: version })
       expect.unreachable()
     } catch (err) {
       expect(err).toBeInstanceOf(ArtifactError)
@@ -152,14 +241,20 @@ describe('parseManifest', () => {
   })
 
   it.each([
-    ['a missing shard entry', { shards: [] }],
     ['an unknown source', { sources: ['cooc', 'magic'] }],
     ['a bad build id', { buildId: '../etc' }],
+    ['a missing shard tag', { shardTag: undefined }],
+    ['no candidate cap', { maxCandidates: 0 }],
     [
       'a missing blend weight',
       { blend: { ...DEFAULT_BLEND, weights: { ...DEFAULT_BLEND.weights, head: { cooc: 1 } } } },
     ],
   ])('rejects %s', (_, patch) => {
     expect(() => parseManifest({ ...valid, ...patch })).toThrow(/manifest/)
+  })
+
+  it('checks blend files with the same rules (parseBlend)', () => {
+    expect(parseBlend(DEFAULT_BLEND)).toEqual(DEFAULT_BLEND)
+    expect(() => parseBlend({ ...DEFAULT_BLEND, buckets: {} })).toThrow(/tailMax/)
   })
 })

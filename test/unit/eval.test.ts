@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import {
-  encodeShard,
-  FORMAT_VERSION,
-  type Manifest,
-  type PinEntry,
-  type PinRecord,
-} from '../../src/core/artifact'
+import type { PinEntry, PinRecord } from '../../src/core/artifact'
 import { bucketOf } from '../../src/core/blend'
 import { DEFAULT_BLEND } from '../../src/core/defaults'
 import { evaluate, percentileInterval } from '../../src/eval/evaluate'
@@ -16,6 +10,7 @@ import { nextPinQueries } from '../../src/offline/blend/task'
 import { tercileThresholds } from '../../src/offline/blend/thresholds'
 import { simplexGrid } from '../../src/offline/blend/tune'
 import type { EventTable, Inputs } from '../../src/offline/inputs'
+import { artifactsFromRecords } from '../../src/offline/records-build'
 import { Vocab } from '../../src/offline/vocab'
 
 describe('metrics', () => {
@@ -181,21 +176,15 @@ describe('evaluation scores the worker ranking', () => {
   for (const id of ['q', 'a', 'b']) {
     pinsVocab.intern(id)
   }
-  const manifestFor = (shard: Uint8Array): Manifest => ({
-    formatVersion: FORMAT_VERSION,
-    buildId: 'test',
-    createdAt: '',
-    pinCount: 1,
-    shardCount: 1,
-    dims: 3,
-    vectorDtype: 'int8',
-    sources: ['cooc', 'pin2vec'],
-    blend: DEFAULT_BLEND,
-    popular: [],
-    shards: [{ index: 0, recordCount: 1, byteLength: shard.length, sha256: '' }],
-  })
-  const shard = encodeShard([record], { dims: 3, vectorDtype: 'int8' })
-  const lookup = new ArtifactLookup({ manifest: manifestFor(shard), shards: [shard] }, pinsVocab)
+  const lookup = new ArtifactLookup(
+    artifactsFromRecords([record], {
+      dims: 3,
+      vectorDtype: 'int8',
+      blend: DEFAULT_BLEND,
+      sources: ['cooc', 'pin2vec'],
+    }),
+    pinsVocab
+  )
   const rankerFor = (blend: typeof DEFAULT_BLEND) => lookup.ranker({ blend })
 
   it('changes its result when the blend the worker uses changes', () => {

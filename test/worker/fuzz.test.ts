@@ -2,20 +2,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { shardKey } from '../../src/core/artifact'
 import { shardOf } from '../../src/core/hash'
 import { createRandom, type Random } from '../../src/core/random'
-import type { BuildResult } from '../../src/offline/pipeline'
-import { buildTiny, startWorker, type TestWorker } from './harness'
+import { startWorker, type TestWorker, type TinyBuild, tinyFixture } from './harness'
 
 // ≥ 2,000 random and malformed requests with a fixed seed: no 5xx but the documented 503, and every
 // error in the one JSON shape.
 const REQUESTS = 2400
 const SEED = 20261125
 
-let built: BuildResult
+let built: TinyBuild
 let worker: TestWorker
 let corruptPin = ''
 
 beforeAll(async () => {
-  built = await buildTiny()
+  built = await tinyFixture()
   worker = await startWorker(built)
   const { manifest } = built.artifacts
   corruptPin = 'raised-bed'

@@ -2,25 +2,58 @@
  * Starts the bundled worker in workerd (Miniflare) with a KV seeded from real build output.
  */
 
-import { mkdtemp } from 'node:fs/promises'
+import { mkdtemp, readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Miniflare } from 'miniflare'
-import type { BlendParams } from '../../src/core/artifact'
+import {
+  type Artifacts,
+  type BlendParams,
+  openShardSync,
+  type ShardReader,
+} from '../../src/core/artifact'
 import { type LocalWorkerOptions, seedArtifacts, startLocalWorker } from '../../src/local/miniflare'
 import { type BuildOptionsOverrides, buildOptions } from '../../src/offline/config'
 import { silentLogger } from '../../src/offline/log'
 import { type BuildResult, runBuild } from '../../src/offline/pipeline'
+import { NODE_SHARD_READ } from '../../src/offline/shard-codecs'
+import { readArtifacts } from '../../src/offline/write'
 
 export const TINY = join(import.meta.dirname, '..', 'fixtures', 'tiny')
+
+/** A build on disk plus its shards read back into memory (small builds only). */
+export type TinyBuild = BuildResult & { artifacts: Artifacts }
 
 /** Build the tiny fixture through the real pipeline into a temp dir. */
 export async function buildTiny(
   overrides: BuildOptionsOverrides = {},
   blend?: BlendParams
-): Promise<BuildResult> {
-  const out = await mkdtemp(join(tmpdir(), 'rp-tiny-'))
-  return runBuild(
+): Promise<TinyBuild> {
+  return buildTinyInto(await mkdtemp(join(tmpdir(), 'rp-tiny-')), overrides, blend)
+}
+
+/** The committed tiny build (scripts/make-fixtures.ts): worker tests that need no pipeline use it. */
+export const TINY_BUILD = join(import.meta.dirname, '..', 'fixtures', 'tiny-build')
+
+/** The committed tiny build, read and verified with the current codec (no pipeline, no training). */
+export async function tinyFixture(): Promise<TinyBuild> {
+  const artifacts = await readArtifacts(TINY_BUILD)
+  return {
+    manifest: artifacts.manifest,
+    dir: TINY_BUILD,
+    report: JSON.parse(await readFile(join(TINY_BUILD, 'report.json'), 'utf8')),
+    files: [join(TINY_BUILD, 'manifest.json')],
+    artifacts,
+  }
+}
+
+/** Build the tiny fixture inputs through the real pipeline into `out`. */
+export async function buildTinyInto(
+  out: string,
+  overrides: BuildOptionsOverrides = {},
+  blend?: BlendParams
+): Promise<TinyBuild> {
+  const result = await runBuild(
     {
       inputs: {
         boards: join(TINY, 'boards.csv'),
@@ -37,6 +70,7 @@ export async function buildTiny(
     },
     silentLogger
   )
+  return { ...result, artifacts: await readArtifacts(out) }
 }
 
 export type TestWorker = {
@@ -47,7 +81,7 @@ export type TestWorker = {
 }
 
 export async function startWorker(
-  result?: BuildResult,
+  result?: { artifacts: Artifacts },
   bindings?: Record<string, string>,
   options: Omit<LocalWorkerOptions, 'bindings'> = {}
 ): Promise<TestWorker> {
@@ -65,3 +99,9 @@ export async function startWorker(
 
 /** Seeded pseudo-random numbers (mulberry32) for reproducible fuzzing. */
 export { createRandom } from '../../src/core/random'
+
+/** The decoded shard `index` of an in-memory build (checksum verified), as the worker opens it. */
+export function shardReader(artifacts: Artifacts, index: number): ShardReader {
+  const { shardCount, shardTag } = artifacts.manifest
+  return openShardSync(artifacts.shards[index]!, { index, shardCount, shardTag }, NODE_SHARD_READ)
+}

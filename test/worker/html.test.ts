@@ -1,8 +1,7 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { BuildResult } from '../../src/offline/pipeline'
-import { buildTiny, startWorker, type TestWorker } from './harness'
+import { startWorker, type TestWorker, type TinyBuild, tinyFixture } from './harness'
 
 const HOSTILE = '<script>alert(1)</script>'
 const SITE = `<!doctype html><html><head><title>Shop</title></head><body>
@@ -14,7 +13,7 @@ const SITE = `<!doctype html><html><head><title>Shop</title></head><body>
 <p data-related-pins="oak-table" id="not-a-div">untouched</p>
 </body></html>`
 
-let built: BuildResult
+let built: TinyBuild
 let worker: TestWorker
 let origin: Server
 let originUrl: string
@@ -33,7 +32,7 @@ beforeAll(async () => {
   })
   await new Promise<void>((resolve) => origin.listen(0, '127.0.0.1', resolve))
   originUrl = `http://127.0.0.1:${(origin.address() as AddressInfo).port}`
-  built = await buildTiny()
+  built = await tinyFixture()
   worker = await startWorker(built, { ORIGIN_URL: originUrl })
 })
 afterAll(async () => {

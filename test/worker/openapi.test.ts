@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildTiny, startWorker, type TestWorker } from './harness'
+import { startWorker, type TestWorker, tinyFixture } from './harness'
 
 let worker: TestWorker
 let debugOff: TestWorker
 
 beforeAll(async () => {
-  const built = await buildTiny()
+  const built = await tinyFixture()
   worker = await startWorker(built, { DEBUG: '1' })
   debugOff = await startWorker(built)
 })

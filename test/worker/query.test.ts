@@ -1,17 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ShardReader } from '../../src/core/artifact'
 import { shardOf } from '../../src/core/hash'
 import { cosine } from '../../src/core/quantize'
 import { rerankRelated } from '../../src/core/rerank'
 import { readableContext } from '../../src/core/session-model'
-import type { BuildResult } from '../../src/offline/pipeline'
-import { buildTiny, startWorker, type TestWorker } from './harness'
+import {
+  buildTiny,
+  shardReader,
+  startWorker,
+  type TestWorker,
+  type TinyBuild,
+  tinyFixture,
+} from './harness'
 
-let built: BuildResult
+let built: TinyBuild
 let worker: TestWorker
 
 beforeAll(async () => {
-  built = await buildTiny()
+  built = await tinyFixture()
   // The isolate memo would answer repeats before the Cache API: this file tests the Cache API.
   worker = await startWorker(built, { RESPONSE_MEMO: 'off' })
 })
@@ -25,8 +30,8 @@ const ids = (body: { related: { id: string }[] }): string[] => body.related.map(
 
 /** The stored entry of a pin, read from the build output in Node. */
 function entry(id: string) {
-  const { manifest, shards } = built.artifacts
-  const record = new ShardReader(shards[shardOf(id, manifest.shardCount)]!).get(id)
+  const { manifest } = built.artifacts
+  const record = shardReader(built.artifacts, shardOf(id, manifest.shardCount)).get(id)
   return record!.pin
 }
 
@@ -95,9 +100,9 @@ describe('exclude, sources and dedup', () => {
 })
 
 /** The decoded record of a pin, read from the build output in Node. */
-function record(result: BuildResult, id: string) {
-  const { manifest, shards } = result.artifacts
-  return new ShardReader(shards[shardOf(id, manifest.shardCount)]!).get(id)
+function record(result: TinyBuild, id: string) {
+  const { manifest } = result.artifacts
+  return shardReader(result.artifacts, shardOf(id, manifest.shardCount)).get(id)
 }
 
 describe('context: the session model', () => {

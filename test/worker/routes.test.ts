@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { BuildResult } from '../../src/offline/pipeline'
-import { buildTiny, startWorker, type TestWorker } from './harness'
+import { FORMAT_VERSION } from '../../src/core/artifact'
+import { startWorker, type TestWorker, type TinyBuild, tinyFixture } from './harness'
 
-let built: BuildResult
+let built: TinyBuild
 let worker: TestWorker
 
 beforeAll(async () => {
-  built = await buildTiny()
+  built = await tinyFixture()
   worker = await startWorker(built)
 })
 afterAll(async () => {
@@ -104,7 +104,7 @@ describe('other routes', () => {
       status: 'ok',
       build: built.artifacts.manifest.buildId,
       pins: 7,
-      formatVersion: 1,
+      formatVersion: FORMAT_VERSION,
     })
     expect(body.sources).toEqual(built.artifacts.manifest.sources)
     expect(body.sources).toEqual(expect.arrayContaining(['cooc', 'pin2vec']))

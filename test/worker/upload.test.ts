@@ -14,10 +14,9 @@ import {
   planUpload,
   type UploadEntry,
 } from '../../src/local/upload/plan'
-import { runUpload } from '../../src/local/upload/run'
+import { artifactsSource, runUpload } from '../../src/local/upload/run'
 import { cloudflareTarget, type KvTarget, miniflareTarget } from '../../src/local/upload/targets'
-import type { BuildResult } from '../../src/offline/pipeline'
-import { buildTiny, startWorker } from './harness'
+import { buildTiny, startWorker, type TinyBuild, tinyFixture } from './harness'
 
 const entry = (
   key: string,
@@ -133,12 +132,12 @@ describe('upload plan (pure)', () => {
 })
 
 describe('upload --local (persisted Miniflare KV)', () => {
-  let a: BuildResult
-  let b: BuildResult
+  let a: TinyBuild
+  let b: TinyBuild
   let persistTo: string
 
   beforeAll(async () => {
-    a = await buildTiny()
+    a = await tinyFixture()
     const p2v = { cooc: 0, pin2vec: 1, session: 0, walk: 0 }
     b = await buildTiny(
       {},
@@ -146,19 +145,20 @@ describe('upload --local (persisted Miniflare KV)', () => {
     )
     persistTo = await mkdtemp(join(tmpdir(), 'rp-upload-'))
   })
-  const dir = (r: BuildResult): string =>
+  const dir = (r: TinyBuild): string =>
     (r.files.find((f) => f.endsWith('manifest.json')) as string).replace(/manifest\.json$/, '')
 
   it('--dry-run prints the plan and writes nothing', async () => {
     const lines: string[] = []
     const { kv, dispose } = await openLocalKv(persistTo, 'ns-test')
     try {
-      const result = await runUpload(a.artifacts, miniflareTarget(kv, 'test'), {
+      const result = await runUpload(artifactsSource(a.artifacts), miniflareTarget(kv, 'test'), {
         dryRun: true,
         log: (l) => lines.push(l),
       })
       expect(result.written).toBe(0)
-      expect(result.plan.writes).toBe(a.artifacts.manifest.shardCount + 2)
+      // shards, the v1 stub manifest, the manifest and the pointer
+      expect(result.plan.writes).toBe(a.artifacts.manifest.shardCount + 3)
       expect(lines.join('\n')).toContain(`${result.plan.writes} KV writes+deletes`)
       expect((await kv.list()).keys).toEqual([])
     } finally {
@@ -184,19 +184,26 @@ describe('upload --local (persisted Miniflare KV)', () => {
       }
       const limits = { maxPairs: 1, maxBytes: 100_000_000 }
       await expect(
-        runUpload(a.artifacts, flaky, { dryRun: false, limits, log: () => undefined })
+        runUpload(artifactsSource(a.artifacts), flaky, {
+          dryRun: false,
+          limits,
+          log: () => undefined,
+        })
       ).rejects.toThrow('network down')
       expect(await kv.get(CURRENT_KEY)).toBeNull() // the pointer is never written before the build is complete
-      const again = await runUpload(a.artifacts, flaky, {
+      const again = await runUpload(artifactsSource(a.artifacts), flaky, {
         dryRun: false,
         limits,
         log: () => undefined,
       })
-      expect(again.plan.skipped).toHaveLength(1)
-      expect(again.written).toBe(a.artifacts.manifest.shardCount + 1)
+      expect(again.plan.skipped).toBe(1)
+      expect(again.written).toBe(a.artifacts.manifest.shardCount + 2)
       expect(order.at(-1)).toBe(CURRENT_KEY)
       expect(order.at(-2)).toMatch(/\/manifest$/)
-      const third = await runUpload(a.artifacts, real, { dryRun: false, log: () => undefined })
+      const third = await runUpload(artifactsSource(a.artifacts), real, {
+        dryRun: false,
+        log: () => undefined,
+      })
       expect(third.written).toBe(0)
     } finally {
       await dispose()
@@ -222,7 +229,7 @@ describe('upload --local (persisted Miniflare KV)', () => {
       const keys = (await kv.list()).keys.map((k) => k.name)
       expect(keys.some((k) => k.includes(a.artifacts.manifest.buildId))).toBe(false)
       expect(keys.filter((k) => k.includes(b.artifacts.manifest.buildId))).toHaveLength(
-        b.artifacts.manifest.shardCount + 1
+        b.artifacts.manifest.shardCount + 2
       )
     } finally {
       await dispose()

@@ -1,10 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { CURRENT_KEY, shardKey } from '../../src/core/artifact'
+import {
+  CURRENT_KEY,
+  manifestKey,
+  SHARD_HEADER_BYTES,
+  shardKey,
+  v1StubManifest,
+} from '../../src/core/artifact'
 import { DEFAULT_BLEND } from '../../src/core/defaults'
 import { shardOf } from '../../src/core/hash'
-import { seedArtifacts } from '../../src/local/miniflare'
-import type { BuildResult } from '../../src/offline/pipeline'
-import { buildTiny, startWorker, type TestWorker } from './harness'
+import { plainBuffer, seedArtifacts } from '../../src/local/miniflare'
+import { buildTiny, startWorker, type TestWorker, type TinyBuild, tinyFixture } from './harness'
 
 const PINS = [
   'oak-table',
@@ -16,14 +21,14 @@ const PINS = [
   'lonely-pin',
 ]
 
-let a: BuildResult
-let b: BuildResult
+let a: TinyBuild
+let b: TinyBuild
 let worker: TestWorker
 let broken: TestWorker
 const stderr: string[] = []
 
 beforeAll(async () => {
-  a = await buildTiny()
+  a = await tinyFixture()
   // Another build of the same data with other blend weights and shard layout: other ids, other answers.
   const p2v = { cooc: 0, pin2vec: 1, session: 0, walk: 0 }
   b = await buildTiny(
@@ -105,7 +110,10 @@ describe('a missing or corrupt shard', () => {
     await kv.put(CURRENT_KEY, a.artifacts.manifest.buildId)
     const { manifest } = a.artifacts
     const bad = shardOf('copper-pan', manifest.shardCount)
-    await kv.put(shardKey(manifest.buildId, bad), new Uint8Array([1, 2, 3]).buffer)
+    // One flipped byte in the stored body: the header is intact, the SHA-256 in it no longer matches.
+    const flipped = a.artifacts.shards[bad]!.slice()
+    flipped[SHARD_HEADER_BYTES + 3] = (flipped[SHARD_HEADER_BYTES + 3]! + 1) & 255
+    await kv.put(shardKey(manifest.buildId, bad), plainBuffer(flipped))
     for (let i = 0; i < 3; i++) {
       const res = await broken.fetch('/v1/pins/copper-pan/related')
       expect(res.status).toBe(503)
@@ -162,5 +170,46 @@ describe('a missing or corrupt shard', () => {
     } finally {
       await empty.dispose()
     }
+  })
+
+  it('answers 503 for a shard that is not a shard at all, naming the shard', async () => {
+    const kv = await broken.mf.getKVNamespace('ARTIFACTS')
+    const { manifest } = b.artifacts
+    await kv.put(CURRENT_KEY, manifest.buildId)
+    // A pin whose shard the test above did not delete.
+    const deleted = shardOf('raised-bed', manifest.shardCount)
+    const id = PINS.find((p) => shardOf(p, manifest.shardCount) !== deleted)!
+    const bad = shardOf(id, manifest.shardCount)
+    await kv.put(shardKey(manifest.buildId, bad), new Uint8Array([1, 2, 3]).buffer)
+    const res = await broken.fetch(`/v1/pins/${encodeURIComponent(id)}/related`)
+    expect(res.status).toBe(503)
+    expect(((await res.json()) as { error: { message: string } }).error.message).toContain(
+      `(shard_invalid): shard ${bad} of build '${manifest.buildId}' is unreadable`
+    )
+  })
+})
+
+describe('format versions', () => {
+  it('answers 503 format_version, saying how to fix it, when the pointer names a format-1 build', async () => {
+    const kv = await broken.mf.getKVNamespace('ARTIFACTS')
+    await kv.put(manifestKey('oldv1build', 1), JSON.stringify({ formatVersion: 1, shards: [] }))
+    await kv.put(CURRENT_KEY, 'oldv1build')
+    const res = await broken.fetch('/v1/pins/oak-table/related')
+    expect(res.status).toBe(503)
+    const { error } = (await res.json()) as { error: { code: string; message: string } }
+    expect(error.code).toBe('artifacts_unavailable')
+    expect(error.message).toContain('(format_version)')
+    expect(error.message).toContain('artifact format 1; this worker reads format 2. Rebuild')
+  })
+
+  it('leaves a stub a format-1 worker rejects with format_version at its manifest key', async () => {
+    const kv = await broken.mf.getKVNamespace('ARTIFACTS')
+    const { manifest } = b.artifacts
+    const stub = JSON.parse((await kv.get(manifestKey(manifest.buildId, 1))) as string)
+    expect(stub).toEqual(JSON.parse(v1StubManifest(manifest)))
+    // What a format-1 reader checks first (src/core/artifact/validate.ts at format 1):
+    // `x.formatVersion !== 1` → ArtifactError('format_version') → 503.
+    expect(stub.formatVersion).toBe(2)
+    expect(stub.note).toContain('deploy the worker of the same related-pins version')
   })
 })

@@ -4,8 +4,7 @@
  */
 
 import { readFile } from 'node:fs/promises'
-import type { BlendParams } from '../../core/artifact'
-import { parseManifest } from '../../core/artifact'
+import { type BlendParams, parseBlend } from '../../core/artifact'
 import type { BuildOptions, InputPaths } from '../../offline/config'
 import { BuildError } from '../../offline/errors'
 import { createLogger } from '../../offline/log'
@@ -34,7 +33,7 @@ export async function buildCommand(command: BuildCommandOptions): Promise<BuildR
   for (const file of result.files) {
     log.info(`wrote ${file}`)
   }
-  const { manifest } = result.artifacts
+  const { manifest } = result
   console.log(
     JSON.stringify({
       build: manifest.buildId,
@@ -55,22 +54,9 @@ async function readBlend(file: string): Promise<BlendParams> {
   } catch (err) {
     throw new BuildError('config', `--blend ${file}: ${(err as Error).message}`)
   }
-  // Validate through parseManifest so build and worker accept exactly the same blends.
-  const probe = {
-    formatVersion: 1,
-    buildId: 'probe',
-    createdAt: '',
-    pinCount: 0,
-    shardCount: 1,
-    dims: 0,
-    vectorDtype: 'none',
-    sources: [],
-    popular: [],
-    shards: [{ index: 0, recordCount: 0, byteLength: 0, sha256: '' }],
-    blend,
-  }
+  // The same check the worker runs on a manifest's blend.
   try {
-    return parseManifest(probe).blend
+    return parseBlend(blend)
   } catch (err) {
     throw new BuildError('config', `--blend ${file}: ${(err as Error).message}`)
   }

@@ -34,5 +34,5 @@ export async function demoCommand(options: DemoCommandOptions): Promise<void> {
   process.stderr.write(
     `[demo] sample generated and built in ${((performance.now() - start) / 1000).toFixed(1)} s\n`
   )
-  await serveArtifacts(result.artifacts, { port: options.port, host: '127.0.0.1' })
+  await serveArtifacts(result.dir, { port: options.port, host: '127.0.0.1' })
 }

@@ -3,25 +3,36 @@
  * `related-pins serve`: load an artifacts directory into a local KV and run the worker in workerd.
  */
 
-import { seedArtifacts, startLocalWorker } from '../../local/miniflare'
-import type { Artifacts } from '../../offline/assemble'
-import { readArtifacts } from '../../offline/write'
+import { seedFromDir, startLocalWorker } from '../../local/miniflare'
+import { readManifest } from '../../offline/write'
 
 export type ServeCommandOptions = { artifacts: string; port: number; host: string }
 
 export async function serveCommand(options: ServeCommandOptions): Promise<void> {
-  const artifacts = await readArtifacts(options.artifacts)
-  await serveArtifacts(artifacts, { port: options.port, host: options.host })
+  await serveArtifacts(options.artifacts, { port: options.port, host: options.host })
 }
 
+/** Seed a local KV from the kv-bulk files of `dir` (line by line) and serve until Ctrl-C. */
 export async function serveArtifacts(
-  artifacts: Artifacts,
+  dir: string,
   options: { port: number; host: string }
 ): Promise<void> {
+  const manifest = await readManifest(dir)
   process.stderr.write('[serve] bundling the worker and starting workerd\n')
   const { mf, url } = await startLocalWorker({ port: options.port, host: options.host })
-  const puts = await seedArtifacts(mf, artifacts)
-  const { manifest } = artifacts
+  const total = manifest.shardCount + 3
+  const start = Date.now()
+  let last = start
+  const puts = await seedFromDir(mf, dir, (n) => {
+    const now = Date.now()
+    if (now - last >= 10_000 && n < total) {
+      last = now
+      const rate = n / ((now - start) / 1000)
+      process.stderr.write(
+        `[serve] seeding local KV: ${n.toLocaleString('en')}/${total.toLocaleString('en')} keys, ${Math.round(rate)}/s, ETA ${Math.ceil((total - n) / rate)} s\n`
+      )
+    }
+  })
   process.stderr.write(`[serve] loaded build ${manifest.buildId} into local KV (${puts} keys)\n`)
   const base = url.origin
   const examples = manifest.popular.slice(0, 3)

@@ -6,10 +6,9 @@
 
 import { join } from 'node:path'
 import { openLocalKv, wranglerNamespaceId } from '../../local/upload/local-kv'
-import { runUpload, type UploadResult } from '../../local/upload/run'
+import { dirSource, runUpload, type UploadResult } from '../../local/upload/run'
 import { cloudflareTarget, miniflareTarget } from '../../local/upload/targets'
 import { BuildError } from '../../offline/errors'
-import { readArtifacts } from '../../offline/write'
 
 export type UploadCommandOptions = {
   artifacts: string
@@ -29,7 +28,7 @@ export async function uploadCommand(command: UploadCommandOptions): Promise<Uplo
       'upload: give --namespace-id ID (remote) or --local (see `npx related-pins upload --help`)'
     )
   }
-  const artifacts = await readArtifacts(command.artifacts)
+  const artifacts = await dirSource(command.artifacts)
   const options = {
     dryRun: Boolean(command.dryRun),
     keep: command.keep,

@@ -1,39 +1,58 @@
 /**
  * @module
- * Binary encoding of one shard: a table of the pins it mentions (each stored once, with its vector)
- * followed by the records of the pins whose id hashes to this shard. Layout in
- * docs/artifact-format.md. The reader decodes lazily: opening a shard indexes record ids, and only
- * the requested record and its candidates' table entries are decoded.
+ * Binary encoding of one shard's body (format v2, before compression): a table of the pins it
+ * mentions (metadata and sign signature, each stored once) followed by the records of the pins
+ * whose id hashes to this shard (own int8 vector, per-source maxima, capped candidates with stored
+ * scores). Layout in docs/artifact-format.md. Opening a body indexes record ids; only the requested
+ * record and its candidates' table entries are decoded.
  */
 
 import { ArtifactError } from '../errors'
 import { ByteReader, ByteWriter } from './bytes'
 import {
   type Candidate,
-  FORMAT_VERSION,
   type PinEntry,
   type PinRecord,
   SOURCE_BIT,
+  SOURCES,
+  type SourceName,
   STORED_SCORE_SOURCES,
   type VectorDtype,
 } from './format'
+import { signatureBytes } from './signature'
 
-const MAGIC = 0x31535052 // "RPS1" little-endian
-const DTYPE_CODE: Record<VectorDtype, number> = { none: 0, int8: 1, float32: 2 }
-const DTYPE_OF_CODE: VectorDtype[] = ['none', 'int8', 'float32']
-const SCORE_MAX = 65535
+export const SCORE_MAX = 65535
 
 export type ShardLayout = { dims: number; vectorDtype: VectorDtype }
 
 /** Scores are stored as uint16 over [0, 1]: resolution 1.5e-5, enough for ranking. */
-const encodeScore = (s: number): number => Math.round(Math.min(1, Math.max(0, s)) * SCORE_MAX)
+export const encodeScore = (s: number): number =>
+  Math.round(Math.min(1, Math.max(0, s)) * SCORE_MAX)
 
-function writeEntry(w: ByteWriter, pin: PinEntry, layout: ShardLayout): void {
+/** A score as the reader will see it after the uint16 round trip (the build ranks on these). */
+export const storedScore = (s: number): number => encodeScore(s) / SCORE_MAX
+
+function writeEntry(w: ByteWriter, pin: PinEntry, sigBytes: number): void {
   w.string(pin.id)
   w.string(pin.title)
   w.string(pin.imageUrl)
   w.string(pin.link)
   w.varint(Math.round(pin.engagement))
+  if (sigBytes > 0 && pin.signature) {
+    if (pin.signature.length !== sigBytes) {
+      throw new ArtifactError(
+        'shard_invalid',
+        `pin '${pin.id}': signature is not ${sigBytes} bytes`
+      )
+    }
+    w.u8(1)
+    w.bytes(pin.signature)
+  } else {
+    w.u8(0)
+  }
+}
+
+function writeVector(w: ByteWriter, pin: PinEntry, layout: ShardLayout): void {
   if (!pin.vector || layout.vectorDtype === 'none') {
     w.u8(0)
     return
@@ -58,11 +77,20 @@ function writeEntry(w: ByteWriter, pin: PinEntry, layout: ShardLayout): void {
   }
 }
 
-/**
- * Encode records into one shard. Every pin referenced (the record's own pin and its candidates) is
- * written once into the shard's table.
- */
-export function encodeShard(records: PinRecord[], layout: ShardLayout): Uint8Array {
+/** Per-source maxima over a record's candidates (what `maxScores` holds when not capped). */
+export function candidateMaxima(candidates: readonly Candidate[]): Record<SourceName, number> {
+  const max: Record<SourceName, number> = { cooc: 0, pin2vec: 0, session: 0, walk: 0 }
+  for (const c of candidates) {
+    for (const source of SOURCES) {
+      max[source] = Math.max(max[source], c.scores[source] ?? 0)
+    }
+  }
+  return max
+}
+
+/** Encode the records of one shard into an (uncompressed) body. */
+export function encodeShardBody(records: readonly PinRecord[], layout: ShardLayout): Uint8Array {
+  const sigBytes = layout.vectorDtype === 'none' ? 0 : signatureBytes(layout.dims)
   const tableIndex = new Map<string, number>()
   const table: PinEntry[] = []
   const indexOf = (pin: PinEntry): number => {
@@ -81,22 +109,23 @@ export function encodeShard(records: PinRecord[], layout: ShardLayout): Uint8Arr
     }
   }
   const w = new ByteWriter()
-  w.u32(MAGIC)
-  w.u16(FORMAT_VERSION)
-  w.u8(DTYPE_CODE[layout.vectorDtype])
-  w.u8(0)
-  w.u16(layout.dims)
   w.u32(table.length)
   w.u32(records.length)
   for (const pin of table) {
-    writeEntry(w, pin, layout)
+    writeEntry(w, pin, sigBytes)
   }
   for (const r of records) {
     w.varint(indexOf(r.pin))
+    writeVector(w, r.pin, layout)
+    const max = r.maxScores ?? candidateMaxima(r.candidates)
+    for (const source of SOURCES) {
+      w.u16(encodeScore(max[source]))
+    }
     w.varint(r.candidates.length)
     for (const c of r.candidates) {
       w.varint(indexOf(c.pin))
       w.u8(c.sources)
+      w.u16(encodeScore(c.scores.pin2vec ?? 0))
       for (const source of STORED_SCORE_SOURCES) {
         if (c.sources & SOURCE_BIT[source]) {
           w.u16(encodeScore(c.scores[source] ?? 0))
@@ -107,35 +136,28 @@ export function encodeShard(records: PinRecord[], layout: ShardLayout): Uint8Arr
   return w.finish()
 }
 
-/** Random access to the records of one encoded shard. */
+const SCORED_BITS = STORED_SCORE_SOURCES.map((s) => SOURCE_BIT[s])
+
+/** Random access to the records of one decoded shard body. */
 export class ShardReader {
-  readonly dims: number
-  readonly vectorDtype: VectorDtype
   private readonly tableOffsets: Uint32Array
   private readonly entries: (PinEntry | undefined)[]
   private readonly recordOffsets = new Map<string, number>()
+  private readonly sigBytes: number
+  private readonly vectorBytes: number
 
-  constructor(readonly bytes: Uint8Array) {
+  constructor(
+    readonly body: Uint8Array,
+    readonly layout: ShardLayout
+  ) {
+    this.sigBytes = layout.vectorDtype === 'none' ? 0 : signatureBytes(layout.dims)
+    this.vectorBytes = layout.vectorDtype === 'int8' ? layout.dims : layout.dims * 4
     try {
-      const r = new ByteReader(bytes)
-      if (r.u32() !== MAGIC) {
-        throw new ArtifactError('shard_invalid', 'not a related-pins shard (bad magic)')
-      }
-      const version = r.u16()
-      if (version !== FORMAT_VERSION) {
-        throw new ArtifactError(
-          'format_version',
-          `shard format ${version}, this reader understands ${FORMAT_VERSION}`
-        )
-      }
-      this.vectorDtype = DTYPE_OF_CODE[r.u8()] ?? 'none'
-      r.u8()
-      this.dims = r.u16()
+      const r = new ByteReader(body)
       const tableCount = r.u32()
       const recordCount = r.u32()
       this.tableOffsets = new Uint32Array(tableCount)
       this.entries = new Array(tableCount)
-      const vectorBytes = this.vectorDtype === 'int8' ? this.dims : this.dims * 4
       for (let i = 0; i < tableCount; i++) {
         this.tableOffsets[i] = r.pos
         r.skipString()
@@ -144,23 +166,31 @@ export class ShardReader {
         r.skipString()
         r.varint()
         if (r.u8() === 1) {
-          r.skip(4 + vectorBytes)
+          r.skip(this.sigBytes)
         }
       }
       for (let i = 0; i < recordCount; i++) {
         const start = r.pos
         const self = r.varint()
         this.recordOffsets.set(this.entryAt(self).id, start)
+        if (r.u8() === 1) {
+          r.skip(4 + this.vectorBytes)
+        }
+        r.skip(2 * SOURCES.length)
         const n = r.varint()
         for (let j = 0; j < n; j++) {
           r.varint()
           const mask = r.u8()
-          for (const source of STORED_SCORE_SOURCES) {
-            if (mask & SOURCE_BIT[source]) {
+          r.skip(2)
+          for (const bit of SCORED_BITS) {
+            if (mask & bit) {
               r.skip(2)
             }
           }
         }
+      }
+      if (r.pos !== body.length) {
+        throw new RangeError(`${body.length - r.pos} trailing bytes`)
       }
     } catch (err) {
       if (err instanceof ArtifactError) {
@@ -184,20 +214,40 @@ export class ShardReader {
     return this.recordOffsets.has(id)
   }
 
-  /** The record of pin `id`, or null when this shard has none. */
+  /** The record of pin `id`, or null when this shard has none. Decoded anew on every call. */
   get(id: string): PinRecord | null {
     const start = this.recordOffsets.get(id)
     if (start === undefined) {
       return null
     }
-    const r = new ByteReader(this.bytes, start)
-    const pin = this.entryAt(r.varint())
+    const r = new ByteReader(this.body, start)
+    const own = this.entryAt(r.varint())
+    let pin: PinEntry = own
+    if (r.u8() === 1) {
+      const scale = r.f32()
+      const at = this.body.byteOffset + r.pos
+      const vector =
+        this.layout.vectorDtype === 'int8'
+          ? new Int8Array(this.body.buffer, at, this.layout.dims)
+          : // Float32Array views need 4-byte alignment, which a packed body does not guarantee.
+            new Float32Array(this.body.buffer.slice(at, at + this.vectorBytes))
+      r.skip(this.vectorBytes)
+      pin = { ...own, vector, scale }
+    }
+    const maxScores = {} as Record<SourceName, number>
+    for (const source of SOURCES) {
+      maxScores[source] = r.u16() / SCORE_MAX
+    }
     const n = r.varint()
     const candidates: Candidate[] = new Array(n)
     for (let j = 0; j < n; j++) {
       const entry = this.entryAt(r.varint())
       const sources = r.u8()
       const scores: Candidate['scores'] = {}
+      const p2v = r.u16()
+      if (entry.signature && pin.vector) {
+        scores.pin2vec = p2v / SCORE_MAX
+      }
       for (const source of STORED_SCORE_SOURCES) {
         if (sources & SOURCE_BIT[source]) {
           scores[source] = r.u16() / SCORE_MAX
@@ -205,7 +255,7 @@ export class ShardReader {
       }
       candidates[j] = { pin: entry, sources, scores }
     }
-    return { pin, candidates }
+    return { pin, candidates, maxScores }
   }
 
   private entryAt(index: number): PinEntry {
@@ -217,25 +267,26 @@ export class ShardReader {
     if (offset === undefined) {
       throw new ArtifactError('shard_invalid', `table index ${index} out of range`)
     }
-    const r = new ByteReader(this.bytes, offset)
+    const r = new ByteReader(this.body, offset)
     const id = r.string()
     const title = r.string()
     const imageUrl = r.string()
     const link = r.string()
     const engagement = r.varint()
-    let vector: PinEntry['vector'] = null
-    let scale = 1
+    let signature: Uint8Array | null = null
     if (r.u8() === 1) {
-      scale = r.f32()
-      const at = this.bytes.byteOffset + r.pos
-      if (this.vectorDtype === 'int8') {
-        vector = new Int8Array(this.bytes.buffer, at, this.dims)
-      } else {
-        // Float32Array views need 4-byte alignment, which a packed shard does not guarantee.
-        vector = new Float32Array(this.bytes.buffer.slice(at, at + this.dims * 4))
-      }
+      signature = this.body.subarray(r.pos, r.pos + this.sigBytes)
     }
-    const entry: PinEntry = { id, title, imageUrl, link, engagement, vector, scale }
+    const entry: PinEntry = {
+      id,
+      title,
+      imageUrl,
+      link,
+      engagement,
+      vector: null,
+      scale: 1,
+      signature,
+    }
     this.entries[index] = entry
     return entry
   }

@@ -5,7 +5,10 @@
  * Documented in docs/artifact-format.md.
  */
 
-export const FORMAT_VERSION = 1 as const
+export const FORMAT_VERSION = 2 as const
+
+/** Formats this reader knows about, to name the mismatch when it meets another one. */
+export const KNOWN_FORMAT_VERSIONS = [1, 2] as const
 
 /** Workers KV limits (https://developers.cloudflare.com/kv/platform/limits/). */
 export const MAX_KV_VALUE_BYTES = 25 * 1024 * 1024
@@ -19,9 +22,10 @@ export type SourceName = (typeof SOURCES)[number]
 export const SOURCE_BIT: Record<SourceName, number> = { cooc: 1, pin2vec: 2, session: 4, walk: 8 }
 
 /**
- * Sources whose score is stored in the shard (as uint16 over [0, 1]). Pin2Vec's score is not stored:
- * it is the cosine of the two pins' stored vectors, computed at request time by the same code
- * offline evaluation runs.
+ * Sources whose score is stored only when the source proposed the candidate (bit set in the mask),
+ * as uint16 over [0, 1]. Pin2Vec's score is stored for every candidate (format v2): it is the
+ * cosine of the two pins' int8 vectors, computed offline by core's `cosine`, so candidates need no
+ * vector in the shard.
  */
 export const STORED_SCORE_SOURCES = [
   'cooc',
@@ -82,21 +86,40 @@ export type PinEntry = {
   link: string
   /** Engagement events of this pin in the training data (weighted by action). */
   engagement: number
-  /** Pin2Vec vector, int8 (with `scale`) or float32; null when the pin has no embedding. */
+  /**
+   * Pin2Vec vector, int8 (with `scale`) or float32; null when the pin has no embedding. Format v2
+   * stores it for a record's own pin only; candidates carry `signature` instead.
+   */
   vector: Int8Array | Float32Array | null
   /** Dequantisation scale: value ≈ q * scale. 1 for float32 vectors. */
   scale: number
+  /**
+   * Sign bits of the first SIGNATURE_BITS vector components (signature.ts): enough to estimate
+   * the cosine of two pins for context re-ranking and near-duplicate collapse. Null without a vector.
+   */
+  signature?: Uint8Array | null
 }
 
 export type Candidate = {
   pin: PinEntry
   /** Bit set of SOURCE_BIT values: which sources proposed this candidate. */
   sources: number
-  /** Stored per-source scores in [0, 1]; absent when the source did not propose it. */
-  scores: Partial<Record<StoredScoreSource, number>>
+  /**
+   * Stored per-source scores in [0, 1]; cooc, session and walk are absent when the source did not
+   * propose the candidate; pin2vec is present whenever both pins have a vector.
+   */
+  scores: Partial<Record<SourceName, number>>
 }
 
-export type PinRecord = { pin: PinEntry; candidates: Candidate[] }
+export type PinRecord = {
+  pin: PinEntry
+  candidates: Candidate[]
+  /**
+   * Per-source maxima over the full candidate union before the stored list was capped, so the
+   * learned blend's `relative:*` features are the same on the capped list (format v2).
+   */
+  maxScores?: Record<SourceName, number>
+}
 
 export type PopularPin = {
   id: string
@@ -105,8 +128,6 @@ export type PopularPin = {
   link: string
   engagement: number
 }
-
-export type ShardInfo = { index: number; recordCount: number; byteLength: number; sha256: string }
 
 export type Manifest = {
   formatVersion: typeof FORMAT_VERSION
@@ -120,7 +141,16 @@ export type Manifest = {
   /** Sources present in this build. */
   sources: SourceName[]
   blend: BlendParams
-  /** Most engaged pins of the training data, the fallback list. */
+  /** Most engaged pins of the training data, the fallback list (bounded in bytes). */
   popular: PopularPin[]
-  shards: ShardInfo[]
+  /** At most this many candidates are stored per pin, so at most this many results per seed. */
+  maxCandidates: number
+  /**
+   * 16 hex chars carried in every shard header: a hash of this manifest's body (everything but
+   * buildId and createdAt), so a shard of another build is rejected even under a right-looking key.
+   */
+  shardTag: string
 }
+
+/** The manifest must stay small at any catalog size: every cold isolate parses it. */
+export const MAX_MANIFEST_BYTES = 64 * 1024

@@ -1,9 +1,34 @@
 /**
  * @module
- * The artifact contract: format types, KV keys, shard codec and manifest validation.
+ * The artifact contract: format types, KV keys and write order, shard codec, manifest and blend
+ * validation, and the in-memory form of a build.
  */
 
-export { encodeShard, type ShardLayout, ShardReader } from './codec'
+export { type Artifacts, type KvEntry, kvEntries } from './artifacts'
+export {
+  candidateMaxima,
+  encodeScore,
+  encodeShardBody,
+  SCORE_MAX,
+  type ShardLayout,
+  ShardReader,
+  storedScore,
+} from './codec'
 export * from './format'
 export * from './keys'
-export { parseManifest, sha256Hex } from './validate'
+export { encodeShard, openShard, openShardSync, type ShardCodecs, type ShardPlace } from './shard'
+export {
+  type Compression,
+  readShardHeader,
+  SHARD_HEADER_BYTES,
+  type ShardHeader,
+} from './shard-header'
+export {
+  SIGNATURE_BITS,
+  signatureBits,
+  signatureBytes,
+  signatureCosine,
+  signatureOf,
+} from './signature'
+export { parseBlend, parseManifest, sha256Hex } from './validate'
+export { type KvItem, type KvPhase, keyCount, kvWriteOrder, v1StubManifest } from './write-order'

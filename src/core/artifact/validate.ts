@@ -1,12 +1,13 @@
 /**
  * @module
- * Validation of untrusted manifest JSON at the reader's boundary.
+ * Validation of untrusted JSON at the reader's boundary: manifests, and blend files given to the
+ * build (`--blend`), which are checked exactly as the worker checks a manifest's blend.
  */
 
 import { ArtifactError } from '../errors'
 import { FEATURE_NAMES } from '../features'
 import { SESSION_FEATURE_NAMES } from '../session-model'
-import { BUCKETS, FORMAT_VERSION, type Manifest, SOURCES } from './format'
+import { type BlendParams, BUCKETS, FORMAT_VERSION, type Manifest, SOURCES } from './format'
 
 const fail = (message: string): never => {
   throw new ArtifactError('manifest_invalid', `manifest: ${message}`)
@@ -31,6 +32,65 @@ function field<T>(
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0
 const isString = (v: unknown): v is string => typeof v === 'string'
 const isArray = (v: unknown): v is unknown[] => Array.isArray(v)
+const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v)
+
+/** Check blend parameters (buckets, per-bucket weights, optional learned model). */
+export function parseBlend(x: unknown): BlendParams {
+  if (!isObject(x)) {
+    return fail(`'blend' must be an object, got ${JSON.stringify(x)?.slice(0, 60)}`)
+  }
+  const buckets = field(x, 'buckets', isObject, 'an object')
+  field(buckets, 'tailMax', (v): v is number => typeof v === 'number', 'a number')
+  field(buckets, 'torsoMax', (v): v is number => typeof v === 'number', 'a number')
+  const weights = field(x, 'weights', isObject, 'an object')
+  for (const bucket of BUCKETS) {
+    const w = field(weights, bucket, isObject, 'an object')
+    for (const source of SOURCES) {
+      field(w, source, isFiniteNumber, 'a finite number')
+    }
+  }
+  if (x.model !== undefined && x.model !== null) {
+    const model = field(x, 'model', isObject, 'an object or null')
+    const features = field(model, 'features', isArray, 'an array')
+    if (model.kind !== 'logistic' || features.join('|') !== FEATURE_NAMES.join('|')) {
+      fail(
+        'blend.model was fitted on other features than this reader computes; rebuild the artifacts'
+      )
+    }
+    for (const key of ['weights', 'mean', 'scale']) {
+      const values = field(model, key, isArray, 'an array')
+      if (values.length !== FEATURE_NAMES.length || !values.every(isFiniteNumber)) {
+        fail(`blend.model.${key} must hold ${FEATURE_NAMES.length} finite numbers`)
+      }
+    }
+    field(model, 'bias', isFiniteNumber, 'a finite number')
+  }
+  if (x.session !== undefined && x.session !== null) {
+    const session = field(x, 'session', isObject, 'an object or null')
+    for (const key of ['recencyDecay', 'contextWeight']) {
+      field(session, key, (v): v is number => isFiniteNumber(v) && v >= 0, 'a finite number >= 0')
+    }
+    if (session.model !== null && session.model !== undefined) {
+      const model = field(session, 'model', isObject, 'an object or null')
+      const features = field(model, 'features', isArray, 'an array')
+      if (features.join('|') !== SESSION_FEATURE_NAMES.join('|')) {
+        fail(
+          'blend.session.model was fitted on other features than this reader computes; rebuild the artifacts'
+        )
+      }
+      for (const key of ['weights', 'mean', 'scale']) {
+        const values = field(model, key, isArray, 'an array')
+        if (values.length !== SESSION_FEATURE_NAMES.length || !values.every(isFiniteNumber)) {
+          fail(
+            `blend.session.model.${key} must hold ${SESSION_FEATURE_NAMES.length} finite numbers`
+          )
+        }
+      }
+      field(model, 'bias', isFiniteNumber, 'a finite number')
+    }
+  }
+  return x as unknown as BlendParams
+}
 
 /** Parse and check a manifest; throws ArtifactError ('format_version' or 'manifest_invalid'). */
 export function parseManifest(x: unknown): Manifest {
@@ -51,12 +111,7 @@ export function parseManifest(x: unknown): Manifest {
   )
   field(x, 'createdAt', isString, 'a string')
   field(x, 'pinCount', isCount, 'a count')
-  const shardCount = field(
-    x,
-    'shardCount',
-    (v): v is number => isCount(v) && v > 0,
-    'a positive count'
-  )
+  field(x, 'shardCount', (v): v is number => isCount(v) && v > 0, 'a positive count')
   field(x, 'dims', isCount, 'a count')
   field(
     x,
@@ -70,93 +125,10 @@ export function parseManifest(x: unknown): Manifest {
       fail(`unknown source ${JSON.stringify(s)}`)
     }
   }
-  const shards = field(x, 'shards', isArray, 'an array')
-  if (shards.length !== shardCount) {
-    fail(`${shards.length} shard entries for shardCount ${shardCount}`)
-  }
-  shards.forEach((s, i) => {
-    if (
-      !isObject(s) ||
-      s.index !== i ||
-      !isCount(s.byteLength) ||
-      !isString(s.sha256) ||
-      !isCount(s.recordCount)
-    ) {
-      fail(`shards[${i}] must be {index: ${i}, recordCount, byteLength, sha256}`)
-    }
-  })
+  field(x, 'maxCandidates', (v): v is number => isCount(v) && v > 0, 'a positive count')
+  field(x, 'shardTag', (v): v is string => isString(v) && /^[0-9a-f]{16}$/.test(v), '16 hex chars')
   field(x, 'popular', isArray, 'an array')
-  const blend = field(x, 'blend', isObject, 'an object')
-  const buckets = field(blend, 'buckets', isObject, 'an object')
-  field(buckets, 'tailMax', (v): v is number => typeof v === 'number', 'a number')
-  field(buckets, 'torsoMax', (v): v is number => typeof v === 'number', 'a number')
-  const weights = field(blend, 'weights', isObject, 'an object')
-  for (const bucket of BUCKETS) {
-    const w = field(weights, bucket, isObject, 'an object')
-    for (const source of SOURCES) {
-      field(
-        w,
-        source,
-        (v): v is number => typeof v === 'number' && Number.isFinite(v),
-        'a finite number'
-      )
-    }
-  }
-  if (blend.model !== undefined && blend.model !== null) {
-    const model = field(blend, 'model', isObject, 'an object or null')
-    const features = field(model, 'features', isArray, 'an array')
-    if (model.kind !== 'logistic' || features.join('|') !== FEATURE_NAMES.join('|')) {
-      fail(
-        'blend.model was fitted on other features than this reader computes; rebuild the artifacts'
-      )
-    }
-    for (const key of ['weights', 'mean', 'scale']) {
-      const values = field(model, key, isArray, 'an array')
-      if (
-        values.length !== FEATURE_NAMES.length ||
-        !values.every((v) => typeof v === 'number' && Number.isFinite(v))
-      ) {
-        fail(`blend.model.${key} must hold ${FEATURE_NAMES.length} finite numbers`)
-      }
-    }
-    field(
-      model,
-      'bias',
-      (v): v is number => typeof v === 'number' && Number.isFinite(v),
-      'a finite number'
-    )
-  }
-  if (blend.session !== undefined && blend.session !== null) {
-    const session = field(blend, 'session', isObject, 'an object or null')
-    for (const key of ['recencyDecay', 'contextWeight']) {
-      field(
-        session,
-        key,
-        (v): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0,
-        'a finite number >= 0'
-      )
-    }
-    if (session.model !== null && session.model !== undefined) {
-      const model = field(session, 'model', isObject, 'an object or null')
-      const features = field(model, 'features', isArray, 'an array')
-      if (features.join('|') !== SESSION_FEATURE_NAMES.join('|')) {
-        fail(
-          'blend.session.model was fitted on other features than this reader computes; rebuild the artifacts'
-        )
-      }
-      for (const key of ['weights', 'mean', 'scale']) {
-        const values = field(model, key, isArray, 'an array')
-        if (
-          values.length !== SESSION_FEATURE_NAMES.length ||
-          !values.every((v) => typeof v === 'number' && Number.isFinite(v))
-        ) {
-          fail(
-            `blend.session.model.${key} must hold ${SESSION_FEATURE_NAMES.length} finite numbers`
-          )
-        }
-      }
-    }
-  }
+  parseBlend(x.blend)
   return x as unknown as Manifest
 }
 

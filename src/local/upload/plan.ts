@@ -6,13 +6,7 @@
  * limits, and which old builds `--keep N` deletes.
  */
 
-import {
-  CURRENT_KEY,
-  FORMAT_VERSION,
-  type Manifest,
-  manifestKey,
-  shardKey,
-} from '../../core/artifact'
+import { type Artifacts, CURRENT_KEY, kvEntries, type Manifest } from '../../core/artifact'
 
 /** Cloudflare's bulk write limits per request (https://developers.cloudflare.com/kv/platform/limits/). */
 export const MAX_BULK_PAIRS = 10_000
@@ -43,16 +37,18 @@ export type UploadPlan = {
   bytes: number
 }
 
-export const BUILD_PREFIX = `related-pins/v${FORMAT_VERSION}/`
+/** Listed to find stored builds: keys of every format version live under it. */
+export const BUILD_PREFIX = 'related-pins/v'
 
-/** The build id of a key of a build (`related-pins/v1/<id>/…`), else null. */
+/** The build id of a key of a build of any format (`related-pins/v2/<id>/…`), else null. */
 export function buildOfKey(key: string): string | null {
-  if (!key.startsWith(BUILD_PREFIX)) {
-    return null
-  }
-  const id = key.slice(BUILD_PREFIX.length).split('/')[0]
-  return id ? id : null
+  const m = /^related-pins\/v\d+\/([^/]+)\//.exec(key)
+  return m?.[1] ?? null
 }
+
+/** The phase of a key in the write order: the pointer, a manifest (or v1 stub), or a shard. */
+export const phaseOfKey = (key: string): Phase =>
+  key === CURRENT_KEY ? 'pointer' : key.endsWith('/manifest') ? 'manifest' : 'shards'
 
 const base64Length = (n: number): number => Math.ceil(n / 3) * 4
 
@@ -155,36 +151,31 @@ export function freePlanCost(writes: number, deletes: number): string {
     : `${ops} KV writes+deletes: over the free plan's ${FREE_WRITES_PER_DAY} writes/day (${days} days of quota; use a paid plan or upload over ${days} days, it resumes)`
 }
 
-/** The KV entries of a build with their phase and checksum metadata (values as in kv-bulk.json). */
+/** The KV entries of an in-memory build with their phase and checksum metadata. */
 export function uploadEntries(
-  manifest: Manifest,
-  shards: Uint8Array[],
+  artifacts: Artifacts,
   sha256: (bytes: Uint8Array) => string
 ): UploadEntry[] {
+  const { manifest } = artifacts
   const build = manifest.buildId
   const encoder = new TextEncoder()
-  const entries: UploadEntry[] = shards.map((value, i) => ({
-    key: shardKey(build, i),
-    value,
-    phase: 'shards',
-    metadata: { sha256: manifest.shards[i]?.sha256 ?? sha256(value), build },
-  }))
-  const manifestJson = JSON.stringify(manifest)
-  entries.push({
-    key: manifestKey(build),
-    value: manifestJson,
-    phase: 'manifest',
-    metadata: {
-      sha256: sha256(encoder.encode(manifestJson)),
-      build,
-      createdAt: manifest.createdAt,
-    },
+  return [...kvEntries(artifacts)].map(({ key, value }) => {
+    const phase = phaseOfKey(key)
+    return {
+      key,
+      value,
+      phase,
+      metadata: {
+        sha256: sha256(typeof value === 'string' ? encoder.encode(value) : value),
+        build,
+        ...(phase === 'manifest' ? { createdAt: manifest.createdAt } : {}),
+      },
+    }
   })
-  entries.push({
-    key: CURRENT_KEY,
-    value: build,
-    phase: 'pointer',
-    metadata: { sha256: sha256(encoder.encode(build)), build },
-  })
-  return entries
+}
+
+/** What `upload` writes, in batches that each fit the bulk limits (a kv-bulk file, or all). */
+export type UploadSource = {
+  manifest: Manifest
+  batches(): AsyncIterable<UploadEntry[]>
 }

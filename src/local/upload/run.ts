@@ -5,17 +5,20 @@
  */
 
 import { createHash } from 'node:crypto'
-import { CURRENT_KEY, manifestKey } from '../../core/artifact'
-import type { Artifacts } from '../../offline/assemble'
+import { type Artifacts, CURRENT_KEY, manifestKey } from '../../core/artifact'
+import { kvBulkFiles, readKvBulk, readManifest } from '../../offline/write'
 import {
   BUILD_PREFIX,
   buildOfKey,
   buildsToDelete,
   type ChunkLimits,
   freePlanCost,
+  type Phase,
+  phaseOfKey,
   planUpload,
   type StoredBuild,
-  type UploadPlan,
+  type UploadEntry,
+  type UploadSource,
   uploadEntries,
 } from './plan'
 import type { KvTarget } from './targets'
@@ -27,8 +30,17 @@ export type UploadOptions = {
   log: (line: string) => void
 }
 
+/** The plan of a whole upload, summed over its batches (values are not kept). */
+export type UploadSummary = {
+  buildId: string
+  phases: { phase: Phase; pairs: number; requests: number }[]
+  skipped: number
+  writes: number
+  bytes: number
+}
+
 export type UploadResult = {
-  plan: UploadPlan
+  plan: UploadSummary
   deleted: StoredBuild[]
   written: number
   cost: string
@@ -56,7 +68,7 @@ async function storedBuilds(
     }
     const build = builds.get(id) ?? { buildId: id, createdAt: '', keys: [] }
     build.keys.push(key)
-    if (key === manifestKey(id)) {
+    if (key === manifestKey(id) || key === manifestKey(id, 1)) {
       build.createdAt = (metadata as { createdAt?: string } | undefined)?.createdAt ?? ''
     }
     builds.set(id, build)
@@ -76,13 +88,45 @@ async function storedBuilds(
   return [...builds.values()]
 }
 
+/** An in-memory build as one upload batch. */
+export function artifactsSource(artifacts: Artifacts): UploadSource {
+  return {
+    manifest: artifacts.manifest,
+    async *batches() {
+      yield uploadEntries(artifacts, sha256)
+    },
+  }
+}
+
+/** The kv-bulk files of an artifacts directory, one batch per file, read line by line. */
+export async function dirSource(dir: string): Promise<UploadSource> {
+  const manifest = await readManifest(dir)
+  const files = await kvBulkFiles(dir)
+  return {
+    manifest,
+    async *batches() {
+      for (const file of files) {
+        const batch: UploadEntry[] = []
+        for await (const pair of readKvBulk(file)) {
+          batch.push({
+            key: pair.key,
+            value: pair.base64 ? new Uint8Array(Buffer.from(pair.value, 'base64')) : pair.value,
+            phase: phaseOfKey(pair.key),
+            metadata: pair.metadata,
+          })
+        }
+        yield batch
+      }
+    },
+  }
+}
+
 export async function runUpload(
-  artifacts: Artifacts,
+  source: UploadSource,
   target: KvTarget,
   options: UploadOptions
 ): Promise<UploadResult> {
-  const { manifest } = artifacts
-  const entries = uploadEntries(manifest, artifacts.shards, sha256)
+  const { manifest } = source
   const stored = [
     ...(await target.list(BUILD_PREFIX)),
     ...(await target.list(CURRENT_KEY)).filter((k) => k.key === CURRENT_KEY),
@@ -94,7 +138,28 @@ export async function runUpload(
       existing.set(k.key, sum)
     }
   }
-  const plan = planUpload(manifest.buildId, entries, existing, options.limits)
+  // Pass 1: the plan, batch by batch (a batch is one kv-bulk file), keeping only counts.
+  const plan: UploadSummary = {
+    buildId: manifest.buildId,
+    phases: (['shards', 'manifest', 'pointer'] as const).map((phase) => ({
+      phase,
+      pairs: 0,
+      requests: 0,
+    })),
+    skipped: 0,
+    writes: 0,
+    bytes: 0,
+  }
+  for await (const batch of source.batches()) {
+    const part = planUpload(manifest.buildId, batch, existing, options.limits)
+    part.phases.forEach(({ chunks }, i) => {
+      plan.phases[i]!.pairs += chunks.reduce((a, c) => a + c.length, 0)
+      plan.phases[i]!.requests += chunks.length
+    })
+    plan.skipped += part.skipped.length
+    plan.writes += part.writes
+    plan.bytes += part.bytes
+  }
   const builds = await storedBuilds(target, stored)
   const previous = stored.some((k) => k.key === CURRENT_KEY)
     ? ((await target.getText(CURRENT_KEY))?.trim() ?? '')
@@ -108,11 +173,10 @@ export async function runUpload(
   log(
     `[upload] build ${manifest.buildId} → ${target.describe}${options.dryRun ? ' (dry run)' : ''}`
   )
-  for (const { phase, chunks } of plan.phases) {
-    const pairs = chunks.reduce((a, c) => a + c.length, 0)
-    log(`[upload]   ${phase}: ${pairs} writes in ${chunks.length} bulk request(s)`)
+  for (const { phase, pairs, requests } of plan.phases) {
+    log(`[upload]   ${phase}: ${pairs} writes in ${requests} bulk request(s)`)
   }
-  log(`[upload]   already present with the same checksum: ${plan.skipped.length} keys (skipped)`)
+  log(`[upload]   already present with the same checksum: ${plan.skipped} keys (skipped)`)
   log(`[upload]   pointer: ${previous || '(none)'} → ${manifest.buildId}`)
   if (keep !== undefined) {
     log(
@@ -123,12 +187,21 @@ export async function runUpload(
   if (options.dryRun) {
     return { plan, deleted: doomed, written: 0, cost }
   }
+  // Pass 2: write. Batches are in write order and the pointer is the last pair of the last one,
+  // so every phase is finished before the next starts.
   let written = 0
-  for (const { phase, chunks } of plan.phases) {
-    for (const [i, chunk] of chunks.entries()) {
-      await target.putBulk(chunk)
-      written += chunk.length
-      log(`[upload] ${phase} ${i + 1}/${chunks.length}: ${chunk.length} pairs`)
+  let requests = 0
+  for await (const batch of source.batches()) {
+    const part = planUpload(manifest.buildId, batch, existing, options.limits)
+    for (const { phase, chunks } of part.phases) {
+      for (const chunk of chunks) {
+        await target.putBulk(chunk)
+        written += chunk.length
+        requests++
+        log(
+          `[upload] ${phase} request ${requests}: ${chunk.length} pairs (${written}/${plan.writes})`
+        )
+      }
     }
   }
   for (const build of doomed) {

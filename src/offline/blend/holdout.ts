@@ -6,7 +6,7 @@
  * own events, so production builds ship tuned weights.
  */
 
-import type { BlendParams } from '../../core/artifact'
+import { type BlendParams, MAX_KV_VALUE_BYTES } from '../../core/artifact'
 import { DEFAULT_BLEND } from '../../core/defaults'
 import { assembleArtifacts } from '../assemble'
 import { computeSources, type Sources } from '../candidate-sources'
@@ -70,11 +70,18 @@ export async function fitBlendOnHoldout(
     }),
     holdout.maxQueries
   )
+  // Uncapped: the blend is fitted on every candidate, as it will rank the full union when the
+  // final build caps the stored list. Fitting on a list capped by the default blend trains the
+  // model on a biased subset (generated world: served precision@10 0.65 instead of ≥ 0.8).
   const artifacts = await assembleArtifacts(
     inputs.pins.ids,
     inputs.meta,
     sources,
-    options.assemble,
+    {
+      ...options.assemble,
+      maxCandidates: Number.MAX_SAFE_INTEGER,
+      maxShardBytes: MAX_KV_VALUE_BYTES,
+    },
     DEFAULT_BLEND
   )
   const lookup = new ArtifactLookup(artifacts, inputs.pins)

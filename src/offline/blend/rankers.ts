@@ -4,29 +4,57 @@
  * reader (src/core/artifact) and rankRelated (src/core/blend).
  */
 
-import { type BlendParams, type PinRecord, ShardReader, type SourceName } from '../../core/artifact'
+import {
+  type Artifacts,
+  type BlendParams,
+  openShardSync,
+  type PinRecord,
+  type ShardReader,
+  type SourceName,
+} from '../../core/artifact'
 import { rankRelated } from '../../core/blend'
 import { shardOf } from '../../core/hash'
 import { recommend } from '../../core/rerank'
-import type { Artifacts } from '../assemble'
+import { NODE_SHARD_READ } from '../shard-codecs'
 import type { Vocab } from '../vocab'
+
+/** Decoded shards kept open at once (inflated bodies are ~3× the stored values). */
+const OPEN_SHARDS = 4096
 
 /** Ranked pin indices for a query pin index (at most k). */
 export type Ranker = (query: number, k: number) => Int32Array
 
 /** Decodes records of a build the way the worker does, keeping each shard reader open. */
 export class ArtifactLookup {
-  private readonly readers: ShardReader[]
+  private readonly readers = new Map<number, ShardReader>()
   constructor(
     readonly artifacts: Artifacts,
     private readonly pins: Vocab
-  ) {
-    this.readers = artifacts.shards.map((bytes) => new ShardReader(bytes))
+  ) {}
+
+  /** The reader of shard `index`, opened (inflated) on first use, least recently used out. */
+  private reader(index: number): ShardReader {
+    let reader = this.readers.get(index)
+    if (reader) {
+      this.readers.delete(index)
+    } else {
+      const { shardCount, shardTag } = this.artifacts.manifest
+      reader = openShardSync(
+        this.artifacts.shards[index]!,
+        { index, shardCount, shardTag },
+        { inflateRaw: NODE_SHARD_READ.inflateRaw }
+      )
+      if (this.readers.size >= OPEN_SHARDS) {
+        this.readers.delete(this.readers.keys().next().value as number)
+      }
+    }
+    this.readers.set(index, reader)
+    return reader
   }
 
   record(query: number): PinRecord | null {
     const id = this.pins.ids[query]!
-    return this.readers[shardOf(id, this.artifacts.manifest.shardCount)]!.get(id)
+    return this.reader(shardOf(id, this.artifacts.manifest.shardCount)).get(id)
   }
 
   /** A ranker over this build: one source alone (`only`) or the blend with `blend` params. */

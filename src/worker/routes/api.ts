@@ -6,61 +6,20 @@
 import { type Context, Hono } from 'hono'
 import type { AppEnv } from '../env'
 import { ApiError } from '../errors'
-import { cachedAnswer, normalisedRequest } from '../http-cache'
 import { OPENAPI } from '../openapi'
-import { DEFAULT_K, MAX_SEEDS, parseIdList, parsePinId, readBody } from '../params'
-import {
-  canonicalParams,
-  parseQuery,
-  type RawParams,
-  type RelatedQuery,
-  runQuery,
-  summary,
-} from '../query'
+import { DEFAULT_K, MAX_SEEDS, parseIdList, readBody } from '../params'
+import { type RawParams, summary } from '../query'
+import { answerRelated, relatedPins, requireAnswer } from '../related'
 
 export const api = new Hono<AppEnv>()
 
-api.get('/v1/pins/:id/related', async (c) => {
-  const id = parsePinId(c.req.param('id'))
-  const q = parseQuery([id], c.req.query(), c.env, DEFAULT_K)
-  const build = await c.var.store.build()
-  return cachedAnswer(
-    c,
-    build,
-    normalisedRequest(c.req.url, canonicalParams(q, false)),
-    async () => {
-      const r = await runQuery(build, q)
-      const seed = r.found[0]
-      if (!seed && !r.fallback) {
-        throw new ApiError(404, 'pin_not_found', `pin '${id}' is not in build ${r.build}`)
-      }
-      return c.json({
-        pin: seed ? summary(seed.pin) : null,
-        build: r.build,
-        k: r.k,
-        fallback: r.fallback,
-        context: r.context,
-        related: r.related,
-      })
-    }
-  )
-})
-
-async function multiSeed(c: Context<AppEnv>, q: RelatedQuery): Promise<Response> {
-  const build = await c.var.store.build()
-  // GET and POST of the same query share one normalised request, so they share cache entries.
-  const normalised = normalisedRequest(
-    new URL('/v1/related', c.req.url).href,
-    canonicalParams(q, true)
-  )
-  return cachedAnswer(c, build, normalised, async () => {
-    const r = await runQuery(build, q)
-    if (r.found.length === 0 && !r.fallback) {
-      throw new ApiError(404, 'pin_not_found', `none of the seed pins is in build ${r.build}`)
-    }
-    const found = new Set(r.found.map((s) => s.pin.id))
+api.get('/v1/pins/:id/related', relatedPins({ defaultK: DEFAULT_K }), (c) =>
+  answerRelated(c, (r) => {
+    const [id] = c.var.related.query.seeds
+    requireAnswer(r, `pin '${id}' is not`)
+    const seed = r.found[0]
     return c.json({
-      pins: q.seeds.map((id) => ({ id, found: found.has(id) })),
+      pin: seed ? summary(seed.pin) : null,
       build: r.build,
       k: r.k,
       fallback: r.fallback,
@@ -68,7 +27,22 @@ async function multiSeed(c: Context<AppEnv>, q: RelatedQuery): Promise<Response>
       related: r.related,
     })
   })
-}
+)
+
+/** The answer of GET and POST /v1/related. */
+const multiSeed = (c: Context<AppEnv>): Promise<Response> =>
+  answerRelated(c, (r) => {
+    requireAnswer(r, 'none of the seed pins is')
+    const found = new Set(r.found.map((s) => s.pin.id))
+    return c.json({
+      pins: c.var.related.query.seeds.map((id) => ({ id, found: found.has(id) })),
+      build: r.build,
+      k: r.k,
+      fallback: r.fallback,
+      context: r.context,
+      related: r.related,
+    })
+  })
 
 function requireSeeds(raw: string | readonly unknown[] | undefined): string[] {
   const seeds = parseIdList(raw, 'pins', MAX_SEEDS)
@@ -78,10 +52,18 @@ function requireSeeds(raw: string | readonly unknown[] | undefined): string[] {
   return seeds
 }
 
-api.get('/v1/related', async (c) => {
-  const raw = c.req.query()
-  return multiSeed(c, parseQuery(requireSeeds(raw.pins), raw, c.env, DEFAULT_K))
-})
+api.get(
+  '/v1/related',
+  relatedPins({
+    defaultK: DEFAULT_K,
+    multi: true,
+    read: (c) => {
+      const raw = c.req.query()
+      return { seeds: requireSeeds(raw.pins), raw }
+    },
+  }),
+  multiSeed
+)
 
 const BODY_FIELDS = ['pins', 'k', 'exclude', 'context', 'fallback', 'dedup', 'seen']
 
@@ -143,13 +125,18 @@ function bodyParams(text: string): { pins: unknown; raw: RawParams } {
   }
 }
 
-api.post('/v1/related', async (c) => {
-  const { pins, raw } = bodyParams(await readBody(c.req.raw))
-  return multiSeed(
-    c,
-    parseQuery(requireSeeds(pins as readonly unknown[] | undefined), raw, c.env, DEFAULT_K)
-  )
-})
+api.post(
+  '/v1/related',
+  relatedPins({
+    defaultK: DEFAULT_K,
+    multi: true,
+    read: async (c) => {
+      const { pins, raw } = bodyParams(await readBody(c.req.raw))
+      return { seeds: requireSeeds(pins as readonly unknown[] | undefined), raw }
+    },
+  }),
+  multiSeed
+)
 
 api.get('/v1/openapi.json', (c) => c.json(OPENAPI))
 

@@ -7,9 +7,8 @@
 import { Hono } from 'hono'
 import type { AppEnv } from '../env'
 import { ApiError } from '../errors'
-import { cachedAnswer, conditional, normalisedRequest } from '../http-cache'
-import { parsePinId } from '../params'
-import { canonicalParams, parseQuery, runQuery } from '../query'
+import { conditional } from '../http-cache'
+import { answerRelated, relatedPins, requireAnswer } from '../related'
 import { Layout } from '../views/layout'
 import { PinCard } from '../views/pin-card'
 import { RelatedGrid, renderFragment } from '../views/related-grid'
@@ -39,62 +38,41 @@ pages.get('/', async (c) => {
   )
 })
 
-pages.get('/pins/:id', async (c) => {
-  const id = parsePinId(c.req.param('id'))
-  const q = parseQuery([id], c.req.query(), c.env, 30)
-  const build = await c.var.store.build()
-  return cachedAnswer(
-    c,
-    build,
-    normalisedRequest(c.req.url, canonicalParams(q, false)),
-    async () => {
-      const r = await runQuery(build, q)
-      const record = r.found[0]
-      if (!record) {
-        throw new ApiError(404, 'pin_not_found', `pin '${id}' is not in build ${r.build}`)
-      }
-      const { pin } = record
-      const image = safeUrl(pin.imageUrl)
-      const link = safeUrl(pin.link)
-      return c.html(
-        <Layout title={`${pin.title || pin.id} · related-pins`}>
-          <section class="hero">
-            {image ? <img src={image} alt={pin.title} /> : null}
-            <div>
-              <h1>{pin.title || pin.id}</h1>
-              <p class="muted">
-                {pin.engagement.toLocaleString('en')} engagements · pin {pin.id}
-              </p>
-              {link ? (
-                <a href={link} rel="nofollow noopener">
-                  Visit site
-                </a>
-              ) : null}
-            </div>
-          </section>
-          <RelatedGrid items={r.related} fallback={r.fallback} build={r.build} />
-        </Layout>
-      )
+pages.get('/pins/:id', relatedPins({ defaultK: 30 }), (c) =>
+  answerRelated(c, (r) => {
+    const record = r.found[0]
+    if (!record) {
+      const [id] = c.var.related.query.seeds
+      throw new ApiError(404, 'pin_not_found', `pin '${id}' is not in build ${r.build}`)
     }
-  )
-})
+    const { pin } = record
+    const image = safeUrl(pin.imageUrl)
+    const link = safeUrl(pin.link)
+    return c.html(
+      <Layout title={`${pin.title || pin.id} · related-pins`}>
+        <section class="hero">
+          {image ? <img src={image} alt={pin.title} /> : null}
+          <div>
+            <h1>{pin.title || pin.id}</h1>
+            <p class="muted">
+              {pin.engagement.toLocaleString('en')} engagements · pin {pin.id}
+            </p>
+            {link ? (
+              <a href={link} rel="nofollow noopener">
+                Visit site
+              </a>
+            ) : null}
+          </div>
+        </section>
+        <RelatedGrid items={r.related} fallback={r.fallback} build={r.build} />
+      </Layout>
+    )
+  })
+)
 
-pages.get('/fragments/pins/:id/related', async (c) => {
-  const id = parsePinId(c.req.param('id'))
-  const q = parseQuery([id], c.req.query(), c.env, 12)
-  const build = await c.var.store.build()
-  return cachedAnswer(
-    c,
-    build,
-    normalisedRequest(c.req.url, canonicalParams(q, false)),
-    async () => {
-      const r = await runQuery(build, q)
-      if (r.found.length === 0 && !r.fallback) {
-        throw new ApiError(404, 'pin_not_found', `pin '${id}' is not in build ${r.build}`)
-      }
-      return c.html(
-        await renderFragment({ items: r.related, fallback: r.fallback, build: r.build })
-      )
-    }
-  )
-})
+pages.get('/fragments/pins/:id/related', relatedPins({ defaultK: 12 }), (c) =>
+  answerRelated(c, async (r) => {
+    requireAnswer(r, `pin '${c.var.related.query.seeds[0]}' is not`)
+    return c.html(await renderFragment({ items: r.related, fallback: r.fallback, build: r.build }))
+  })
+)

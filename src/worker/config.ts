@@ -1,0 +1,52 @@
+/**
+ * @module
+ * The worker's bindings (`Env`, generated from wrangler.toml by `npm run cf-typegen`) parsed once
+ * per isolate into typed settings. An empty or missing var means its default.
+ */
+
+import { DEFAULT_DEDUP_THRESHOLD } from '../core/rerank'
+import { parseDedup } from './params'
+
+export type WorkerConfig = {
+  /** Serve this build instead of the one named by the pointer key. */
+  pinnedBuildId?: string
+  /** Injection mode: paths the worker does not own are proxied to this origin (and only to it). */
+  originUrl?: string
+  /** Default near-duplicate threshold (cosine, 0..1; 1 disables the collapse). */
+  dedupThreshold: number
+  /** How long an isolate trusts the pointer key, in ms (store default when undefined). */
+  pointerTtlMs?: number
+  /** False when CACHE_API is 'off': the Cache API is skipped (ETag and Cache-Control stay). */
+  cacheApi: boolean
+  /** False when RESPONSE_MEMO is 'off': the isolate's memo of finished answers is skipped. */
+  responseMemo: boolean
+  /** The /__debug routes, when DEBUG is '1'. Never in production. */
+  debug: boolean
+}
+
+/** Bindings as they may arrive: vars missing from a test's or a deployment's config are undefined. */
+export type Bindings = { ARTIFACTS: KVNamespace } & Partial<Omit<Env, 'ARTIFACTS'>>
+
+const set = (value: string | undefined): string | undefined =>
+  value === undefined || value === '' ? undefined : value
+
+const parsed = new WeakMap<object, WorkerConfig>()
+
+/** The settings of `env`, parsed on first use and kept for the isolate's life. */
+export function workerConfig(env: Bindings): WorkerConfig {
+  let config = parsed.get(env)
+  if (!config) {
+    const ttl = Number(env.POINTER_TTL_MS)
+    config = {
+      pinnedBuildId: set(env.ARTIFACT_BUILD_ID),
+      originUrl: set(env.ORIGIN_URL),
+      dedupThreshold: parseDedup(set(env.DEDUP_THRESHOLD), DEFAULT_DEDUP_THRESHOLD),
+      pointerTtlMs: set(env.POINTER_TTL_MS) && Number.isFinite(ttl) && ttl >= 0 ? ttl : undefined,
+      cacheApi: env.CACHE_API !== 'off',
+      responseMemo: env.RESPONSE_MEMO !== 'off',
+      debug: env.DEBUG === '1',
+    }
+    parsed.set(env, config)
+  }
+  return config
+}

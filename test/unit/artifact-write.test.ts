@@ -1,0 +1,151 @@
+import { mkdtemp, readFile, stat } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import {
+  CURRENT_KEY,
+  kvWriteOrder,
+  manifestKey,
+  openShardSync,
+  readShardHeader,
+} from '../../src/core/artifact'
+import { DEFAULT_BLEND } from '../../src/core/defaults'
+import { planArtifacts } from '../../src/offline/assemble'
+import type { Sources } from '../../src/offline/candidate-sources'
+import type { PinMeta } from '../../src/offline/inputs'
+import { silentLogger } from '../../src/offline/log'
+import { createNeighbourLists } from '../../src/offline/neighbour-lists'
+import { NODE_SHARD_READ } from '../../src/offline/shard-codecs'
+import { kvBulkFiles, readArtifacts, readKvBulk, writeBuild } from '../../src/offline/write'
+
+/** A catalog of n pins where pin i's co-occurrence neighbours are i+1..i+5 (mod n). */
+function catalog(n: number): { ids: string[]; meta: PinMeta; sources: Sources } {
+  const ids = Array.from({ length: n }, (_, i) => `pin-${String(i).padStart(6, '0')}`)
+  const cooc = createNeighbourLists(n, 5)
+  for (let i = 0; i < n; i++) {
+    for (let r = 0; r < 5; r++) {
+      cooc.indices[i * 5 + r] = (i + r + 1) % n
+      cooc.scores[i * 5 + r] = 1 - r / 10
+    }
+    cooc.counts[i] = 5
+  }
+  const meta = {
+    title: ids.map((id) => `Title of ${id}`),
+    imageUrl: ids.map((id) => `https://img.example/${id}.jpg`),
+    link: ids.map((id) => `https://example.com/${id}`),
+  } as unknown as PinMeta
+  const sources = {
+    pinCount: n,
+    engagement: Int32Array.from(ids, (_, i) => (i * 7) % 50),
+    boardDegree: new Int32Array(n),
+    cooc,
+    walk: null,
+    session: null,
+    pin2vec: null,
+    sessions: null,
+    stats: {},
+    timings: {},
+  } as Sources
+  return { ids, meta, sources }
+}
+
+const options = {
+  pinsPerShard: 4,
+  popularCount: 10,
+  vectorDtype: 'int8' as const,
+  maxCandidates: 3,
+  maxShardBytes: 32 * 1024,
+}
+
+describe('streaming build output', () => {
+  it('writes kv-bulk files within injected pair and byte limits, in write order, pointer last', async () => {
+    const { ids, meta, sources } = catalog(200)
+    const dir = await mkdtemp(join(tmpdir(), 'rp-write-'))
+    const limits = { maxPairs: 7, maxBytes: 4000 }
+    const plan = planArtifacts(ids, meta, sources, options, DEFAULT_BLEND)
+    const { manifest, stats } = await writeBuild(plan, dir, { limits, log: silentLogger })
+    expect(stats.shards).toBe(50)
+    const files = await kvBulkFiles(dir)
+    expect(files.length).toBeGreaterThan(50 / 7)
+    const keys: string[] = []
+    for (const file of files) {
+      expect((await stat(file)).size).toBeLessThanOrEqual(limits.maxBytes)
+      const parsed = JSON.parse(await readFile(file, 'utf8')) as { key: string }[] // valid JSON
+      expect(parsed.length).toBeGreaterThan(0)
+      expect(parsed.length).toBeLessThanOrEqual(limits.maxPairs)
+      const streamed: string[] = []
+      for await (const pair of readKvBulk(file)) {
+        streamed.push(pair.key)
+      }
+      expect(streamed).toEqual(parsed.map((p) => p.key))
+      keys.push(...streamed)
+    }
+    expect(keys).toEqual([...kvWriteOrder(manifest)].map((item) => item.key))
+    expect(keys.at(-1)).toBe(CURRENT_KEY)
+    expect(keys.at(-2)).toBe(manifestKey(manifest.buildId))
+    // Every shard round-trips, checksum verified, and each pin's record is where the hash says.
+    const back = await readArtifacts(dir)
+    expect(back.manifest.buildId).toBe(manifest.buildId)
+    let records = 0
+    back.shards.forEach((value, index) => {
+      const reader = openShardSync(
+        value,
+        { index, shardCount: 50, shardTag: manifest.shardTag },
+        NODE_SHARD_READ
+      )
+      records += reader.size
+      for (const id of reader.ids()) {
+        const record = reader.get(id)!
+        expect(record.candidates.length).toBe(3) // capped at maxCandidates
+        for (const c of record.candidates) {
+          expect(c.pin.title).toBe(`Title of ${c.pin.id}`)
+          expect(c.pin.imageUrl).toBe(`https://img.example/${c.pin.id}.jpg`)
+          expect(c.pin.link).toBe(`https://example.com/${c.pin.id}`)
+        }
+      }
+    })
+    expect(records).toBe(200)
+  })
+
+  it('gives the same build id for the same inputs, and trims crowded shards to the byte budget', async () => {
+    const { ids, meta, sources } = catalog(60)
+    const a = await writeBuild(
+      planArtifacts(ids, meta, sources, options, DEFAULT_BLEND),
+      await mkdtemp(join(tmpdir(), 'rp-write-')),
+      { log: silentLogger }
+    )
+    const b = await writeBuild(
+      planArtifacts(ids, meta, sources, options, DEFAULT_BLEND),
+      await mkdtemp(join(tmpdir(), 'rp-write-')),
+      { log: silentLogger }
+    )
+    expect(a.manifest.buildId).toBe(b.manifest.buildId)
+    const tight = { ...options, pinsPerShard: 30, maxCandidates: 5, maxShardBytes: 1200 }
+    const dir = await mkdtemp(join(tmpdir(), 'rp-write-'))
+    const trimmed = await writeBuild(planArtifacts(ids, meta, sources, tight, DEFAULT_BLEND), dir, {
+      log: silentLogger,
+    })
+    expect(trimmed.stats.maxShardBytes).toBeLessThanOrEqual(1200)
+    expect(trimmed.stats.trimmedCandidates).toBeGreaterThan(0)
+    const back = await readArtifacts(dir)
+    expect(back.shards.reduce((n, s) => n + readShardHeader(s).recordCount, 0)).toBe(60) // no pin lost
+  })
+
+  it('keeps the manifest the same size whatever the number of pins', async () => {
+    const sizes: number[] = []
+    for (const n of [100, 5_000]) {
+      const { ids, meta, sources } = catalog(n)
+      const dir = await mkdtemp(join(tmpdir(), 'rp-write-'))
+      const { stats } = await writeBuild(
+        planArtifacts(ids, meta, sources, options, DEFAULT_BLEND),
+        dir,
+        {
+          log: silentLogger,
+        }
+      )
+      sizes.push(stats.manifestBytes)
+    }
+    // Only the digits of pinCount and shardCount differ.
+    expect(Math.abs(sizes[1]! - sizes[0]!)).toBeLessThanOrEqual(6)
+  })
+})
