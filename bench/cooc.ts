@@ -20,9 +20,10 @@ import { createRandom } from '../src/core/random'
 import { computeBoardSources, DEFAULT_COOC_OPTIONS } from '../src/offline/board-graph'
 import { cooccurRange, prepareTables } from '../src/offline/board-graph/cooccur'
 import { buildGroups } from '../src/offline/board-graph/groups'
-import { DEFAULT_BUILD_OPTIONS } from '../src/offline/config'
+import { buildOptions, DEFAULT_BUILD_OPTIONS } from '../src/offline/config'
 import { loadInputs } from '../src/offline/inputs'
 import { createLogger } from '../src/offline/log'
+import type { NeighbourLists } from '../src/offline/neighbour-lists'
 import { mergeResults, writeDocSection } from './lib/results'
 
 const SELF = fileURLToPath(import.meta.url)
@@ -289,10 +290,15 @@ export async function run(argv: string[]): Promise<void> {
       'skip-duckdb': { type: 'boolean' },
       'skip-scale': { type: 'boolean' },
       dir: { type: 'string' },
+      engines: { type: 'boolean' },
     },
   })
   const dir = values.dir ?? join(tmpdir(), 'related-pins-bench')
   await mkdir(dir, { recursive: true })
+  if (values.engines) {
+    await runEngines(dir)
+    return
+  }
   const small = await ensureInput(dir, 'cooc', SMALL)
   console.error('[bench:cooc] related-pins raw counts (no cap, no pruning) on 1M memberships')
   const raw = child('raw', [small, join(dir, 'ours-top.csv')])
@@ -383,14 +389,134 @@ Raw-count top-${TOP} lists identical to DuckDB's (up to the order of ties): **${
 10M stages (s): ${scale ? JSON.stringify(scale.stages) : '–'}, ingest ${scale ? round(scale.ingestS as number) : '–'} s${ss ? `; ${ss.pairUpdates.toLocaleString('en')} pair updates on ${ss.threads} threads, ${ss.walk?.queries ?? 0} pins walked` : ''}.`
 }
 
+/**
+ * The build's board stage (defaults, walks off) on one engine, `--engine node|duckdb`, with the
+ * top-20 candidate ids of every pin written to `out` for the comparison of the two engines.
+ */
+async function childEngine(
+  file: string,
+  engine: string,
+  memoryLimit: string,
+  out: string
+): Promise<ChildResult> {
+  const log = createLogger({ silent: true })
+  const options = buildOptions({ walk: { minCooc: 0 } })
+  const inputs = await loadInputs({ boards: file }, options.ingest, log)
+  const b = inputs.boards!
+  const start = performance.now()
+  let lists: NeighbourLists
+  let stats: Record<string, unknown> = {}
+  if (engine === 'duckdb') {
+    const { duckdbSources } = await import('../src/offline/engines/duckdb/stages')
+    const duck = await duckdbSources(
+      inputs,
+      options,
+      { memoryLimit: memoryLimit || undefined },
+      log
+    )
+    lists = duck.cooc!
+    stats = { prunedMemberships: duck.prunedMemberships, version: duck.version }
+  } else {
+    const result = await computeBoardSources(
+      {
+        board: b.board,
+        pin: b.pin,
+        boardCount: b.boards.size,
+        pinIds: inputs.pins.ids,
+        boardIds: b.boards.ids,
+      },
+      inputs.pins.size,
+      options,
+      log
+    )
+    lists = result.cooc
+    stats = { pairUpdates: result.stats.pairUpdates, threads: result.stats.threads }
+  }
+  const wallS = (performance.now() - start) / 1000
+  const ids = inputs.pins.ids
+  const lines: string[] = []
+  for (let i = 0; i < ids.length; i++) {
+    const row: string[] = []
+    for (let r = 0; r < Math.min(20, lists.counts[i]!); r++) {
+      row.push(ids[lists.indices[i * lists.topN + r]!]!)
+    }
+    lines.push(`${ids[i]},${row.sort().join(' ')}`)
+  }
+  await writeTop(out, lines)
+  return { wallS, peakMiB: peakMiB(), rows: b.pin.length, pins: ids.length, ...stats }
+}
+
+/** Share of pins whose top-20 id sets are equal in two childEngine outputs. */
+async function compareEngineTop(a: string, b: string): Promise<{ pins: number; share: number }> {
+  const read = async (p: string) => (await readFile(p, 'utf8')).split('\n').filter((l) => l !== '')
+  const x = await read(a)
+  const y = new Set(await read(b))
+  let pins = 0
+  let same = 0
+  for (const line of x) {
+    if (line.endsWith(',')) {
+      continue
+    }
+    pins++
+    same += y.has(line) ? 1 : 0
+  }
+  return { pins, share: pins === 0 ? 1 : same / pins }
+}
+
+/** `--engines`: the node and DuckDB engines on 1M and 10M memberships, and DuckDB in 2 GiB. */
+async function runEngines(dir: string): Promise<void> {
+  const cases: { name: string; shape: Shape; memory: string }[] = [
+    // 6 GiB keeps the machine's other users (and the 9 GiB budget of a shared box) safe.
+    { name: '1M', shape: SMALL, memory: '6GiB' },
+    { name: '10M', shape: SCALE, memory: '6GiB' },
+    { name: '10M', shape: SCALE, memory: '2GiB' },
+  ]
+  const rows: Record<string, unknown>[] = []
+  for (const c of cases) {
+    const file = await ensureInput(dir, 'cooc', c.shape)
+    const nodeOut = join(dir, `engine-node-${c.name}.txt`)
+    if (c.memory !== '2GiB' || !existsSync(nodeOut)) {
+      console.error(
+        `[bench:cooc] node engine, default board stage (walks off), ${c.name} memberships`
+      )
+      const node = child('engine', [file, 'node', '', nodeOut])
+      console.error(`[bench:cooc]   ${node.wallS.toFixed(1)} s, ${node.peakMiB} MiB`)
+      rows.push({ case: c.name, engine: 'node', wallS: round(node.wallS), peakMiB: node.peakMiB })
+    }
+    const duckOut = join(dir, `engine-duckdb-${c.name}${c.memory}.txt`)
+    console.error(
+      `[bench:cooc] DuckDB engine (sql/), ${c.name} memberships, memory_limit ${c.memory || 'default'}`
+    )
+    const duck = child('engine', [file, 'duckdb', c.memory, duckOut])
+    const same = await compareEngineTop(nodeOut, duckOut)
+    console.error(
+      `[bench:cooc]   ${duck.wallS.toFixed(1)} s, ${duck.peakMiB} MiB, top-20 identical ${(same.share * 100).toFixed(3)}%`
+    )
+    rows.push({
+      case: c.name,
+      engine: 'duckdb',
+      memoryLimit: c.memory || null,
+      wallS: round(duck.wallS),
+      peakMiB: duck.peakMiB,
+      top20Identical: same.share,
+      pins: same.pins,
+      version: duck.version,
+    })
+    await mergeResults('coocEngines', { runs: rows })
+  }
+  console.log(JSON.stringify(rows, null, 2))
+}
+
 async function childMain(args: string[]): Promise<void> {
   const [mode, ...rest] = args
   const result =
-    mode === 'raw'
-      ? await childRaw(rest[0]!, rest[1]!)
-      : mode === 'full'
-        ? await childFull(rest[0]!)
-        : await childDuckdb(rest[0]!, rest[1]!, rest[2]!)
+    mode === 'engine'
+      ? await childEngine(rest[0]!, rest[1]!, rest[2] ?? '', rest[3]!)
+      : mode === 'raw'
+        ? await childRaw(rest[0]!, rest[1]!)
+        : mode === 'full'
+          ? await childFull(rest[0]!)
+          : await childDuckdb(rest[0]!, rest[1]!, rest[2]!)
   process.stdout.write(`${JSON.stringify(result)}\n`)
 }
 

@@ -55,7 +55,7 @@ function stage<S extends Stage, K extends keyof BuildOptions[S] & string>(
   }
 }
 
-const INPUTS = 'Inputs (CSV, TSV or JSONL, optionally .gz; see docs/data-format.md):'
+const INPUTS = 'Inputs (CSV, TSV or JSONL, optionally .gz, or Parquet; see docs/data-format.md):'
 const MODEL = 'Model:'
 const COOC = 'Board co-occurrence (formulas in src/offline/board-graph/scoring.ts):'
 const WALK = 'Random walks, for pins with few co-occurrence neighbours:'
@@ -63,6 +63,7 @@ const SESSIONS = 'Sessions:'
 const PIN2VEC = 'Pin2Vec (skip-gram with negative sampling over sessions):'
 const ARTIFACTS = 'Artifacts:'
 const BLEND = 'Blend:'
+const ENGINE = 'Engine (docs/scaling.md):'
 
 /** `--boards-col F=NAME`: repeatable field → column mappings of one input. */
 function columnFlag(kind: 'boards' | 'events' | 'pins'): FlagSpec<BuildOptions> {
@@ -326,6 +327,26 @@ export const MODEL_FLAGS: FlagSpec<BuildOptions>[] = [
     'int8 | float32',
     ['assemble', 'vectorDtype'],
     oneOf(['int8', 'float32'] as const)
+  ),
+  stage(
+    ENGINE,
+    '--engine <E>',
+    'where board and session co-occurrence run: node | duckdb (the SQL of sql/ in embedded DuckDB, same lists)',
+    ['engine', 'name'],
+    oneOf(['node', 'duckdb'] as const)
+  ),
+  stage(
+    ENGINE,
+    '--duckdb-memory <SIZE>',
+    'DuckDB memory_limit, e.g. 2GiB; it spills to disk above it',
+    ['engine', 'duckdbMemoryLimit'],
+    (raw) => {
+      if (!/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(raw)) {
+        throw new InvalidArgumentError('a size like 2GiB or 512MB.')
+      }
+      return raw
+    },
+    (v) => v || 'DuckDB default, 80% of RAM'
   ),
 ]
 

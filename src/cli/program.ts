@@ -67,19 +67,39 @@ function buildCommand(): Command {
       '--blend <FILE>',
       'ship this blend (e.g. blend.json from `related-pins eval`) instead of fitting one'
     )
+    .option(
+      '--write-candidates',
+      'also write OUT/candidates/{cooc,walk,session,pin2vec,pins}.parquet (docs/data-format.md#candidate-files)'
+    )
+    .option(
+      '--from-candidates <DIR>',
+      'assemble from candidate files made anywhere, plus --pins; no --boards/--events, nothing is trained'
+    )
     .addOption(quiet())
   const inputs = addInputs(cmd)
   const options = addFlags(cmd, [...MODEL_FLAGS, ...BUILD_ONLY_FLAGS], DEFAULT_BUILD_OPTIONS)
   return cmd.action(async (_opts, self: Command) => {
-    const { buildCommand: run } = await import('./commands/build')
-    const { out, blend, quiet } = self.opts<{ out: string; blend?: string; quiet?: boolean }>()
-    await run({
+    const commands = await import('./commands/build')
+    const o = self.opts<{
+      out: string
+      blend?: string
+      quiet?: boolean
+      writeCandidates?: boolean
+      fromCandidates?: string
+    }>()
+    const command = {
       inputs: inputs(self),
-      out,
-      blendFile: blend,
+      out: o.out,
+      blendFile: o.blend,
       options: options(self),
-      quiet: !!quiet,
-    })
+      quiet: !!o.quiet,
+      writeCandidates: !!o.writeCandidates,
+    }
+    if (o.fromCandidates) {
+      await commands.fromCandidatesCommand(command, o.fromCandidates)
+    } else {
+      await commands.buildCommand(command)
+    }
   })
 }
 

@@ -45,6 +45,17 @@ export type Sources = {
   timings: Record<string, number>
 }
 
+/** The DuckDB engine's stages, loaded only when asked for (the binding is a native module). */
+async function runDuckdbStages(inputs: Inputs, options: BuildOptions, log: Logger) {
+  const { duckdbSources } = await import('./engines/duckdb/stages')
+  return duckdbSources(
+    inputs,
+    options,
+    { memoryLimit: options.engine.duckdbMemoryLimit || undefined },
+    log
+  )
+}
+
 export async function computeSources(
   inputs: Inputs,
   options: BuildOptions,
@@ -60,12 +71,31 @@ export async function computeSources(
   let pin2vec: Pin2VecSource | null = null
   let session: NeighbourLists | null = null
   let sessions: Sessions | null = null
+  // Engine hook: with --engine duckdb the two co-occurrence stages run as the SQL of sql/.
+  const external =
+    options.engine.name === 'duckdb' ? await runDuckdbStages(inputs, options, log) : null
 
   if (inputs.boards) {
     const board = await computeBoardSources(
-      { board: inputs.boards.board, pin: inputs.boards.pin, boardCount: inputs.boards.boards.size },
+      {
+        board: inputs.boards.board,
+        pin: inputs.boards.pin,
+        boardCount: inputs.boards.boards.size,
+        pinIds: inputs.pins.ids,
+        boardIds: inputs.boards.boards.ids,
+      },
       pinCount,
-      options,
+      {
+        ...options,
+        precomputed:
+          external?.cooc && external.prunedMemberships !== null
+            ? {
+                lists: external.cooc,
+                prunedMemberships: external.prunedMemberships,
+                engine: `DuckDB ${external.version}`,
+              }
+            : undefined,
+      },
       log
     )
     boardDegree.set(board.boardDegree)
@@ -73,6 +103,13 @@ export async function computeSources(
     walk = board.walk
     stats.boards = board.stats
     Object.assign(timings, board.timings)
+    if (external) {
+      timings.boardPruneNode = board.timings.cooccur!
+      timings.cooccur = external.timings.cooccur!
+    }
+  }
+  if (external?.timings.sessionCooc !== undefined) {
+    timings.sessionCooc = external.timings.sessionCooc
   }
 
   if (inputs.events) {
@@ -100,19 +137,23 @@ export async function computeSources(
       `${result.stats.sessions.toLocaleString('en')} sessions from ${result.stats.events.toLocaleString('en')} events`
     )
 
-    const doneSessionCooc = log.step(
-      'session-cooc',
-      `session co-occurrence (${options.sessionCooc.scoring})`
-    )
-    const sessionCooc = sessionCooccurrence(sessions, pinCount, {
-      ...options.sessionCooc,
-      topN: options.topN,
-      actionWeight: weights,
-    })
-    session = sessionCooc.lists
-    timings.sessionCooc = doneSessionCooc(
-      `${sessionCooc.pairUpdates.toLocaleString('en')} pair updates`
-    )
+    if (external?.session) {
+      session = external.session
+    } else {
+      const doneSessionCooc = log.step(
+        'session-cooc',
+        `session co-occurrence (${options.sessionCooc.scoring})`
+      )
+      const sessionCooc = sessionCooccurrence(sessions, pinCount, {
+        ...options.sessionCooc,
+        topN: options.topN,
+        actionWeight: weights,
+      })
+      session = sessionCooc.lists
+      timings.sessionCooc = doneSessionCooc(
+        `${sessionCooc.pairUpdates.toLocaleString('en')} pair updates`
+      )
+    }
 
     const corpus = sessionCorpus(sessions)
     if (corpus.tokens.length > 0) {

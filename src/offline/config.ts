@@ -13,6 +13,7 @@ import {
   DEFAULT_WALK_OPTIONS,
   type WalkStageOptions,
 } from './board-graph/options'
+import { DEFAULT_ENGINE_OPTIONS, type EngineOptions } from './engines/options'
 import { DEFAULT_PIN2VEC_OPTIONS, type Pin2VecOptions } from './pin2vec/options'
 import {
   DEFAULT_SESSION_COOC_OPTIONS,
@@ -56,6 +57,8 @@ export type BuildOptions = {
   blend: HoldoutStageOptions
   /** Shards and manifest (src/offline/assemble.ts). */
   assemble: AssembleOptions
+  /** Where board and session co-occurrence run (src/offline/engines/options.ts). */
+  engine: EngineOptions
 }
 
 const { seed: _pin2vecSeed, ...pin2vecDefaults } = DEFAULT_PIN2VEC_OPTIONS
@@ -71,6 +74,7 @@ export const DEFAULT_BUILD_OPTIONS: BuildOptions = {
   pin2vec: pin2vecDefaults,
   blend: DEFAULT_HOLDOUT_OPTIONS,
   assemble: DEFAULT_ASSEMBLE_OPTIONS,
+  engine: DEFAULT_ENGINE_OPTIONS,
 }
 
 /** A deep copy of the defaults with `overrides` applied per stage (for tests and scripts). */

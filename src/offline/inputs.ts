@@ -7,7 +7,7 @@ import type { IngestStageOptions, InputPaths } from './config'
 import { BuildError } from './errors'
 import { type IngestReport, readBoards, readEvents, readPins } from './ingest'
 import type { Logger } from './log'
-import { float64Column, int32Column, Vocab } from './vocab'
+import { float64Column, int32Column, remapColumn, Vocab } from './vocab'
 
 export type PinMeta = { title: string[]; imageUrl: string[]; link: string[] }
 
@@ -117,7 +117,39 @@ export async function loadInputs(
     )
     done(describe(reports.pins, `${pins.size.toLocaleString('en')} pins in total`))
   }
+  canonicalOrder(pins, meta, boards, events)
   return { pins, meta, boards, events, reports }
+}
+
+/**
+ * Number pins, boards and actions in id order rather than first-seen order, so every tie-break
+ * (by index) and sample (by hashed id) is independent of row order and the same in the SQL engines.
+ */
+function canonicalOrder(
+  pins: Vocab,
+  meta: PinMeta,
+  boards: BoardTable | null,
+  events: EventTable | null
+): void {
+  const pinRemap = pins.sortById()
+  for (const key of ['title', 'imageUrl', 'link'] as const) {
+    const old = meta[key]
+    if (old.length > 0) {
+      const next: string[] = []
+      old.forEach((v, i) => {
+        next[pinRemap[i]!] = v
+      })
+      meta[key] = next
+    }
+  }
+  if (boards) {
+    remapColumn(boards.pin, pinRemap)
+    remapColumn(boards.board, boards.boards.sortById())
+  }
+  if (events) {
+    remapColumn(events.pin, pinRemap)
+    remapColumn(events.action, events.actions.sortById())
+  }
 }
 
 function describe(report: IngestReport, extra: string): string {

@@ -13,6 +13,13 @@ export type NeighbourLists = {
   counts: Int32Array
 }
 
+/**
+ * A score as the co-occurrence stages rank it: rounded to 1e-9. Sums of the same terms in another
+ * order differ in the last bits; rounding makes such ties exact, so they go to the smaller id in
+ * this build and in the SQL engines alike (sql/ ranks by ROUND(score * 1e9) too).
+ */
+export const rankScore = (score: number): number => Math.round(score * 1e9) / 1e9
+
 /** Empty lists for `itemCount` items; `shared` puts them on shared memory for worker threads. */
 export function createNeighbourLists(
   itemCount: number,

@@ -21,6 +21,8 @@ export type BuildConfig = {
   options: BuildOptions
   /** A blend to ship as it is (e.g. eval's blend.json) instead of fitting one. */
   blend?: BlendParams
+  /** Also write OUT/candidates/*.parquet (src/offline/candidates). */
+  writeCandidates?: boolean
 }
 
 export type BuildResult = { manifest: Manifest; dir: string; report: BuildReport; files: string[] }
@@ -125,6 +127,10 @@ export async function runBuild(config: BuildConfig, log: Logger): Promise<BuildR
     ...sources.timings,
   }
   const { manifest, files, stats } = await writeBuild(plan, config.out, { log })
+  if (config.writeCandidates) {
+    const { writeCandidates } = await import('./candidates/write')
+    files.push(...(await writeCandidates(config.out, inputs.pins.ids, sources, log)))
+  }
   timings.write = doneWrite(
     `${manifest.shardCount} shards, ${Math.round(stats.shardBytes / Math.max(1, manifest.pinCount))} B/pin, build ${manifest.buildId}`
   )

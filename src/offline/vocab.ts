@@ -25,6 +25,51 @@ export class Vocab {
   get(id: string): number | undefined {
     return this.index.get(id)
   }
+
+  /**
+   * Renumber the ids in UTF-8 byte order (code point order), the order SQL engines compare
+   * VARCHARs in, so "ties go to the smaller index" means "to the smaller id" in every engine.
+   * Returns old index → new index.
+   */
+  sortById(): Int32Array {
+    const order = Array.from(this.ids.keys())
+    const ids = this.ids
+    // UTF-16 order equals code point order unless a string holds a surrogate or U+E000..U+FFFF.
+    const wide = ids.some((id) => /[\ud800-\uffff]/.test(id))
+    order.sort(
+      wide ? (a, b) => compareCodePoints(ids[a]!, ids[b]!) : (a, b) => (ids[a]! < ids[b]! ? -1 : 1)
+    )
+    const remap = new Int32Array(order.length)
+    const sorted = order.map((old, i) => {
+      remap[old] = i
+      return ids[old]!
+    })
+    this.index.clear()
+    sorted.forEach((id, i) => {
+      ids[i] = id
+      this.index.set(id, i)
+    })
+    return remap
+  }
+}
+
+function compareCodePoints(a: string, b: string): number {
+  const x = [...a]
+  const y = [...b]
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const d = x[i]!.codePointAt(0)! - y[i]!.codePointAt(0)!
+    if (d !== 0) {
+      return d
+    }
+  }
+  return x.length - y.length
+}
+
+/** Apply an old → new index map to a column in place. */
+export function remapColumn(column: Int32Array, remap: Int32Array): void {
+  for (let i = 0; i < column.length; i++) {
+    column[i] = remap[column[i]!]!
+  }
 }
 
 /** An append-only Int32 / Float64 column that doubles its capacity as it grows. */

@@ -10,7 +10,8 @@ import { openShard, shardKey } from '../core/artifact'
 import { shardOf } from '../core/hash'
 import type { AppEnv } from './env'
 import { DEFAULT_K, parseIdList, parseK } from './params'
-import { parseQuery, rankQuery, summary } from './query'
+import { parseQuery, rankQuery } from './query'
+import { pinAnswer } from './related'
 
 export function registerDebug(app: Hono<AppEnv>): void {
   app.use('/__debug/*', async (c, next) => {
@@ -54,14 +55,7 @@ export function registerDebug(app: Hono<AppEnv>): void {
       for (let i = 0; i < reps; i++) {
         const [seed, ...context] = await Promise.all(ids.map((id) => build.record(id)))
         const r = rankQuery(build, q, [seed ?? null], context)
-        bytes += JSON.stringify({
-          pin: seed ? summary(seed.pin) : null,
-          build: r.build,
-          k: r.k,
-          fallback: r.fallback,
-          context: r.context,
-          related: r.related,
-        }).length
+        bytes += JSON.stringify(pinAnswer(r, seed ?? undefined)).length
       }
       samples.push({ pin, ms: (performance.now() - t0) / reps })
     }
@@ -102,14 +96,7 @@ export function registerDebug(app: Hono<AppEnv>): void {
         })
         const seed = reader.get(pin)
         const r = rankQuery(build, q, [seed], [])
-        JSON.stringify({
-          pin: seed ? summary(seed.pin) : null,
-          build: r.build,
-          k: r.k,
-          fallback: r.fallback,
-          context: r.context,
-          related: r.related,
-        })
+        JSON.stringify(pinAnswer(r, seed ?? undefined))
       }
       samples.push({ pin, ms: ((await tick()) - t0) / reps, shardBytes: bytes.length })
     }

@@ -7,6 +7,7 @@
 
 import type { Context, MiddlewareHandler } from 'hono'
 import { createMiddleware } from 'hono/factory'
+import type { PinRecord } from '../core/artifact'
 import type { AppEnv } from './env'
 import { ApiError } from './errors'
 import { cachedAnswer, normalisedRequest } from './http-cache'
@@ -18,6 +19,7 @@ import {
   type RawParams,
   type RelatedQuery,
   runQuery,
+  summary,
 } from './query'
 import type { BuildView } from './store'
 
@@ -65,6 +67,18 @@ export function answerRelated(
 ): Promise<Response> {
   const { build, query, normalised } = c.var.related
   return cachedAnswer(c, build, normalised, async () => render(await runQuery(build, query)))
+}
+
+/** The JSON body of GET /v1/pins/:id/related; /__debug/cpu serialises the same, to time it. */
+export function pinAnswer(r: QueryResult, seed: PinRecord | undefined = r.found[0]) {
+  return {
+    pin: seed ? summary(seed.pin) : null,
+    build: r.build,
+    k: r.k,
+    fallback: r.fallback,
+    context: r.context,
+    related: r.related,
+  }
 }
 
 /** 404 unless a seed was found or the fallback answers in its place. */

@@ -17,6 +17,8 @@ export type BuildCommandOptions = {
   /** A blend JSON file to ship instead of fitting one. */
   blendFile?: string
   quiet: boolean
+  /** Also write OUT/candidates/*.parquet. */
+  writeCandidates?: boolean
 }
 
 export async function buildCommand(command: BuildCommandOptions): Promise<BuildResult> {
@@ -27,6 +29,7 @@ export async function buildCommand(command: BuildCommandOptions): Promise<BuildR
       out: command.out,
       options: command.options,
       blend: command.blendFile ? await readBlend(command.blendFile) : undefined,
+      writeCandidates: command.writeCandidates,
     },
     log
   )
@@ -44,6 +47,38 @@ export async function buildCommand(command: BuildCommandOptions): Promise<BuildR
     })
   )
   return result
+}
+
+/** `build --from-candidates DIR`: assemble from candidate files instead of computing sources. */
+export async function fromCandidatesCommand(
+  command: BuildCommandOptions,
+  dir: string
+): Promise<void> {
+  const log = createLogger({ silent: command.quiet })
+  if (command.inputs.boards || command.inputs.events) {
+    throw new BuildError(
+      'config',
+      '--from-candidates takes --pins only: the candidate files replace --boards and --events'
+    )
+  }
+  const { buildFromCandidates } = await import('../../offline/candidates/build-from')
+  const built = await buildFromCandidates(
+    {
+      dir,
+      pins: command.inputs.pins,
+      out: command.out,
+      options: command.options,
+      blend: command.blendFile ? await readBlend(command.blendFile) : undefined,
+    },
+    log
+  )
+  for (const file of built.files) {
+    log.info(`wrote ${file}`)
+  }
+  const m = built.manifest
+  console.log(
+    JSON.stringify({ build: m.buildId, pins: m.pinCount, shards: m.shardCount, out: command.out })
+  )
 }
 
 /** Read a blend JSON file and check it the way the worker checks a manifest's blend. */

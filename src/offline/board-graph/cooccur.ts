@@ -4,7 +4,7 @@
  * counting loop works on a pin range of shared tables, so threads.ts can split it across cores.
  */
 
-import { createNeighbourLists, type NeighbourLists, TopK } from '../neighbour-lists'
+import { createNeighbourLists, type NeighbourLists, rankScore, TopK } from '../neighbour-lists'
 import type { Groups } from './groups'
 import { transposeGroups } from './groups'
 import {
@@ -116,7 +116,7 @@ export function cooccurRange(t: CoocTables, start: number, end: number): number 
       const j = touched[n]!
       const c = acc[j]!
       if (c !== 0) {
-        heap.push(j, pairScore(code, c, di, degree[j]!, total))
+        heap.push(j, rankScore(pairScore(code, c, di, degree[j]!, total)))
         acc[j] = 0
       }
     }

@@ -3,8 +3,8 @@
  * Groups (boards) as CSR arrays of distinct item indices (src/offline/csr.ts), and their transpose.
  */
 
-import { createRandom, shuffleInPlace } from '../../core/random'
 import { csrOffsets, rowCursors } from '../csr'
+import { indexSampleKeys, type SampleKeys } from '../sample/keys'
 
 /** Group g holds items[offsets[g] .. offsets[g + 1]). */
 export type Groups = { offsets: Int32Array; items: Int32Array }
@@ -20,14 +20,16 @@ export type GroupStats = {
 
 /**
  * Build CSR groups from parallel (group, item) arrays: duplicates inside a group are removed and
- * groups above `maxGroupSize` are sampled down to `maxGroupSize` items (deterministic with `seed`),
- * so one giant board costs at most maxGroupSize² pair updates.
+ * groups above `maxGroupSize` are sampled down to `maxGroupSize` items, so one giant board costs at
+ * most maxGroupSize² pair updates. The sample keeps the members with the smallest 'cap' sample key
+ * (sample/keys.ts; ties to the smaller pin), so it depends on ids and `seed`, not on row order, and
+ * sql/board-cooc.sql keeps the same members. Without `keys`, ids are the decimal indices.
  */
 export function buildGroups(
   groupOf: Int32Array,
   itemOf: Int32Array,
   groupCount: number,
-  options: { maxGroupSize: number; seed: number }
+  options: { maxGroupSize: number; seed: number; keys?: SampleKeys }
 ): { groups: Groups; stats: GroupStats } {
   const counts = csrOffsets(groupOf, groupCount)
   const raw = new Int32Array(itemOf.length)
@@ -45,7 +47,7 @@ export function buildGroups(
     cappedGroups: 0,
     cappedMemberships: 0,
   }
-  const random = createRandom(options.seed)
+  const keys = options.keys ?? indexSampleKeys(options.seed)
   let out = 0
   for (let g = 0; g < groupCount; g++) {
     const members = raw.subarray(counts[g]!, counts[g + 1]!).sort()
@@ -58,7 +60,13 @@ export function buildGroups(
     stats.duplicateMemberships += members.length - distinct
     let kept = members.subarray(0, distinct)
     if (distinct > options.maxGroupSize) {
-      shuffleInPlace(kept, random)
+      const key = new Float64Array(distinct)
+      for (let i = 0; i < distinct; i++) {
+        key[i] = keys.key(g, kept[i]!, 'cap')
+      }
+      const order = Array.from(kept.keys()).sort((a, b) => key[a]! - key[b]! || kept[a]! - kept[b]!)
+      const sample = Int32Array.from(order.slice(0, options.maxGroupSize), (i) => kept[i]!)
+      kept.set(sample)
       stats.cappedGroups++
       stats.cappedMemberships += distinct - options.maxGroupSize
       kept = kept.subarray(0, options.maxGroupSize).sort()

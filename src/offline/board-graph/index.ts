@@ -4,8 +4,10 @@
  * pins whose co-occurrence list is short. Every pruning decision is counted in the stats.
  */
 
+import { BuildError } from '../errors'
 import type { Logger } from '../log'
 import type { NeighbourLists } from '../neighbour-lists'
+import { createSampleKeys, indexSampleKeys } from '../sample/keys'
 import { cooccurParallel } from './cooccur-threads'
 import { type Coverage, coverage } from './coverage'
 import { buildGroups, type GroupStats } from './groups'
@@ -22,7 +24,14 @@ export {
 } from './options'
 export { COOC_SCORINGS, type CoocScoring } from './scoring'
 
-export type BoardTables = { board: Int32Array; pin: Int32Array; boardCount: number }
+export type BoardTables = {
+  board: Int32Array
+  pin: Int32Array
+  boardCount: number
+  /** Ids that key the hash-based samples (sample/keys.ts); default: the decimal indices. */
+  pinIds?: readonly string[]
+  boardIds?: readonly string[]
+}
 
 export type BoardSourceStats = GroupStats & {
   pairUpdates: number
@@ -49,6 +58,11 @@ export type BoardSourceOptions = {
   seed: number
   cooc: CoocOptions
   walk: WalkStageOptions
+  /**
+   * Co-occurrence lists computed elsewhere (the DuckDB engine) from the same pruning rules: this
+   * stage then only prunes (for walks and board degrees) and checks it kept as many memberships.
+   */
+  precomputed?: { lists: NeighbourLists; prunedMemberships: number; engine: string }
 }
 
 export async function computeBoardSources(
@@ -59,23 +73,42 @@ export async function computeBoardSources(
 ): Promise<BoardSources> {
   const timings: Record<string, number> = {}
   const { cooc, topN, seed } = options
-  const done = log.step('cooccur', `board co-occurrence (${cooc.scoring})`)
+  const pre = options.precomputed
+  const done = log.step(
+    'cooccur',
+    pre
+      ? `board pruning for walks (co-occurrence from ${pre.engine})`
+      : `board co-occurrence (${cooc.scoring})`
+  )
+  const keys =
+    boards.pinIds && boards.boardIds
+      ? createSampleKeys(boards.pinIds, boards.boardIds, seed)
+      : indexSampleKeys(seed)
   const built = buildGroups(boards.board, boards.pin, boards.boardCount, {
     maxGroupSize: cooc.maxBoardSize,
     seed,
+    keys,
   })
-  const pruned = pruneGroups(built.groups, pinCount, { ...cooc, seed })
+  const pruned = pruneGroups(built.groups, pinCount, { ...cooc, seed, keys })
   const groups = pruned.groups
   const boardDegree = new Int32Array(pinCount)
   for (const pin of groups.items) {
     boardDegree[pin]!++
   }
-  const result = await cooccurParallel(groups, pinCount, {
-    topN,
-    scoring: cooc.scoring,
-    boardWeight: cooc.boardWeight,
-    threads: cooc.threads,
-  })
+  if (pre && pre.prunedMemberships !== groups.items.length) {
+    throw new BuildError(
+      'cooccur',
+      `${pre.engine} kept ${pre.prunedMemberships} board memberships after pruning, the node rules keep ${groups.items.length}: the SQL in sql/ and src/offline/board-graph disagree`
+    )
+  }
+  const result = pre
+    ? { lists: pre.lists, pairUpdates: 0, threads: 0 }
+    : await cooccurParallel(groups, pinCount, {
+        topN,
+        scoring: cooc.scoring,
+        boardWeight: cooc.boardWeight,
+        threads: cooc.threads,
+      })
   const p = pruned.stats
   timings.cooccur = done(
     `${built.stats.groups.toLocaleString('en')} boards, ${built.stats.cappedGroups} capped at ${cooc.maxBoardSize} pins, ` +

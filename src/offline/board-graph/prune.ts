@@ -5,7 +5,7 @@
  * degree^δ cap). Every decision is counted in PruneStats, which the build report carries.
  */
 
-import { createRandom, type Random } from '../../core/random'
+import { indexSampleKeys, type SampleKeys } from '../sample/keys'
 import { type Groups, transposeGroups } from './groups'
 
 export type PruneOptions = {
@@ -20,6 +20,8 @@ export type PruneOptions = {
   /** Pixie cap: a pin on d boards keeps ceil(d^δ) of them, the smallest first. 1 disables. */
   pinDegreeExponent: number
   seed: number
+  /** Sampling keys over the build's ids (sample/keys.ts); default: ids are the decimal indices. */
+  keys?: SampleKeys
 }
 
 export type PruneStats = {
@@ -34,10 +36,14 @@ export type PruneStats = {
   pinDegreeMembershipsDropped: number
 }
 
-/** Sampled pairs per tested board and for the baseline; enough to separate 3× from 1× the baseline. */
-const PAIRS_PER_BOARD = 64
+/**
+ * A tested board is judged on every pair of its SAMPLE_MEMBERS members with the smallest 'div' keys
+ * (66 pairs), the baseline on BASELINE_PAIRS pairs of consecutive memberships in 'base' key order:
+ * enough to separate 3× from 1× the baseline. sql/board-cooc.sql draws the same samples.
+ */
+export const SAMPLE_MEMBERS = 12
 const MIN_TESTABLE_PAIRS = 16
-const BASELINE_PAIRS = 4096
+export const BASELINE_PAIRS = 4096
 
 export const emptyPruneStats = (): PruneStats => ({
   diverseBoardsTested: 0,
@@ -71,15 +77,15 @@ function filterGroups(groups: Groups, keep: (g: number, k: number) => boolean): 
 /**
  * The diversity test. Evidence boards are those with 2 ≤ size < diverseMinSize. A pin pair is
  * testable when both pins are on some evidence board, and a hit when they share one. A board's
- * coherence is hits / testable over PAIRS_PER_BOARD sampled member pairs; the baseline is the same
- * share over random pin pairs drawn by membership. Topical boards sit far above the baseline;
+ * coherence is hits / testable over the pairs of its sampled members; the baseline is the same
+ * share over pin pairs drawn by membership (both samples by hashed ids: boardPairs, baselinePairs). Topical boards sit far above the baseline;
  * a board of random pins (spam) or of everything (catch-all) sits near it.
  */
 function diverseBoards(
   groups: Groups,
   byItem: Groups,
   options: PruneOptions,
-  random: Random,
+  keys: SampleKeys,
   stats: PruneStats
 ): Uint8Array {
   const groupCount = groups.offsets.length - 1
@@ -123,11 +129,12 @@ function diverseBoards(
     }
     return false
   }
-  const coherence = (draw: () => [number, number], pairs: number): number => {
+  const coherence = (pairs: Int32Array): number => {
     let testable = 0
     let hits = 0
-    for (let n = 0; n < pairs; n++) {
-      const [p, q] = draw()
+    for (let n = 0; n + 1 < pairs.length; n += 2) {
+      const p = pairs[n]!
+      const q = pairs[n + 1]!
       if (p === q || !hasEvidence[p] || !hasEvidence[q]) {
         continue
       }
@@ -136,11 +143,7 @@ function diverseBoards(
     }
     return testable < MIN_TESTABLE_PAIRS ? Number.NaN : hits / testable
   }
-  const members = groups.items.length
-  const baseline = coherence(
-    () => [groups.items[random.int(members)]!, groups.items[random.int(members)]!],
-    BASELINE_PAIRS
-  )
+  const baseline = coherence(baselinePairs(groups, keys))
   stats.diverseBaseline = Number.isNaN(baseline) ? 0 : baseline
   if (Number.isNaN(baseline)) {
     return drop
@@ -151,11 +154,7 @@ function diverseBoards(
       continue
     }
     stats.diverseBoardsTested++
-    const start = groups.offsets[g]!
-    const c = coherence(
-      () => [groups.items[start + random.int(size)]!, groups.items[start + random.int(size)]!],
-      PAIRS_PER_BOARD
-    )
+    const c = coherence(boardPairs(groups, g, keys))
     if (Number.isNaN(c)) {
       stats.diverseBoardsUntestable++
     } else if (c <= baseline + options.diverseMargin * (1 - baseline)) {
@@ -165,6 +164,56 @@ function diverseBoards(
     }
   }
   return drop
+}
+
+/** Every pair of the SAMPLE_MEMBERS members of g with the smallest 'div' keys, as (p, q) pairs. */
+function boardPairs(groups: Groups, g: number, keys: SampleKeys): Int32Array {
+  const members = Array.from(groups.items.subarray(groups.offsets[g]!, groups.offsets[g + 1]!))
+  const key = new Map(members.map((p) => [p, keys.key(g, p, 'div')]))
+  members.sort((a, b) => key.get(a)! - key.get(b)! || a - b)
+  const sample = members.slice(0, SAMPLE_MEMBERS).sort((a, b) => a - b)
+  const pairs: number[] = []
+  for (let a = 0; a < sample.length; a++) {
+    for (let b = a + 1; b < sample.length; b++) {
+      pairs.push(sample[a]!, sample[b]!)
+    }
+  }
+  return Int32Array.from(pairs)
+}
+
+/**
+ * The baseline's random pin pairs drawn by membership: the 2·BASELINE_PAIRS memberships with the
+ * smallest 'base' keys (ties by board, then pin), paired in that order. A histogram of the keys'
+ * top 16 bits finds the cut, so only the few memberships under it are sorted.
+ */
+function baselinePairs(groups: Groups, keys: SampleKeys): Int32Array {
+  const total = groups.items.length
+  const want = Math.min(total, 2 * BASELINE_PAIRS)
+  const key = new Float64Array(total)
+  const board = new Int32Array(total)
+  const histogram = new Int32Array(65536)
+  for (let g = 0; g + 1 < groups.offsets.length; g++) {
+    for (let k = groups.offsets[g]!; k < groups.offsets[g + 1]!; k++) {
+      key[k] = keys.key(g, groups.items[k]!, 'base')
+      board[k] = g
+      histogram[Math.floor(key[k]! / 65536)]!++
+    }
+  }
+  let bucket = 0
+  for (let seen = 0; bucket < 65536 && seen + histogram[bucket]! < want; bucket++) {
+    seen += histogram[bucket]!
+  }
+  const limit = (bucket + 1) * 65536
+  const picked: number[] = []
+  for (let k = 0; k < total; k++) {
+    if (key[k]! < limit) {
+      picked.push(k)
+    }
+  }
+  picked.sort(
+    (a, b) => key[a]! - key[b]! || board[a]! - board[b]! || groups.items[a]! - groups.items[b]!
+  )
+  return Int32Array.from(picked.slice(0, want - (want % 2)), (k) => groups.items[k]!)
 }
 
 /**
@@ -216,10 +265,10 @@ export function pruneGroups(
   options: PruneOptions
 ): { groups: Groups; stats: PruneStats } {
   const stats = emptyPruneStats()
-  const random = createRandom(options.seed ^ 0x5eed)
+  const keys = options.keys ?? indexSampleKeys(options.seed)
   let current = groups
   if (options.diverseMinSize > 0) {
-    const drop = diverseBoards(current, transposeGroups(current, itemCount), options, random, stats)
+    const drop = diverseBoards(current, transposeGroups(current, itemCount), options, keys, stats)
     if (stats.diverseBoardsDropped > 0) {
       current = filterGroups(current, (g) => drop[g] === 0)
     }

@@ -9,13 +9,14 @@ import type { Readable } from 'node:stream'
 import { createGunzip } from 'node:zlib'
 import { BuildError } from '../errors'
 
-export type Format = 'csv' | 'tsv' | 'jsonl'
+export type Format = 'csv' | 'tsv' | 'jsonl' | 'parquet'
 
 const EXTENSIONS: Record<string, Format> = {
   csv: 'csv',
   tsv: 'tsv',
   jsonl: 'jsonl',
   ndjson: 'jsonl',
+  parquet: 'parquet',
 }
 
 // Large reads keep the per-chunk overhead (an await, a string concat) negligible next to parsing.
@@ -31,7 +32,7 @@ export function detectFormat(file: string, format?: Format): { format: Format; g
   if (!detected) {
     throw new BuildError(
       'ingest',
-      `${file}: unknown format (name it .csv, .tsv, .jsonl or .ndjson, optionally with .gz, or pass a format)`
+      `${file}: unknown format (name it .csv, .tsv, .jsonl or .ndjson, optionally with .gz, or .parquet, or pass a format)`
     )
   }
   return { format: detected, gzip }

@@ -10,6 +10,7 @@ import { type ColumnMap, FIELDS, resolveHeader, sourceNames } from './fields'
 import { detectFormat, type Format, readText } from './input-file'
 import { jsonFields } from './jsonl'
 import { createLineSplitter, type LineSplitter } from './lines'
+import { readParquetRows } from './parquet'
 import { createTally, type IngestReport } from './report'
 import { BUILDERS, type BuilderFor, RowProblem } from './rows'
 
@@ -42,6 +43,17 @@ export async function readInput<K extends InputKind>(
   const empty = (): void => {
     report.read++
     tally.skip('empty line')
+  }
+
+  if (format === 'parquet') {
+    if (gzip) {
+      throw new BuildError('ingest', `${file}: Parquet is compressed inside; drop the .gz`)
+    }
+    await readParquetRows(kind, file, options?.columns, (fields, cols, rowNo) => {
+      report.read++
+      emit(fields, cols, rowNo)
+    })
+    return report
   }
 
   let lines: LineSplitter

@@ -13,7 +13,7 @@
  */
 
 import { csrOffsets, rowCursors } from '../csr'
-import { createNeighbourLists, type NeighbourLists, TopK } from '../neighbour-lists'
+import { createNeighbourLists, type NeighbourLists, rankScore, TopK } from '../neighbour-lists'
 import type { Sessions } from './sessionize'
 
 export type SessionScoring = 'damped' | 'jaccard'
@@ -136,7 +136,7 @@ export function sessionCooccurrence(
         options.scoring === 'jaccard'
           ? c / (mass[i]! + mass[j]! - c)
           : Math.min(1, c / Math.sqrt(mass[i]! * mass[j]!))
-      heap.push(j, score)
+      heap.push(j, rankScore(score))
       acc[j] = 0
     }
     heap.drainInto(lists, i)

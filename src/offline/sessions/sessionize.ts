@@ -34,7 +34,11 @@ export type SessionStats = {
   singletonSessions: number
 }
 
-/** Split events into sessions. Input need not be sorted; ties in time keep input order. */
+/**
+ * Split events into sessions. Input need not be sorted; ties in time go by pin, then action (both
+ * numbered in id order by ingest), so sessions do not depend on row order and match
+ * sql/session-cooc.sql. Events equal in all four fields are interchangeable.
+ */
 export function sessionize(
   events: EventColumns,
   options: SessionOptions
@@ -49,7 +53,12 @@ export function sessionize(
   }
   const idx = Array.from(order.subarray(0, kept))
   idx.sort(
-    (a, b) => events.user[a]! - events.user[b]! || events.time[a]! - events.time[b]! || a - b
+    (a, b) =>
+      events.user[a]! - events.user[b]! ||
+      events.time[a]! - events.time[b]! ||
+      events.pin[a]! - events.pin[b]! ||
+      events.action[a]! - events.action[b]! ||
+      a - b
   )
   const offsets: number[] = [0]
   const pins = new Int32Array(kept)

@@ -8,8 +8,8 @@ import type { AppEnv } from '../env'
 import { ApiError } from '../errors'
 import { OPENAPI } from '../openapi'
 import { DEFAULT_K, MAX_SEEDS, parseIdList, readBody } from '../params'
-import { type RawParams, summary } from '../query'
-import { answerRelated, relatedPins, requireAnswer } from '../related'
+import type { RawParams } from '../query'
+import { answerRelated, pinAnswer, relatedPins, requireAnswer } from '../related'
 
 export const api = new Hono<AppEnv>()
 
@@ -17,15 +17,7 @@ api.get('/v1/pins/:id/related', relatedPins({ defaultK: DEFAULT_K }), (c) =>
   answerRelated(c, (r) => {
     const [id] = c.var.related.query.seeds
     requireAnswer(r, `pin '${id}' is not`)
-    const seed = r.found[0]
-    return c.json({
-      pin: seed ? summary(seed.pin) : null,
-      build: r.build,
-      k: r.k,
-      fallback: r.fallback,
-      context: r.context,
-      related: r.related,
-    })
+    return c.json(pinAnswer(r))
   })
 )
 
