@@ -9,7 +9,16 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { ROOT } from '../bench/lib/results'
 
-const NAMES = ['train', 'cooc', 'edge', 'sweep', 'sources', 'distributed', 'engines'] as const
+const NAMES = [
+  'train',
+  'cooc',
+  'edge',
+  'sweep',
+  'sources',
+  'distributed',
+  'engines',
+  'knn',
+] as const
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv

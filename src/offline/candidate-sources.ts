@@ -8,7 +8,7 @@ import type { BuildOptions } from './config'
 import type { Inputs } from './inputs'
 import type { Logger } from './log'
 import type { NeighbourLists } from './neighbour-lists'
-import { nearestNeighbours, trainPin2Vec } from './pin2vec'
+import { searchNeighbours, trainPin2Vec } from './pin2vec'
 import { sessionizeOptions } from './sessions/options'
 import { sessionCooccurrence } from './sessions/session-cooc'
 import { type SessionStats, type Sessions, sessionCorpus, sessionize } from './sessions/sessionize'
@@ -170,8 +170,8 @@ export async function computeSources(
       timings.train = doneTrain(
         `${trained.pairs.toLocaleString('en')} pairs, ${Math.round(trained.pairsPerSec).toLocaleString('en')} pairs/s`
       )
-      const doneKnn = log.step('neighbours', 'cosine top-N with tfjs')
-      const knn = nearestNeighbours(trained.embeddings, trained.trained, options.topN)
+      const doneKnn = log.step('neighbours', 'cosine top-N (exact, or IVF above 50k pins)')
+      const knn = await searchNeighbours(trained.embeddings, trained.trained, options.topN, { log })
       const counts = new Int32Array(pinCount)
       for (let i = 0; i < pinCount; i++) {
         let c = 0

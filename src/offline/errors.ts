@@ -11,6 +11,7 @@ export type BuildStage =
   | 'train'
   | 'write'
   | 'eval'
+  | 'neighbours'
   | 'config'
 
 export class BuildError extends Error {

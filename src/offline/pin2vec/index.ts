@@ -12,6 +12,7 @@ export {
   type NeighbourOptions,
   type Neighbours,
   nearestNeighbours,
+  searchNeighbours,
 } from './nearest'
 export { DEFAULT_PIN2VEC_OPTIONS, type Pin2VecOptions, resolvePin2VecOptions } from './options'
 export type { Corpus } from './tables'

@@ -6,7 +6,7 @@
  */
 
 import * as tf from '@tensorflow/tfjs'
-import { selectTopRows } from './knn-select'
+import { selectTopHeap, selectTopRows } from './knn-select'
 
 /** Score-matrix budget per block (floats), so a block stays ~64 MB whatever the vocabulary. */
 export const MAX_BLOCK_FLOATS = 1 << 24
@@ -35,16 +35,24 @@ export function writeUnitRow(
   }
 }
 
-/** Trained rows, L2-normalised and compacted: the search's only full-size copy of the table. */
-export function normalisedRows(embeddings: tf.Tensor2D, trained: Uint8Array): RowMatrix {
+/**
+ * Trained rows, L2-normalised and compacted: the search's only full-size copy of the table. With
+ * `shared`, both arrays live on SharedArrayBuffer so worker threads read them without a copy.
+ */
+export function normalisedRows(
+  embeddings: tf.Tensor2D,
+  trained: Uint8Array,
+  shared = false
+): RowMatrix {
   const dims = embeddings.shape[1]
   const source = embeddings.dataSync() as Float32Array
   let count = 0
   for (let t = 0; t < trained.length; t++) {
     count += trained[t] === 1 ? 1 : 0
   }
-  const ids = new Int32Array(count)
-  const values = new Float32Array(count * dims)
+  const Backing = shared ? SharedArrayBuffer : ArrayBuffer
+  const ids = new Int32Array(new Backing(count * 4))
+  const values = new Float32Array(new Backing(count * dims * 4))
   let row = 0
   for (let t = 0; t < trained.length; t++) {
     if (trained[t] !== 1) {
@@ -82,7 +90,8 @@ function transposed(values: Float32Array, dims: number, start: number, n: number
 /**
  * Exact top-`topN` of each query row (`queries` [q, dims], ids `queryIds`, a row never its own
  * neighbour) among the candidate rows, merged into the lists at `outRows[i] * topN` of
- * `indices`/`scores` (start them at -1): candidate blocks, and IVF lists, combine there.
+ * `indices`/`scores` (start them at -1): candidate blocks, and IVF lists, combine there. With
+ * `heapSizes` (IVF) the slots hold heaps (selectTopHeap): sort them with sortHeapRows at the end.
  */
 export function exactSearch(
   candidates: RowMatrix,
@@ -92,7 +101,8 @@ export function exactSearch(
   topN: number,
   indices: Int32Array,
   scores: Float32Array,
-  blockSize?: number
+  blockSize?: number,
+  heapSizes?: Int32Array
 ): void {
   const { values, ids, dims } = candidates
   const count = ids.length
@@ -117,18 +127,33 @@ export function exactSearch(
         )
         const scoreBlock = product.dataSync() as Float32Array
         product.dispose()
-        selectTopRows(
-          scoreBlock,
-          rows,
-          m,
-          blockIds,
-          queryIds.subarray(start, start + rows),
-          outRows.subarray(start, start + rows),
-          topN,
-          indices,
-          scores,
-          true
-        )
+        if (heapSizes) {
+          selectTopHeap(
+            scoreBlock,
+            rows,
+            m,
+            blockIds,
+            queryIds.subarray(start, start + rows),
+            outRows.subarray(start, start + rows),
+            topN,
+            indices,
+            scores,
+            heapSizes
+          )
+        } else {
+          selectTopRows(
+            scoreBlock,
+            rows,
+            m,
+            blockIds,
+            queryIds.subarray(start, start + rows),
+            outRows.subarray(start, start + rows),
+            topN,
+            indices,
+            scores,
+            true
+          )
+        }
       }
     } finally {
       candidatesT.dispose()
