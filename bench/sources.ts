@@ -67,14 +67,15 @@ export async function run(): Promise<void> {
       silentLogger
     )
     const split = computeSplit(inputs.events!, { testFraction: 0.2, validationFraction: 0.1 })
-    const train = trainingInputs(inputs, split.testCut).inputs
+    // Defaults are chosen here, so score on the validation slice, never on eval's test slice.
+    const train = trainingInputs(inputs, split.validationCut).inputs
     const sessionOptions = sessionizeOptions(
       inputs.events!.actions.ids,
       DEFAULT_BUILD_OPTIONS.sessions
     )
     const weights = sessionOptions.actionWeight
     const queries = nextPinQueries(
-      eventsBetween(inputs.events!, split.testCut, split.end + 1),
+      eventsBetween(inputs.events!, split.validationCut, split.testCut),
       sessionOptions
     )
     const { sessions } = sessionize(train.events!, sessionOptions)

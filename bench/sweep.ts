@@ -92,14 +92,15 @@ export async function run(argv: string[]): Promise<void> {
       silentLogger
     )
     const split = computeSplit(inputs.events!, { testFraction: 0.2, validationFraction: 0.1 })
-    const train = trainingInputs(inputs, split.testCut).inputs
+    // Defaults are chosen here, so score on the validation slice, never on eval's test slice.
+    const train = trainingInputs(inputs, split.validationCut).inputs
     const sessionOptions = sessionizeOptions(
       inputs.events!.actions.ids,
       DEFAULT_BUILD_OPTIONS.sessions
     )
     const corpus = sessionCorpus(sessionize(train.events!, sessionOptions).sessions)
     const queries = nextPinQueries(
-      eventsBetween(inputs.events!, split.testCut, split.end + 1),
+      eventsBetween(inputs.events!, split.validationCut, split.testCut),
       sessionOptions
     )
     results[ds.name] = {}

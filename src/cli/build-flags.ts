@@ -480,6 +480,12 @@ export const EVAL_FLAGS: FlagSpec<EvalSettings>[] = [
     int({ min: 0 })
   ),
   evalFlag(
+    '--peer-tune-queries <N>',
+    "validation queries that choose each peer's and the session model's settings; 0 = all",
+    'peerTuneQueries',
+    int({ min: 0 })
+  ),
+  evalFlag(
     '--train-on <S>',
     'all | boards | events: let the sources learn from one signal only (test sessions still come from the events)',
     'trainOn',

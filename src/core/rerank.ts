@@ -1,14 +1,15 @@
 /**
  * @module
- * Request-time re-ranking on top of rankRelated's blend: several seed pins merged Pixie-style, a
- * bias toward the user's recent pins (context), near-duplicate collapse and the popular fallback.
- * Runtime-neutral, so offline evaluation can score exactly what the worker serves.
+ * Request-time re-ranking on top of rankRelated's blend: several seed pins merged Pixie-style, the
+ * session model when the user's recent pins (context) are given, near-duplicate collapse and the
+ * popular fallback. Runtime-neutral, so offline evaluation can score exactly what the worker serves.
  */
 
 import type { BlendParams, PinEntry, PinRecord, PopularPin } from './artifact/format'
 import { signatureBits, signatureCosine, signatureOf } from './artifact/signature'
 import { type RelatedPin, rankRelated } from './blend'
 import { cosine } from './quantize'
+import { DEFAULT_SESSION, type SeedList, scoreSession, sessionCandidates } from './session-model'
 
 /**
  * How close two pins are: the cosine of their vectors when both are in memory (record pins), else
@@ -24,7 +25,7 @@ export function pinSimilarity(a: PinEntry, b: PinEntry, dims: number): number | 
 }
 
 export type RankedPin = RelatedPin & {
-  /** Cosine to the user's context, when context was used. */
+  /** What the context seeds gave this pin (recency-weighted, normalised blend scores), when used. */
   context?: number
   /** How many seed pins proposed this pin (multi-seed queries only). */
   seeds?: number
@@ -34,17 +35,23 @@ export type RerankOptions = {
   k: number
   /** Ids never returned (pins already on screen); seeds and context pins are never returned either. */
   exclude?: ReadonlySet<string>
-  /** The user's recently engaged pins; candidates close to them move up. */
-  context?: readonly PinEntry[]
-  /** Weight of the context cosine added to the blend score (DEFAULT_CONTEXT_WEIGHT). */
-  contextWeight?: number
+  /**
+   * Records of the user's recently engaged pins, most recent first (see readableContext): with
+   * any, the session model ranks (src/core/session-model.ts).
+   */
+  context?: readonly PinRecord[]
+  /** Ids of context pins that were not read (over the read budget): never returned either. */
+  unreadContext?: readonly string[]
+  /** Let context pins be returned (the query pin never is). */
+  allowSeen?: boolean
+  /** Seed lists reused across calls (offline evaluation only). */
+  memo?: Map<string, SeedList>
   /** Two results whose vectors have a cosine above this are near duplicates: the lower one is dropped. */
   dedupThreshold?: number
 }
 
 export type Recommendation = { related: RankedPin[]; fallback: boolean }
 
-export const DEFAULT_CONTEXT_WEIGHT = 0.5
 /**
  * Off by default (1 keeps everything): on session data, Pin2Vec vectors of pins of one topic are
  * often above 0.98 apart from any true duplicate, and collapsing at 0.98 cost 13 points of served
@@ -104,31 +111,6 @@ function mergeSeeds(
   return out
 }
 
-/** Mean direction of the context vectors (each normalised first, so no pin dominates). */
-export function contextCentroid(context: readonly PinEntry[], dims: number): Float32Array | null {
-  const centroid = new Float32Array(dims)
-  let used = 0
-  for (const pin of context) {
-    const v = pin.vector
-    if (!v || v.length !== dims) {
-      continue
-    }
-    let norm = 0
-    for (let i = 0; i < dims; i++) {
-      norm += (v[i] as number) ** 2
-    }
-    if (norm === 0) {
-      continue
-    }
-    const inv = 1 / Math.sqrt(norm)
-    for (let i = 0; i < dims; i++) {
-      centroid[i] = (centroid[i] as number) + (v[i] as number) * inv
-    }
-    used++
-  }
-  return used > 0 ? centroid : null
-}
-
 /** Greedy collapse in rank order: keep a pin unless it is a near duplicate of one already kept. */
 function collapse(ranked: Merged[], k: number, threshold: number, dims: number): RankedPin[] {
   const kept: Merged[] = []
@@ -173,46 +155,64 @@ export function popularFallback(
   return out
 }
 
+/** The ids an answer never holds: `exclude`, the seeds and, unless allowed, the context pins. */
+export function skippedIds(seeds: readonly PinRecord[], options: RerankOptions): Set<string> {
+  const skip = new Set(options.exclude ?? [])
+  for (const s of seeds) {
+    skip.add(s.pin.id)
+  }
+  if (!options.allowSeen) {
+    for (const r of options.context ?? []) {
+      skip.add(r.pin.id)
+    }
+    for (const id of options.unreadContext ?? []) {
+      skip.add(id)
+    }
+  }
+  return skip
+}
+
+/** The session model's ranking of the seeds' and context's candidates. */
+function sessionRanked(
+  seeds: readonly PinRecord[],
+  blend: BlendParams,
+  options: RerankOptions,
+  skip: ReadonlySet<string>
+): Merged[] {
+  const params = blend.session ?? DEFAULT_SESSION
+  const candidates = sessionCandidates(seeds, options.context ?? [], blend, params, {
+    skip,
+    memo: options.memo,
+  })
+  const scores = scoreSession(candidates, params)
+  return candidates.map((c, i) => {
+    const pin: RankedPin = {
+      ...c.pin,
+      score: round4(scores[i]!),
+      context: round4(c.features[3]!),
+    }
+    if (c.seeds > 1 || seeds.length > 1) {
+      pin.seeds = c.seeds
+    }
+    return { pin, root: 0, entry: c.entry as PinEntry, order: c.order }
+  })
+}
+
 /**
- * Related pins for one or more seed records: merge, bias toward context, sort, collapse near
- * duplicates, take k. Seeds and context pins are skipped, as are `exclude`d ids.
+ * Related pins for one or more seed records: merge (or, with context, the session model), sort,
+ * collapse near duplicates, take k. Seeds and context pins are skipped, as are `exclude`d ids.
  */
 export function rerankRelated(
   seeds: readonly PinRecord[],
   blend: BlendParams,
   options: RerankOptions
 ): RankedPin[] {
-  const skip = new Set(options.exclude ?? [])
-  for (const s of seeds) {
-    skip.add(s.pin.id)
-  }
-  for (const p of options.context ?? []) {
-    skip.add(p.id)
-  }
-  const merged = mergeSeeds(seeds, blend, skip)
-  const dims =
-    seeds.find((s) => s.pin.vector)?.pin.vector?.length ??
-    options.context?.find((p) => p.vector)?.vector?.length ??
-    0
-  const centroid = options.context && dims > 0 ? contextCentroid(options.context, dims) : null
-  if (centroid) {
-    const weight = options.contextWeight ?? DEFAULT_CONTEXT_WEIGHT
-    const centroidPin: PinEntry = {
-      id: '',
-      title: '',
-      imageUrl: '',
-      link: '',
-      engagement: 0,
-      vector: centroid,
-      scale: 1,
-      signature: signatureOf(centroid, dims),
-    }
-    for (const m of merged) {
-      const sim = m.entry ? Math.max(0, pinSimilarity(m.entry, centroidPin, dims) ?? 0) : 0
-      m.pin.context = round4(sim)
-      m.pin.score = round4(m.pin.score + weight * sim)
-    }
-  }
+  const skip = skippedIds(seeds, options)
+  const merged =
+    (options.context?.length ?? 0) > 0
+      ? sessionRanked(seeds, blend, options, skip)
+      : mergeSeeds(seeds, blend, skip)
+  const dims = seeds.find((s) => s.pin.vector)?.pin.vector?.length ?? 0
   merged.sort((a, b) => b.pin.score - a.pin.score || a.order - b.order)
   return collapse(merged, options.k, options.dedupThreshold ?? DEFAULT_DEDUP_THRESHOLD, dims)
 }
@@ -228,10 +228,8 @@ export function recommend(
   if (related.length > 0 || !options.fallback) {
     return { related, fallback: false }
   }
-  const skip = new Set([
-    ...(options.exclude ?? []),
-    ...seeds.map((s) => s.pin.id),
-    ...(options.context ?? []).map((p) => p.id),
-  ])
-  return { related: popularFallback(popular, options.k, skip), fallback: true }
+  return {
+    related: popularFallback(popular, options.k, skippedIds(seeds, options)),
+    fallback: true,
+  }
 }

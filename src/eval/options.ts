@@ -20,6 +20,8 @@ export type EvalSettings = {
   bootstrap: number
   /** Evaluate an evenly spaced sample of this many queries; 0 = all. */
   maxQueries: number
+  /** Validation queries that choose each peer's and the session model's settings; 0 = all. */
+  peerTuneQueries: number
   /** Train on both signals or one alone; test sessions always come from the events. */
   trainOn: TrainOn
 }
@@ -29,5 +31,6 @@ export const DEFAULT_EVAL_SETTINGS: EvalSettings = {
   validationFraction: 0.1,
   bootstrap: 200,
   maxQueries: 50_000,
+  peerTuneQueries: 5000,
   trainOn: 'all',
 }

@@ -5,17 +5,10 @@
  */
 
 import { BUCKETS } from '../core/artifact'
-import type { SourceResult } from './evaluate'
+import type { ReportInput as TablesInput } from './report-markdown'
+import type { Task } from './session-task'
 
-type ReportInput = {
-  split: Record<string, unknown>
-  queries: number
-  buckets: { tailMax: number; torsoMax: number }
-  sources: Record<string, SourceResult>
-  comparison: Record<string, unknown>
-  quantization: Record<string, number> | null
-  blend: unknown
-}
+type ReportInput = TablesInput & { split: Record<string, unknown>; blend: unknown; peers: unknown }
 
 const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 const pct = (x: number): string => `${(x * 100).toFixed(2)}%`
@@ -66,68 +59,56 @@ function barChart(
   return `<figure><figcaption>${escapeHtml(title)}</figcaption><svg viewBox="0 0 ${width} ${height + 20}" width="100%" role="img" font-size="11" font-family="system-ui">${ticks.join('')}${bars.join('')}${labels.join('')}<text x="${left}" y="${height + 14}">${legend}</text></svg></figure>`
 }
 
-export function renderReport(m: ReportInput): string {
-  const names = Object.keys(m.sources)
+function taskSection(task: Task, m: ReportInput): string {
+  const results = m.tasks[task]
+  const names = Object.keys(results)
   const metricNames = [
-    'recall@10',
-    'recall@20',
-    'recall@50',
+    'hr@10',
+    'hr@20',
     'mrr@20',
     'ndcg@20',
+    'hr@50',
     'coverage',
-    'noAnswer',
+    'fallback',
   ] as const
-  const overallRows = names
+  const rows = names
     .map((n) => {
-      const r = m.sources[n]!
-      const ci = r.ci.overall
-      return `<tr><th>${escapeHtml(n)}</th>${metricNames.map((k) => `<td>${pct(r.overall[k])}</td>`).join('')}<td>${pct(ci[0])} – ${pct(ci[1])}</td><td>${r.overall.n}</td></tr>`
+      const r = results[n]!.overall
+      return `<tr><th>${escapeHtml(n)}</th>${metricNames.map((k) => `<td>${k.startsWith('mrr') || k.startsWith('ndcg') ? r[k].toFixed(4) : pct(r[k])}</td>`).join('')}<td>${pct(r.ci['hr@20'][0])} – ${pct(r.ci['hr@20'][1])}</td><td>${r.n}</td></tr>`
     })
     .join('')
   const bucketRows = names
     .map((n) => {
-      const r = m.sources[n]!
-      return `<tr><th>${escapeHtml(n)}</th>${BUCKETS.map((b) => `<td>${pct(r.buckets[b]['recall@20'])} <small>(${pct(r.ci[b][0])} – ${pct(r.ci[b][1])}, n=${r.buckets[b].n})</small></td>`).join('')}</tr>`
+      const r = results[n]!
+      return `<tr><th>${escapeHtml(n)}</th>${(['warm', ...BUCKETS] as const).map((b) => `<td>${pct(r[b]['hr@20'])} <small>(${pct(r[b].ci['hr@20'][0])} – ${pct(r[b].ci['hr@20'][1])}, n=${r[b].n})</small></td>`).join('')}</tr>`
     })
     .join('')
-  const chartK = barChart(
-    'Recall@k per source (overall)',
-    ['recall@10', 'recall@20', 'recall@50'],
+  const chart = barChart(
+    `HR@20 per group, ${task} task`,
+    ['overall', 'warm', ...BUCKETS],
     names.map((n) => ({
       name: n,
-      values: [
-        m.sources[n]!.overall['recall@10'],
-        m.sources[n]!.overall['recall@20'],
-        m.sources[n]!.overall['recall@50'],
-      ],
+      values: (['overall', 'warm', ...BUCKETS] as const).map((g) => results[n]![g]['hr@20']),
     }))
   )
-  const chartBuckets = barChart(
-    'Recall@20 per popularity bucket of the query pin',
-    [...BUCKETS],
-    names.map((n) => ({
-      name: n,
-      values: BUCKETS.map((b) => m.sources[n]!.buckets[b]['recall@20']),
-    }))
-  )
+  return `<h2>${escapeHtml(task)} task</h2>
+<table><tr><th>method</th>${metricNames.map((k) => `<th>${k}</th>`).join('')}<th>HR@20 95% CI</th><th>n</th></tr>${rows}</table>
+<table><tr><th>method</th>${['warm', ...BUCKETS].map((b) => `<th>${b} HR@20</th>`).join('')}</tr>${bucketRows}</table>
+${chart}
+<h3>Goal</h3>
+<pre>${escapeHtml(JSON.stringify(m.goals[task], null, 2))}</pre>`
+}
+
+export function renderReport(m: ReportInput): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>related-pins evaluation</title>
 <style>body{font-family:system-ui,sans-serif;max-width:1000px;margin:24px auto;padding:0 16px;color:#111}table{border-collapse:collapse;margin:12px 0;font-size:13px}td,th{border-bottom:1px solid #eee;padding:4px 8px;text-align:right}th{text-align:left}figure{margin:24px 0}figcaption{font-weight:600;margin-bottom:6px}pre{background:#f6f6f6;padding:8px;overflow:auto;font-size:12px}small{color:#777}</style>
 </head><body>
 <h1>related-pins offline evaluation</h1>
-<p>Task: for each held-out session, predict the next distinct pin engaged after each pin. ${m.queries.toLocaleString('en')} test queries. Buckets by the query pin's training engagement: tail ≤ ${m.buckets.tailMax} &lt; torso ≤ ${m.buckets.torsoMax} &lt; head. Intervals are 95% bootstrap intervals over queries.</p>
-<h2>Overall</h2>
-<table><tr><th>source</th>${metricNames.map((k) => `<th>${k}</th>`).join('')}<th>recall@20 95% CI</th><th>n</th></tr>${overallRows}</table>
-${chartK}
-<h2>Per bucket (recall@20)</h2>
-<table><tr><th>source</th>${BUCKETS.map((b) => `<th>${b}</th>`).join('')}</tr>${bucketRows}</table>
-${chartBuckets}
-<h2>Blend against the best single source</h2>
-<pre>${escapeHtml(JSON.stringify(m.comparison, null, 2))}</pre>
-<h2>Quantization</h2>
-<pre>${escapeHtml(JSON.stringify(m.quantization, null, 2))}</pre>
-<h2>Split and blend</h2>
-<pre>${escapeHtml(JSON.stringify({ split: m.split, blend: m.blend }, null, 2))}</pre>
+<p>In every held-out session, each pin whose next pin is new to the session is a query (${m.queries.toLocaleString('en')} test queries). One-pin task: the current pin alone; session task: with up to 10 earlier pins as context. Every method gets the same exclusions (pins already seen) and the same popular fallback. Buckets by the query pin's training engagement: tail ≤ ${m.buckets.tailMax} &lt; torso ≤ ${m.buckets.torsoMax} &lt; head; warm = engaged in training. Intervals are 95% bootstrap intervals over queries.</p>
+${(Object.keys(m.tasks) as Task[]).map((t) => taskSection(t, m)).join('\n')}
+<h2>Split, blend and peer settings</h2>
+<pre>${escapeHtml(JSON.stringify({ split: m.split, blend: m.blend, peers: m.peers }, null, 2))}</pre>
 </body></html>
 `
 }

@@ -1,16 +1,18 @@
 /**
  * @module
- * `related-pins eval`: temporal split → tune the blend on the validation slice → build on the
- * training data with the same code as `build` → score every source on the held-out sessions
- * through the worker's decoding and blending code.
+ * `related-pins eval`: temporal split → fit the blend and choose every peer's setting on the
+ * validation slice → build on the training data with the same code as `build` → score every
+ * source, the served blend and every peer on the held-out sessions, in the one-pin and the
+ * session task, under the served answer's rules (docs/evaluation.md).
  */
 
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { type BlendParams, BUCKETS, type SourceName } from '../core/artifact'
+import { type BlendParams, BUCKETS } from '../core/artifact'
+import { bucketOf } from '../core/blend'
 import { assembleArtifacts } from '../offline/assemble'
-import { fitBlendOnHoldout, reusableSources, sampleQueries } from '../offline/blend/holdout'
-import { ArtifactLookup, type Ranker } from '../offline/blend/rankers'
+import { fitBlendOnHoldout } from '../offline/blend/holdout'
+import { ArtifactLookup } from '../offline/blend/rankers'
 import {
   computeSplit,
   eventsBetween,
@@ -18,20 +20,24 @@ import {
   type TrainOn,
   trainingInputs,
 } from '../offline/blend/split'
-import { nextPinQueries } from '../offline/blend/task'
 import { scaleThresholds, tercileThresholds } from '../offline/blend/thresholds'
-import { computeSources, type ReusedSources, type Sources } from '../offline/candidate-sources'
+import { computeSources, type Sources } from '../offline/candidate-sources'
 import type { BuildOptions, InputPaths } from '../offline/config'
 import { BuildError } from '../offline/errors'
 import { type Inputs, loadInputs } from '../offline/inputs'
 import type { Logger } from '../offline/log'
 import { sessionizeOptions } from '../offline/sessions/options'
-import { type Sessions, sessionize } from '../offline/sessions/sessionize'
-import { evaluate, pairedDifferenceInterval } from './evaluate'
-import { KS } from './metrics'
+import { sessionize } from '../offline/sessions/sessionize'
+import { fitSession } from './fit-session'
+import { choosePeerSettings } from './peer-selection'
+import type { QueryRanker } from './peers/peer'
+import { ITEM_PEERS, PEERS } from './peers/registry'
+import { indexSessions } from './peers/training-sessions'
 import { renderReport } from './report-html'
 import { renderMarkdown } from './report-markdown'
-import { SarBaseline } from './sar'
+import { compareToBest, GROUPS, scoreTask, type TaskScores } from './score-task'
+import { ServedRankers } from './served-rankers'
+import { sampleSessionQueries, sessionQueries, TASKS, type Task } from './session-task'
 
 export type EvalConfig = {
   inputs: InputPaths
@@ -44,8 +50,21 @@ export type EvalConfig = {
   bootstrap: number
   /** Cap on evaluated queries (deterministic sample) to bound run time; 0 = all. */
   maxQueries: number
+  /** Cap on validation queries used to choose each peer's setting; 0 = all (default 5000). */
+  peerTuneQueries?: number
   /** Train on both signals (default) or one alone; test sessions always come from the events. */
   trainOn: TrainOn
+  /** Also score Pin2Vec and the blend with float32 vectors, to price int8 quantization. */
+  float32?: boolean
+}
+
+/** What each task's goal compares: our served answer against the best of these peers. */
+export const GOALS: Record<
+  Task,
+  { ours: string; peers: string[]; metrics: ('hr@20' | 'mrr@20')[] }
+> = {
+  'one-pin': { ours: 'blend', peers: ITEM_PEERS, metrics: ['hr@20', 'mrr@20'] },
+  session: { ours: 'blend', peers: ['v-sknn', 'stan'], metrics: ['hr@20', 'mrr@20'] },
 }
 
 type Phase = { inputs: Inputs; sources: Sources; boardsAfterCut: number; undatedBoardRows: number }
@@ -55,18 +74,29 @@ async function trainPhase(
   cut: number,
   config: EvalConfig,
   log: Logger,
-  label: string,
-  reuse: ReusedSources = {}
+  label: string
 ): Promise<Phase> {
   const slice = trainingInputs(inputs, cut, config.trainOn)
   log.info(`[eval] ${label}: training on data before ${new Date(cut).toISOString()}`)
-  const sources = await computeSources(slice.inputs, config.options, log, reuse)
+  const sources = await computeSources(slice.inputs, config.options, log)
   return {
     inputs: slice.inputs,
     sources,
     boardsAfterCut: slice.boardsAfterCut,
     undatedBoardRows: slice.undatedBoardRows,
   }
+}
+
+/** The most engaged pins, as the build's popular list orders them (engagement, then boards). */
+function popularOf(sources: Sources, count: number): Int32Array {
+  const order = Array.from(sources.engagement, (_, i) => i)
+  order.sort(
+    (a, b) =>
+      sources.engagement[b]! - sources.engagement[a]! ||
+      sources.boardDegree[b]! - sources.boardDegree[a]! ||
+      a - b
+  )
+  return Int32Array.from(order.slice(0, count))
 }
 
 /** metrics.json: everything one evaluation measured, and the config it ran with. */
@@ -85,7 +115,8 @@ export async function runEval(config: EvalConfig, log: Logger) {
   const sessionOptions = sessionizeOptions(inputs.events.actions.ids, config.options.sessions)
   const ids = inputs.pins.ids
 
-  // 1. Fit the blend on the validation slice, with sources trained before it.
+  // 1. On the validation slice: fit the blend (sources trained before it) and choose each peer's
+  //    setting (peers trained on the sessions before it). Nothing here sees the test slice.
   const validation = await fitBlendOnHoldout(
     inputs,
     split.validationCut,
@@ -98,65 +129,102 @@ export async function runEval(config: EvalConfig, log: Logger) {
     },
     log
   )
-  const tuned = { report: validation.report }
+  const validationQueries = sampleSessionQueries(
+    sessionQueries(
+      eventsBetween(inputs.events, split.validationCut, split.testCut),
+      sessionOptions
+    ),
+    config.peerTuneQueries ?? 5000
+  )
+  log.info(
+    `[eval] choosing peer settings on ${validationQueries.query.length.toLocaleString('en')} validation queries`
+  )
+  const peerChoice = choosePeerSettings(
+    sessionize(eventsBetween(inputs.events, split.start, split.validationCut), sessionOptions)
+      .sessions,
+    ids.length,
+    validationQueries,
+    popularOf(validation.sources, config.options.assemble.popularCount)
+  )
+  // The session model's recency weights and learned ranking, on the validation session task, read
+  // through a build of the validation phase (sources trained before the validation cut).
+  const validationLookup = new ArtifactLookup(
+    await assembleArtifacts(
+      ids,
+      inputs.meta,
+      validation.sources,
+      config.options.assemble,
+      validation.blend
+    ),
+    inputs.pins
+  )
+  log.info('[eval] fitting the session model on the validation session task')
+  const sessionFit = fitSession(
+    validationLookup,
+    inputs.pins,
+    validationQueries,
+    validation.blend,
+    {
+      seed: config.options.seed,
+    }
+  )
+  log.info(
+    `[eval] session model: recency ${sessionFit.session.recencyDecay}, context weight ${sessionFit.session.contextWeight}; learned ${
+      sessionFit.report.model
+        ? `HR@20 ${sessionFit.report.model.checkHr20.toFixed(4)} vs rule ${sessionFit.report.model.ruleCheckHr20.toFixed(4)}: ${sessionFit.report.model.kept ? 'kept' : 'not kept'}`
+        : 'not fitted'
+    }`
+  )
 
   // 2. Train on everything before the test cut; the blend's bucket thresholds scale with the data.
-  // Pin2Vec is the validation phase's model, as a build serves the model of its own hold-out fit.
-  const test = await trainPhase(
-    inputs,
-    split.testCut,
-    config,
-    log,
-    'test phase',
-    config.options.blend.reusePin2Vec ? reusableSources(validation) : {}
-  )
+  const test = await trainPhase(inputs, split.testCut, config, log, 'test phase')
   const blend = scaleThresholds(
-    validation.blend,
+    { ...validation.blend, session: sessionFit.session },
     validation.trainingEvents,
     test.inputs.events?.time.length ?? 0
   )
-  const assemble = config.options.assemble
-  const artifacts = await assembleArtifacts(ids, inputs.meta, test.sources, assemble, blend)
-  const lookup = new ArtifactLookup(artifacts, inputs.pins)
-  const floatLookup = test.sources.pin2vec
-    ? new ArtifactLookup(
-        await assembleArtifacts(
-          ids,
-          inputs.meta,
-          test.sources,
-          { ...assemble, vectorDtype: 'float32' },
-          blend
-        ),
-        inputs.pins
-      )
-    : null
+  const assemble = (vectorDtype = config.options.assemble.vectorDtype) =>
+    assembleArtifacts(
+      ids,
+      inputs.meta,
+      test.sources,
+      { ...config.options.assemble, vectorDtype },
+      blend
+    )
+  const artifacts = await assemble()
+  const lookup = new ServedRankers(new ArtifactLookup(artifacts, inputs.pins), inputs.pins)
 
-  // 3. Score every source on the held-out sessions.
-  const allQueries = nextPinQueries(
+  // 3. Every method, on the same test queries.
+  const allQueries = sessionQueries(
     eventsBetween(inputs.events, split.testCut, split.end + 1),
     sessionOptions
   )
-  const queries = sampleQueries(allQueries, config.maxQueries)
-  const rankers: Record<string, Ranker> = {}
+  const queries = sampleSessionQueries(allQueries, config.maxQueries)
+  const rankers: Record<string, QueryRanker> = {}
   for (const source of artifacts.manifest.sources) {
-    rankers[source] = lookup.ranker({ only: source })
+    rankers[source] = lookup.source(source)
   }
-  // `blend` is exactly what the worker serves (collapse and fallback included).
-  rankers.blend = lookup.servedRanker()
+  // `blend` is exactly what the worker serves, fallback included.
+  rankers.blend = lookup.served()
   if (blend.model) {
-    rankers['blend-weighted'] = lookup.servedRanker({ ...blend, model: null })
+    rankers['blend-weighted'] = lookup.served({ ...blend, model: null })
   }
-  rankers.popular = lookup.popularRanker()
-  // The peer baseline always learns from all training sessions, whatever our sources may use.
-  const sar = new SarBaseline(
-    sessionsOf(
-      sessionize(eventsBetween(inputs.events, split.start, split.testCut), sessionOptions).sessions
-    )
+  rankers.popular = () => new Int32Array(0)
+  // Peers always learn from all training sessions, whatever our sources may use.
+  const training = indexSessions(
+    sessionize(eventsBetween(inputs.events, split.start, split.testCut), sessionOptions).sessions,
+    ids.length
   )
-  rankers.sar = (q, k) => sar.recommend(q, k)
-  if (floatLookup) {
-    rankers['pin2vec-float32'] = floatLookup.ranker({ only: 'pin2vec' })
-    rankers['blend-float32'] = floatLookup.servedRanker()
+  for (const spec of PEERS) {
+    rankers[spec.name] = spec.make(training, peerChoice[spec.name]!.setting)
+  }
+  if (config.float32 !== false && test.sources.pin2vec) {
+    const floatLookup = new ServedRankers(
+      new ArtifactLookup(await assemble('float32'), inputs.pins),
+      inputs.pins
+    )
+    rankers['pin2vec-float32'] = floatLookup.source('pin2vec')
+    rankers['blend-float32'] = floatLookup.served()
   }
   const thresholds =
     config.bucketThresholds ??
@@ -165,18 +233,54 @@ export async function runEval(config: EvalConfig, log: Logger) {
     (a, e, i) => a + (e > 0 || test.sources.boardDegree[i]! > 0 ? 1 : 0),
     0
   )
-  log.info(
-    `[eval] scoring ${Object.keys(rankers).join(', ')} on ${queries.query.length.toLocaleString('en')} test queries`
-  )
-  const evaluation = evaluate(rankers, queries, test.sources.engagement, thresholds, catalogue, {
+  const scoreOptions = {
+    k: 50,
     bootstrap: config.bootstrap,
     seed: config.options.seed,
-  })
+    catalogueSize: catalogue,
+    bucketOfQuery: Uint8Array.from(queries.query, (q) =>
+      BUCKETS.indexOf(bucketOf(test.sources.engagement[q] ?? 0, thresholds))
+    ),
+    warm: Uint8Array.from(queries.query, (q) => ((test.sources.engagement[q] ?? 0) > 0 ? 1 : 0)),
+    popular: lookup.popularPins(),
+    onProgress: (name: string, seconds: number) =>
+      log.info(`[eval]   ${name} in ${seconds.toFixed(1)} s`),
+  }
+  const tasks = {} as Record<Task, TaskScores>
+  for (const task of TASKS) {
+    log.info(
+      `[eval] ${task} task: scoring ${Object.keys(rankers).length} methods on ${queries.query.length.toLocaleString('en')} test queries`
+    )
+    // Pin2Vec's float32 twin prices quantization, which does not depend on the task.
+    const used =
+      task === 'one-pin'
+        ? rankers
+        : Object.fromEntries(Object.entries(rankers).filter(([n]) => !n.endsWith('-float32')))
+    tasks[task] = scoreTask(used, queries, task, scoreOptions)
+  }
+  const goals = Object.fromEntries(
+    TASKS.map((task) => {
+      const goal = GOALS[task]
+      return [
+        task,
+        {
+          against: goal.peers,
+          ...Object.fromEntries(
+            goal.metrics.map((m) => [m, compareToBest(tasks[task], goal.ours, goal.peers, m)])
+          ),
+          // "Never below any peer in any bucket": the best of all peers, group by group.
+          allPeersHr20: compareToBest(
+            tasks[task],
+            goal.ours,
+            PEERS.map((p) => p.name),
+            'hr@20'
+          ),
+        },
+      ]
+    })
+  )
 
-  const single = artifacts.manifest.sources.filter((s): s is SourceName => s in evaluation.results)
-  const comparison = compareBlend(evaluation, single, config)
   const metrics = {
-    k: [...KS],
     split: {
       start: new Date(split.start).toISOString(),
       validationCut: new Date(split.validationCut).toISOString(),
@@ -195,17 +299,14 @@ export async function runEval(config: EvalConfig, log: Logger) {
     queries: queries.query.length,
     catalogue,
     buckets: thresholds,
-    blend: { ...blend, fit: tuned.report },
-    sources: evaluation.results,
-    comparison,
-    quantization: floatLookup
-      ? {
-          'pin2vec int8 recall@20': evaluation.results.pin2vec!.overall['recall@20'],
-          'pin2vec float32 recall@20': evaluation.results['pin2vec-float32']!.overall['recall@20'],
-          'blend int8 recall@20': evaluation.results.blend!.overall['recall@20'],
-          'blend float32 recall@20': evaluation.results['blend-float32']!.overall['recall@20'],
-        }
-      : null,
+    groups: [...GROUPS],
+    blend: { ...blend, fit: validation.report, sessionFit: sessionFit.report },
+    peers: peerChoice,
+    tasks: Object.fromEntries(TASKS.map((t) => [t, tasks[t].results])) as Record<
+      Task,
+      TaskScores['results']
+    >,
+    goals: goals as unknown as Record<Task, Record<string, unknown>>,
     config: {
       inputs: config.inputs,
       options: config.options,
@@ -225,60 +326,4 @@ export async function runEval(config: EvalConfig, log: Logger) {
     `[eval] wrote ${join(config.out, 'metrics.json')}, metrics.md, blend.json and report.html`
   )
   return metrics
-}
-
-function* sessionsOf(s: Sessions): Generator<Int32Array> {
-  for (let i = 0; i + 1 < s.offsets.length; i++) {
-    yield s.pins.subarray(s.offsets[i]!, s.offsets[i + 1]!)
-  }
-}
-
-export type BlendComparison = {
-  bestSingle: SourceName
-  bestSingleRecall20: number
-  blendRecall20: number
-  ratio: number | null
-  difference95: ReturnType<typeof pairedDifferenceInterval>
-  blendOverSar: number | null
-}
-
-/** Blend against the best single source, overall and per bucket, with paired bootstrap intervals. */
-function compareBlend(
-  evaluation: ReturnType<typeof evaluate>,
-  single: SourceName[],
-  config: EvalConfig
-) {
-  const groups = [['overall', -1], ...BUCKETS.map((b, i) => [b, i] as const)] as const
-  const out: Record<string, BlendComparison> = {}
-  const blendHits = evaluation.hits20.blend!
-  for (const [name, index] of groups) {
-    const metricsOf = (s: string) =>
-      index < 0
-        ? evaluation.results[s]!.overall
-        : evaluation.results[s]!.buckets[name as (typeof BUCKETS)[number]]
-    const best = [...single].sort(
-      (a, b) => metricsOf(b)['recall@20'] - metricsOf(a)['recall@20']
-    )[0]
-    if (!best) {
-      continue
-    }
-    const idx = [...blendHits.keys()].filter(
-      (q) => index < 0 || evaluation.bucketOfQuery[q] === index
-    )
-    const blend = metricsOf('blend')['recall@20']
-    const bestValue = metricsOf(best)['recall@20']
-    out[name] = {
-      bestSingle: best,
-      bestSingleRecall20: bestValue,
-      blendRecall20: blend,
-      ratio: bestValue > 0 ? blend / bestValue : null,
-      difference95: pairedDifferenceInterval(blendHits, evaluation.hits20[best]!, idx, {
-        bootstrap: config.bootstrap,
-        seed: config.options.seed + 1,
-      }),
-      blendOverSar:
-        metricsOf('sar')['recall@20'] > 0 ? blend / metricsOf('sar')['recall@20'] : null,
-    }
-  }
-  return out
 }

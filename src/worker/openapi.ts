@@ -41,7 +41,7 @@ const common = [
   param('exclude', 'ids never returned, e.g. pins already on screen', idList(MAX_EXCLUDE)),
   param(
     'context',
-    "the user's recently engaged pins: results are re-ranked toward them",
+    "the user's recently engaged pins, most recent first: the session model ranks candidates of every context pin, weighted by recency (records of at most 6 shards are read)",
     idList(MAX_CONTEXT)
   ),
   param(
@@ -49,6 +49,11 @@ const common = [
     "'popular' answers an unknown or candidate-less pin with popular pins (fallback: true); 'none' gives 404 / an empty list",
     { type: 'string', enum: ['popular', 'none'], default: 'popular' }
   ),
+  param('seen', "'exclude' (default) never returns context pins; 'allow' lets them back in", {
+    type: 'string',
+    enum: ['exclude', 'allow'],
+    default: 'exclude',
+  }),
   param(
     'dedup',
     'near-duplicate threshold: results whose embedding cosine exceeds it are collapsed (1 keeps them)',
@@ -133,6 +138,7 @@ export const OPENAPI = {
                   context: { type: 'array', items: { type: 'string' }, maxItems: MAX_CONTEXT },
                   fallback: { type: 'string', enum: ['popular', 'none'] },
                   dedup: { type: 'number', minimum: 0, maximum: 1 },
+                  seen: { type: 'string', enum: ['exclude', 'allow'] },
                 },
               },
             },
@@ -198,7 +204,11 @@ export const OPENAPI = {
               'score of each source that proposed the pin (cooc: same boards, pin2vec: engaged with next, session, walk); empty for fallback pins',
             additionalProperties: { type: 'number' },
           },
-          context: { type: 'number', description: 'cosine to the context, when context was used' },
+          context: {
+            type: 'number',
+            description:
+              'what the context pins gave this pin (recency-weighted blend scores), when context was used',
+          },
           seeds: {
             type: 'integer',
             description: 'seed pins that reached this pin (multi-seed only)',
@@ -211,6 +221,7 @@ export const OPENAPI = {
           used: { type: 'boolean' },
           pins: { type: 'array', items: { type: 'string' } },
           ignored: { type: 'array', items: { type: 'string' } },
+          unread: { type: 'array', items: { type: 'string' } },
         },
       },
       RelatedAnswer: {

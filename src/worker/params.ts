@@ -82,6 +82,17 @@ export function parseFallback(raw: string | undefined): boolean {
   throw bad(`fallback must be 'popular' or 'none', got ${preview(raw)}`)
 }
 
+/** `seen=exclude` (default) never returns context pins; `seen=allow` lets them back in. */
+export function parseSeen(raw: string | undefined): boolean {
+  if (raw === undefined || raw === '' || raw === 'exclude') {
+    return false
+  }
+  if (raw === 'allow') {
+    return true
+  }
+  throw bad(`seen must be 'exclude' or 'allow', got ${preview(raw)}`)
+}
+
 /** Near-duplicate threshold: a cosine from 0 to 1 (1 keeps near duplicates). */
 export function parseDedup(raw: string | undefined, fallback: number): number {
   if (raw === undefined || raw === '') {

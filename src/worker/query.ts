@@ -7,17 +7,29 @@
 import type { PinEntry, PinRecord } from '../core/artifact'
 import { ArtifactError } from '../core/errors'
 import { type RankedPin, recommend } from '../core/rerank'
+import { readableContext } from '../core/session-model'
 import type { WorkerConfig } from './config'
-import { MAX_CONTEXT, MAX_EXCLUDE, parseDedup, parseFallback, parseIdList, parseK } from './params'
+import {
+  MAX_CONTEXT,
+  MAX_EXCLUDE,
+  parseDedup,
+  parseFallback,
+  parseIdList,
+  parseK,
+  parseSeen,
+} from './params'
 import type { BuildView } from './store'
 
 export type RelatedQuery = {
   seeds: string[]
   k: number
   exclude: string[]
+  /** Most recent first: order matters, the session model weights context pins by recency. */
   context: string[]
   fallback: boolean
   dedup: number
+  /** Whether context pins may be returned (`seen=allow`). */
+  allowSeen: boolean
 }
 
 export type PinSummary = {
@@ -35,7 +47,11 @@ export type QueryResult = {
   found: PinRecord[]
   missing: string[]
   fallback: boolean
-  context: { used: boolean; pins: string[]; ignored: string[] } | null
+  /**
+   * pins: context pins whose records ranked; ignored: unknown or their shard unavailable; unread:
+   * past the read budget (MAX_RECORD_READS), still never returned.
+   */
+  context: { used: boolean; pins: string[]; ignored: string[]; unread: string[] } | null
   related: RankedPin[]
 }
 
@@ -45,6 +61,7 @@ export type RawParams = {
   context?: string | readonly unknown[]
   fallback?: string
   dedup?: string
+  seen?: string
 }
 
 /** Validate the parameters shared by every related-pins route. */
@@ -61,12 +78,14 @@ export function parseQuery(
     context: parseIdList(raw.context, 'context', MAX_CONTEXT),
     fallback: parseFallback(raw.fallback),
     dedup: parseDedup(raw.dedup, config.dedupThreshold),
+    allowSeen: parseSeen(raw.seen),
   }
 }
 
 /**
- * Canonical parameters of a query, for ETags and Cache API keys: sorted, deduplicated id lists
- * (order does not change the answer), k as a number, defaults spelled out, unknown params dropped.
+ * Canonical parameters of a query, for ETags and Cache API keys: deduplicated id lists, sorted
+ * where order does not change the answer (context keeps its order: recency weights it), k as a
+ * number, defaults spelled out, unknown params dropped.
  */
 export function canonicalParams(q: RelatedQuery, multi: boolean): Record<string, string> {
   const sorted = (ids: string[]): string => [...ids].sort().join(',')
@@ -82,7 +101,10 @@ export function canonicalParams(q: RelatedQuery, multi: boolean): Record<string,
     params.exclude = sorted(q.exclude)
   }
   if (q.context.length > 0) {
-    params.context = sorted(q.context)
+    params.context = q.context.join(',')
+  }
+  if (q.allowSeen) {
+    params.seen = 'allow'
   }
   return params
 }
@@ -99,13 +121,17 @@ async function contextRecord(build: BuildView, id: string): Promise<PinRecord | 
   }
 }
 
-/** Run a query: seeds and context are read in parallel, at most one KV read per distinct cold shard. */
+/**
+ * Run a query: seeds and the context pins that fit the read budget are read in parallel, at most
+ * one KV read per distinct cold shard.
+ */
 export async function runQuery(build: BuildView, q: RelatedQuery): Promise<QueryResult> {
+  const readable = new Set(readableContext(q.seeds, q.context, build.manifest.shardCount))
   const [seedRecords, contextRecords] = await Promise.all([
     Promise.all(q.seeds.map((id) => build.record(id))),
-    Promise.all(q.context.map((id) => contextRecord(build, id))),
+    Promise.all(q.context.map((id) => (readable.has(id) ? contextRecord(build, id) : null))),
   ])
-  return rankQuery(build, q, seedRecords, contextRecords)
+  return rankQuery(build, q, seedRecords, contextRecords, readable)
 }
 
 /** The CPU part of a query, once its records are loaded (timed on its own by the bench). */
@@ -113,17 +139,22 @@ export function rankQuery(
   build: BuildView,
   q: RelatedQuery,
   seedRecords: (PinRecord | null)[],
-  contextRecords: (PinRecord | null)[]
+  contextRecords: (PinRecord | null)[],
+  readable: ReadonlySet<string> = new Set(q.context)
 ): QueryResult {
   const found = seedRecords.filter((r): r is PinRecord => r !== null)
   const missing = q.seeds.filter((_, i) => !seedRecords[i])
-  const context: PinEntry[] = []
+  const context: PinRecord[] = []
   const ignored: string[] = []
+  const unread: string[] = []
   contextRecords.forEach((r, i) => {
-    if (r?.pin.vector) {
-      context.push(r.pin)
+    const id = q.context[i] as string
+    if (r) {
+      context.push(r)
+    } else if (readable.has(id)) {
+      ignored.push(id)
     } else {
-      ignored.push(q.context[i] as string)
+      unread.push(id)
     }
   })
   const { manifest } = build
@@ -131,6 +162,8 @@ export function rankQuery(
     k: q.k,
     exclude: new Set(q.exclude),
     context,
+    unreadContext: [...ignored, ...unread],
+    allowSeen: q.allowSeen,
     dedupThreshold: q.dedup,
     fallback: q.fallback,
   })
@@ -142,7 +175,7 @@ export function rankQuery(
     fallback: result.fallback,
     context:
       q.context.length > 0
-        ? { used: context.length > 0, pins: context.map((p) => p.id), ignored }
+        ? { used: context.length > 0, pins: context.map((r) => r.pin.id), ignored, unread }
         : null,
     related: result.related,
   }

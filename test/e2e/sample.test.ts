@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cosine } from '../../src/core/quantize'
 import { createRandom } from '../../src/core/random'
+import { ServedRankers } from '../../src/eval/served-rankers'
 import { ArtifactLookup } from '../../src/offline/blend/rankers'
 import { buildOptions } from '../../src/offline/config'
 import { generateWorld, readTruth, writeWorld } from '../../src/offline/generate'
@@ -37,7 +38,8 @@ beforeAll(async () => {
   )
   built = { ...result, artifacts: await readArtifacts(result.dir) }
   worker = await startWorker(built)
-})
+  // A full build on a 2-core machine shared with other jobs: allow well beyond its usual minute.
+}, 900_000)
 afterAll(async () => {
   await worker?.dispose()
 })
@@ -116,6 +118,34 @@ describe('generated world end to end', () => {
         related: { id: string }[]
       }
       expect(body.related.map((r) => r.id)).toEqual(Array.from(served(q, 20), (i) => pins.ids[i]))
+    }
+  })
+
+  it('serves exactly the session answer offline evaluation scores (context and exclude)', async () => {
+    const pins = new Vocab()
+    for (const index of built.artifacts.shards.keys()) {
+      for (const id of shardReader(built.artifacts, index).ids()) {
+        pins.intern(id)
+      }
+    }
+    const served = new ServedRankers(new ArtifactLookup(built.artifacts, pins), pins).served()
+    const random = createRandom(22)
+    for (let t = 0; t < 30; t++) {
+      const q = random.int(pins.size)
+      const history = [
+        ...new Set(Array.from({ length: 2 + random.int(12) }, () => random.int(pins.size))),
+      ].filter((p) => p !== q)
+      const context = history.slice(0, 10)
+      const older = history.slice(10)
+      const list = (xs: number[]) => xs.map((i) => encodeURIComponent(pins.ids[i]!)).join(',')
+      const url = `/v1/pins/${encodeURIComponent(pins.ids[q]!)}/related?k=20&context=${list(context)}${older.length > 0 ? `&exclude=${list(older)}` : ''}`
+      const body = (await (await worker.fetch(url)).json()) as { related: { id: string }[] }
+      const ranked = served(
+        { pin: q, context: Int32Array.from(context), time: 0 },
+        20,
+        new Set([q, ...history])
+      )
+      expect(body.related.map((r) => r.id)).toEqual(Array.from(ranked, (i) => pins.ids[i]))
     }
   })
 

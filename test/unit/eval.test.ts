@@ -4,7 +4,6 @@ import { bucketOf } from '../../src/core/blend'
 import { DEFAULT_BLEND } from '../../src/core/defaults'
 import { evaluate, percentileInterval } from '../../src/eval/evaluate'
 import { rankOf, summarise } from '../../src/eval/metrics'
-import { SarBaseline } from '../../src/eval/sar'
 import { ArtifactLookup } from '../../src/offline/blend/rankers'
 import { computeSplit, eventsBetween, trainingInputs } from '../../src/offline/blend/split'
 import { nextPinQueries } from '../../src/offline/blend/task'
@@ -142,21 +141,6 @@ describe('temporal split', () => {
     const q = nextPinQueries(e, { gapMs: 30 * 60_000, actionWeight: Float64Array.from([1]) })
     const pairs = Array.from(q.query, (x, i) => `${p.ids[x]}>${p.ids[q.target[i]!]}`)
     expect(pairs).toEqual(['x>y', 'y>z'])
-  })
-})
-
-describe('SAR baseline', () => {
-  it('ranks by Jaccard over session sets', () => {
-    // 0 with 1 in 2 sessions (n0 = 3, n1 = 2): 2 / 3; 0 with 2 in 1 session (n2 = 3): 1 / 5.
-    const sar = new SarBaseline([
-      [0, 1],
-      [0, 1, 1],
-      [0, 2],
-      [2, 3],
-      [2, 3],
-    ])
-    expect([...sar.recommend(0, 5)]).toEqual([1, 2])
-    expect([...sar.recommend(3, 5)]).toEqual([2])
   })
 })
 

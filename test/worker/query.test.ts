@@ -1,7 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { shardOf } from '../../src/core/hash'
 import { cosine } from '../../src/core/quantize'
-import { shardReader, startWorker, type TestWorker, type TinyBuild, tinyFixture } from './harness'
+import { rerankRelated } from '../../src/core/rerank'
+import { readableContext } from '../../src/core/session-model'
+import {
+  buildTiny,
+  shardReader,
+  startWorker,
+  type TestWorker,
+  type TinyBuild,
+  tinyFixture,
+} from './harness'
 
 let built: TinyBuild
 let worker: TestWorker
@@ -90,9 +99,14 @@ describe('exclude, sources and dedup', () => {
   })
 })
 
-describe('context', () => {
-  it('re-ranks toward the context, says so, and never returns context pins', async () => {
-    const plain = await json(await worker.fetch('/v1/pins/oak-table/related?k=10&dedup=1'))
+/** The decoded record of a pin, read from the build output in Node. */
+function record(result: TinyBuild, id: string) {
+  const { manifest } = result.artifacts
+  return shardReader(result.artifacts, shardOf(id, manifest.shardCount)).get(id)
+}
+
+describe('context: the session model', () => {
+  it('serves exactly the session model of src/core, says which context was used, never returns it', async () => {
     const res = await worker.fetch(
       '/v1/pins/oak-table/related?k=10&dedup=1&context=tomato-seeds,raised-bed,no-such-pin'
     )
@@ -101,19 +115,59 @@ describe('context', () => {
       used: true,
       pins: ['tomato-seeds', 'raised-bed'],
       ignored: ['no-such-pin'],
+      unread: [],
     })
     expect(ids(body)).not.toContain('tomato-seeds')
     expect(ids(body)).not.toContain('raised-bed')
-    const centroidCos = (id: string) =>
-      body.related.find((r: { id: string }) => r.id === id).context
-    for (const r of body.related) {
-      const before = plain.related.find((p: { id: string }) => p.id === r.id)
-      expect(r.score).toBeCloseTo(before.score + 0.5 * centroidCos(r.id), 3)
+    // The same ranking computed in Node from the same records.
+    const { manifest } = built.artifacts
+    const expected = rerankRelated([record(built, 'oak-table')!], manifest.blend, {
+      k: 10,
+      context: [record(built, 'tomato-seeds')!, record(built, 'raised-bed')!],
+      unreadContext: ['no-such-pin'],
+    })
+    expect(body.related).toEqual(JSON.parse(JSON.stringify(expected)))
+    // Candidates only a context pin proposes can be reached.
+    const own = new Set(record(built, 'oak-table')!.candidates.map((c) => c.pin.id))
+    const fromContext = record(built, 'tomato-seeds')!
+      .candidates.map((c) => c.pin.id)
+      .filter((id) => !own.has(id) && id !== 'oak-table' && id !== 'raised-bed')
+    if (fromContext.length > 0) {
+      expect(ids(body).some((id) => fromContext.includes(id))).toBe(true)
     }
+    const plain = await json(await worker.fetch('/v1/pins/oak-table/related?k=10&dedup=1'))
     expect(plain.context).toBeNull()
   })
 
-  it('reads at most 1 + number of context pins from KV, in parallel', async () => {
+  it('weights context by recency: its order is part of the cache key and can change the answer', async () => {
+    const a = await worker.fetch('/v1/pins/oak-table/related?k=10&context=tomato-seeds,copper-pan')
+    const b = await worker.fetch('/v1/pins/oak-table/related?k=10&context=copper-pan,tomato-seeds')
+    expect(a.headers.get('etag')).not.toBe(b.headers.get('etag'))
+    const { manifest } = built.artifacts
+    const ranked = (order: string[]) =>
+      rerankRelated([record(built, 'oak-table')!], manifest.blend, {
+        k: 10,
+        context: order.map((id) => record(built, id)!),
+      })
+    expect(ids(await json(a))).toEqual(ranked(['tomato-seeds', 'copper-pan']).map((r) => r.id))
+    expect(ids(await json(b))).toEqual(ranked(['copper-pan', 'tomato-seeds']).map((r) => r.id))
+  })
+
+  it('returns context pins only with seen=allow, and validates seen', async () => {
+    const top = ids(await json(await worker.fetch('/v1/pins/oak-table/related?k=3')))[0]!
+    const hidden = await json(await worker.fetch(`/v1/pins/oak-table/related?k=10&context=${top}`))
+    expect(ids(hidden)).not.toContain(top)
+    const shown = await json(
+      await worker.fetch(`/v1/pins/oak-table/related?k=10&context=${top}&seen=allow`)
+    )
+    expect(ids(shown)).toContain(top)
+    expect(ids(shown)).not.toContain('oak-table')
+    const res = await worker.fetch('/v1/pins/oak-table/related?context=copper-pan&seen=maybe')
+    expect(res.status).toBe(400)
+    expect((await json(res)).error.message).toContain("seen must be 'exclude' or 'allow'")
+  })
+
+  it('reads at most one KV value per distinct shard, in parallel', async () => {
     const w = await startWorker(built)
     try {
       await w.fetch('/healthz')
@@ -121,13 +175,45 @@ describe('context', () => {
       const res = await w.fetch(`/v1/pins/oak-table/related?context=${context.join(',')}`)
       expect(res.status).toBe(200)
       const reads = Number(res.headers.get('x-kv-reads'))
-      expect(reads).toBeGreaterThan(0)
-      expect(reads).toBeLessThanOrEqual(1 + context.length)
       const distinctShards = new Set(
         ['oak-table', ...context].map((id) => shardOf(id, built.artifacts.manifest.shardCount))
       ).size
       expect(reads).toBe(distinctShards)
       expect(Number(res.headers.get('x-kv-bytes'))).toBeGreaterThan(0)
+    } finally {
+      await w.dispose()
+    }
+  })
+
+  it('never reads more than 6 shards: context past the budget is unread but still excluded', async () => {
+    const onePerShard = await buildTiny({ assemble: { pinsPerShard: 1 } })
+    const { shardCount } = onePerShard.artifacts.manifest
+    // Unknown ids cost a shard read too; with them the 10 context pins span all 7 shards.
+    const context = [
+      'linen-runner',
+      'copper-pan',
+      'tomato-seeds',
+      'raised-bed',
+      'lonely-pin',
+      'ghost-1',
+      'ghost-2',
+      'ghost-3',
+      'ghost-4',
+      'ghost-5',
+    ]
+    const readable = readableContext(['oak-table'], context, shardCount)
+    const unread = context.filter((id) => !readable.includes(id))
+    expect(unread.length).toBeGreaterThan(0)
+    const w = await startWorker(onePerShard)
+    try {
+      await w.fetch('/healthz')
+      const res = await w.fetch(`/v1/pins/oak-table/related?k=10&context=${context.join(',')}`)
+      const body = await json(res)
+      expect(Number(res.headers.get('x-kv-reads'))).toBe(6)
+      expect(body.context.unread).toEqual(unread)
+      for (const id of context) {
+        expect(ids(body)).not.toContain(id)
+      }
     } finally {
       await w.dispose()
     }

@@ -18,7 +18,6 @@ export type EvalCommandOptions = {
 }
 
 export async function evalCommand(command: EvalCommandOptions): Promise<EvalMetrics> {
-  const log = createLogger({ silent: command.quiet })
   const { settings } = command
   if (settings.testFraction + settings.validationFraction >= 1) {
     throw new BuildError('config', '--test-fraction plus --validation-fraction must be below 1')
@@ -36,15 +35,18 @@ export async function evalCommand(command: EvalCommandOptions): Promise<EvalMetr
       bucketThresholds: settings.bucketThresholds,
       bootstrap: settings.bootstrap,
       maxQueries: settings.maxQueries,
+      peerTuneQueries: settings.peerTuneQueries,
       trainOn: settings.trainOn,
     },
-    log
+    createLogger({ silent: command.quiet })
   )
-  const table = Object.entries(metrics.sources).map(
-    ([name, r]) =>
-      `${name.padEnd(16)} recall@20 ${(r.overall['recall@20'] * 100).toFixed(2).padStart(6)}%  recall@50 ${(r.overall['recall@50'] * 100).toFixed(2).padStart(6)}%  mrr@20 ${r.overall['mrr@20'].toFixed(4)}`
-  )
-  console.log(table.join('\n'))
-  log.summary('eval done')
+  for (const [task, results] of Object.entries(metrics.tasks)) {
+    console.log(`${task} task (targets new to the session, served rules for every method):`)
+    for (const [name, r] of Object.entries(results)) {
+      console.log(
+        `  ${name.padEnd(16)} HR@20 ${(r.overall['hr@20'] * 100).toFixed(2).padStart(6)}%  MRR@20 ${r.overall['mrr@20'].toFixed(4)}  NDCG@20 ${r.overall['ndcg@20'].toFixed(4)}`
+      )
+    }
+  }
   return metrics
 }

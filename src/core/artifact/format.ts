@@ -62,6 +62,16 @@ export type BlendParams = {
   weights: Record<Bucket, SourceWeights>
   /** When present the worker ranks with this model and uses `weights` only as a tie-breaker. */
   model?: LinearModel | null
+  /**
+   * The session model behind `context` (src/core/session-model.ts): recency weights and a
+   * logistic model over its own features; absent = its defaults.
+   */
+  session?: {
+    recencyDecay: number
+    contextWeight: number
+    model: LinearModel | null
+    origin: string
+  } | null
   /** Where the parameters came from, e.g. "default" or "validation slice 2024-05-01..". */
   origin: string
 }

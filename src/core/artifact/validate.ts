@@ -6,6 +6,7 @@
 
 import { ArtifactError } from '../errors'
 import { FEATURE_NAMES } from '../features'
+import { SESSION_FEATURE_NAMES } from '../session-model'
 import { type BlendParams, BUCKETS, FORMAT_VERSION, type Manifest, SOURCES } from './format'
 
 const fail = (message: string): never => {
@@ -63,6 +64,30 @@ export function parseBlend(x: unknown): BlendParams {
       }
     }
     field(model, 'bias', isFiniteNumber, 'a finite number')
+  }
+  if (x.session !== undefined && x.session !== null) {
+    const session = field(x, 'session', isObject, 'an object or null')
+    for (const key of ['recencyDecay', 'contextWeight']) {
+      field(session, key, (v): v is number => isFiniteNumber(v) && v >= 0, 'a finite number >= 0')
+    }
+    if (session.model !== null && session.model !== undefined) {
+      const model = field(session, 'model', isObject, 'an object or null')
+      const features = field(model, 'features', isArray, 'an array')
+      if (features.join('|') !== SESSION_FEATURE_NAMES.join('|')) {
+        fail(
+          'blend.session.model was fitted on other features than this reader computes; rebuild the artifacts'
+        )
+      }
+      for (const key of ['weights', 'mean', 'scale']) {
+        const values = field(model, key, isArray, 'an array')
+        if (values.length !== SESSION_FEATURE_NAMES.length || !values.every(isFiniteNumber)) {
+          fail(
+            `blend.session.model.${key} must hold ${SESSION_FEATURE_NAMES.length} finite numbers`
+          )
+        }
+      }
+      field(model, 'bias', isFiniteNumber, 'a finite number')
+    }
   }
   return x as unknown as BlendParams
 }

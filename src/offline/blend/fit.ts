@@ -1,8 +1,9 @@
 /**
  * @module
  * Fits the blend on a validation slice: per-bucket source weights (grid search) and the learned
- * model (logistic regression), then keeps the model only if it beats the weights on the last
- * part of the slice it was not fitted on. Used by `eval` and by `build`'s own hold-out.
+ * model (logistic regression), both on the first 70% of the slice, then keeps the model only if it
+ * beats the weights on the last 30%, which neither saw. The weights shipped are then re-tuned on
+ * the whole slice (a cheap grid search). Used by `eval` and by `build`'s own hold-out.
  */
 
 import type { BlendParams } from '../../core/artifact'
@@ -54,10 +55,14 @@ export async function fitBlend(
 ): Promise<{ blend: BlendParams; report: BlendFitReport }> {
   const tuned = tuneBlend(lookup, queries, thresholds, pinIds, base, options)
   const weighted: BlendParams = { ...tuned.blend, model: null }
-  // Time-ordered queries: fit the model on the first 70%, check it on the last 30%.
+  // Time-ordered queries: fit both on the first 70%, check both on the last 30%.
   const cut = Math.floor(queries.query.length * 0.7)
   const fitPart = slice(queries, 0, cut)
   const checkPart = slice(queries, cut, queries.query.length)
+  const weightedOnFitPart: BlendParams = {
+    ...tuneBlend(lookup, fitPart, thresholds, pinIds, base, options).blend,
+    model: null,
+  }
   const examples = Array.from(fitPart.query, (q, i) => {
     const record = lookup.record(q)
     return record ? { record, targetId: pinIds[fitPart.target[i]!]! } : null
@@ -83,7 +88,7 @@ export async function fitBlend(
     ])
   )
   const checkRecall20 = recallAt20(lookup.ranker({ blend: withModel }), checkPart)
-  const weightedCheckRecall20 = recallAt20(lookup.ranker({ blend: weighted }), checkPart)
+  const weightedCheckRecall20 = recallAt20(lookup.ranker({ blend: weightedOnFitPart }), checkPart)
   const singleCheckRecall20 = Object.fromEntries(
     Object.entries(singles).map(([name, ranker]) => [
       name.slice('only:'.length),

@@ -76,7 +76,11 @@ export async function fitBlendOnHoldout(
   const sourcesDone = performance.now()
   const sessionOptions = sessionizeOptions(inputs.events!.actions.ids, options.sessions)
   const queries = sampleQueries(
-    nextPinQueries(eventsBetween(inputs.events!, trainCut, queryEnd), sessionOptions),
+    // Targets new to the session: the served answer never returns a pin the user already saw.
+    nextPinQueries(eventsBetween(inputs.events!, trainCut, queryEnd), {
+      ...sessionOptions,
+      newOnly: true,
+    }),
     holdout.maxQueries
   )
   // Uncapped: the blend is fitted on every candidate, as it will rank the full union when the

@@ -1,7 +1,8 @@
 /**
  * @module
- * The evaluation task: in every held-out session, each engaged pin is a query whose target is the
- * next distinct pin engaged in the same session.
+ * The blend's fitting task: in every held-out session, each engaged pin is a query whose target is
+ * the next distinct pin engaged in the same session; with `newOnly`, only targets not engaged
+ * earlier in that session (what the served answer can return: it never shows seen pins again).
  */
 
 import type { EventTable } from '../inputs'
@@ -11,15 +12,21 @@ export type Queries = { query: Int32Array; target: Int32Array }
 
 export function nextPinQueries(
   events: EventTable,
-  options: { gapMs: number; actionWeight: Float64Array }
+  options: { gapMs: number; actionWeight: Float64Array; newOnly?: boolean }
 ): Queries {
   const { sessions } = sessionize(events, options)
   // sessionCorpus collapses immediate repeats, so consecutive tokens are distinct pins.
   const corpus = sessionCorpus(sessions)
   const query: number[] = []
   const target: number[] = []
+  const seen = new Set<number>()
   for (let s = 0; s + 1 < corpus.offsets.length; s++) {
+    seen.clear()
     for (let k = corpus.offsets[s]!; k + 1 < corpus.offsets[s + 1]!; k++) {
+      seen.add(corpus.tokens[k]!)
+      if (options.newOnly && seen.has(corpus.tokens[k + 1]!)) {
+        continue
+      }
       query.push(corpus.tokens[k]!)
       target.push(corpus.tokens[k + 1]!)
     }

@@ -57,7 +57,7 @@ api.get(
   multiSeed
 )
 
-const BODY_FIELDS = ['pins', 'k', 'exclude', 'context', 'fallback', 'dedup']
+const BODY_FIELDS = ['pins', 'k', 'exclude', 'context', 'fallback', 'dedup', 'seen']
 
 /** The POST body: the same parameters as the query string, ids as JSON arrays (ids may contain commas). */
 function bodyParams(text: string): { pins: unknown; raw: RawParams } {
@@ -112,6 +112,7 @@ function bodyParams(text: string): { pins: unknown; raw: RawParams } {
       context: list('context'),
       fallback: scalar('fallback', 'string'),
       dedup: scalar('dedup', 'number'),
+      seen: scalar('seen', 'string'),
     },
   }
 }
