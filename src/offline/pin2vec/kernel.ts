@@ -19,27 +19,17 @@ import {
   I64,
   name,
   OP,
+  PAGE,
   SIMD,
   section,
   sleb,
   uleb,
   V128,
   vec,
+  WASM,
+  type WasmMemory,
 } from './wasm-emit'
 
-/** The slice of the WebAssembly JS API used here (this program's libs have no DOM types). */
-type WasmMemory = { readonly buffer: SharedArrayBuffer }
-type WasmApi = {
-  Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => WasmMemory
-  Module: new (bytes: Uint8Array) => object
-  Instance: new (
-    module: object,
-    imports: Record<string, Record<string, unknown>>
-  ) => { exports: Record<string, unknown> }
-}
-const WASM = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly
-
-const PAGE = 65536
 /** wasm32 addresses at most 4 GiB; tables beyond that train with the JS loop instead. */
 const MAX_PAGES = 65536
 

@@ -8,25 +8,27 @@
  * writing and rescanning a score matrix (that scan took more time than tfjs's matMul).
  */
 
-import { HEADER, I32, name, OP, section, sleb, uleb, vec } from './wasm-emit'
+import {
+  HEADER,
+  I32,
+  name,
+  OP,
+  PAGE,
+  section,
+  sleb,
+  uleb,
+  vec,
+  WASM,
+  type WasmMemory,
+} from './wasm-emit'
 
 /** Quantisation scale of the int16 rows: |x| <= 1 for unit vectors, so 32767 fits int16. */
 export const QUANT_SCALE = 32767
 
 /** Bytes per WebAssembly page. */
-export const PAGE = 65536
 
-/** The slice of the WebAssembly JS API used here (this program's libs have no DOM types). */
-export type ScanMemory = { readonly buffer: SharedArrayBuffer }
-type WasmApi = {
-  Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => ScanMemory
-  Module: new (bytes: Uint8Array) => object
-  Instance: new (
-    module: object,
-    imports: Record<string, Record<string, unknown>>
-  ) => { exports: Record<string, unknown> }
-}
-const WASM = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly
+/** The kernel's shared memory (one per search, seen by both threads). */
+export type ScanMemory = WasmMemory
 
 const simd = (op: number, ...imm: number[]): number[] => [OP.simd, ...uleb(op), ...imm]
 const get = (i: number): number[] => [OP.localGet, ...uleb(i)]

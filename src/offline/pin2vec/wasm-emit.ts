@@ -4,6 +4,23 @@
  * uses) to emit a module from TypeScript without a toolchain (no wabt or AssemblyScript here).
  */
 
+/** Shared linear memory of a generated kernel, seen by every thread that instantiates it. */
+export type WasmMemory = { readonly buffer: SharedArrayBuffer }
+
+/** The slice of the WebAssembly JS API the kernels use (this program's libs have no DOM types). */
+type WasmApi = {
+  Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => WasmMemory
+  Module: new (bytes: Uint8Array) => object
+  Instance: new (
+    module: object,
+    imports: Record<string, Record<string, unknown>>
+  ) => { exports: Record<string, unknown> }
+}
+export const WASM = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly
+
+/** WebAssembly page size in bytes. */
+export const PAGE = 65536
+
 export const I32 = 0x7f
 export const I64 = 0x7e
 export const F32 = 0x7d
