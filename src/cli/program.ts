@@ -213,6 +213,14 @@ function uploadCommand(): Command {
       'print the plan, the number of KV writes and the free-plan cost; write nothing'
     )
     .option(
+      '--shards-only',
+      "write only this directory's shards, not the manifest or the pointer: one slice of a `build --shard-slice` build, run on each slice's machine in parallel"
+    )
+    .option(
+      '--pointer-only',
+      'check that KV holds every shard of the build, then write the manifest and, last, the pointer (the final step after every slice ran --shards-only; needs manifest.json, which slice 0 writes)'
+    )
+    .option(
       '--keep <N>',
       'after switching the pointer, delete builds older than the newest N (N >= 2 keeps the previous build for readers still using it)',
       int({ min: 1 })
