@@ -72,7 +72,8 @@ type Merged = { pin: RankedPin; root: number; entry: PinEntry; order: number }
 function mergeSeeds(
   seeds: readonly PinRecord[],
   blend: BlendParams,
-  skip: ReadonlySet<string>
+  skip: ReadonlySet<string>,
+  keep: number
 ): Merged[] {
   const merged = new Map<string, Merged>()
   for (const record of seeds) {
@@ -80,7 +81,8 @@ function mergeSeeds(
     for (const c of record.candidates) {
       entries.set(c.pin.id, c.pin)
     }
-    for (const item of rankRelated(record, blend, { k: record.candidates.length, exclude: skip })) {
+    const k = Math.min(keep, record.candidates.length)
+    for (const item of rankRelated(record, blend, { k, exclude: skip })) {
       const root = Math.sqrt(Math.max(0, item.score))
       const seen = merged.get(item.id)
       if (!seen) {
@@ -208,13 +210,17 @@ export function rerankRelated(
   options: RerankOptions
 ): RankedPin[] {
   const skip = skippedIds(seeds, options)
+  const threshold = options.dedupThreshold ?? DEFAULT_DEDUP_THRESHOLD
+  // One seed and no collapse: the answer is rankRelated's first k (mergeSeeds keeps its order, and
+  // rounding only makes ties that order breaks the same way), so only those need building.
+  const keep = seeds.length === 1 && threshold >= 1 ? options.k : Number.POSITIVE_INFINITY
   const merged =
     (options.context?.length ?? 0) > 0
       ? sessionRanked(seeds, blend, options, skip)
-      : mergeSeeds(seeds, blend, skip)
+      : mergeSeeds(seeds, blend, skip, keep)
   const dims = seeds.find((s) => s.pin.vector)?.pin.vector?.length ?? 0
   merged.sort((a, b) => b.pin.score - a.pin.score || a.order - b.order)
-  return collapse(merged, options.k, options.dedupThreshold ?? DEFAULT_DEDUP_THRESHOLD, dims)
+  return collapse(merged, options.k, threshold, dims)
 }
 
 /** rerankRelated, or the popular list flagged `fallback` when the seeds yield nothing. */

@@ -172,7 +172,7 @@ export class ShardReader {
       for (let i = 0; i < recordCount; i++) {
         const start = r.pos
         const self = r.varint()
-        this.recordOffsets.set(this.entryAt(self).id, start)
+        this.recordOffsets.set(this.idAt(self), start)
         if (r.u8() === 1) {
           r.skip(4 + this.vectorBytes)
         }
@@ -256,6 +256,15 @@ export class ShardReader {
       candidates[j] = { pin: entry, sources, scores }
     }
     return { pin, candidates, maxScores }
+  }
+
+  /** Only the id of table entry `index`: indexing needs no titles or links. */
+  private idAt(index: number): string {
+    const offset = this.tableOffsets[index]
+    if (offset === undefined) {
+      throw new ArtifactError('shard_invalid', `table index ${index} out of range`)
+    }
+    return new ByteReader(this.body, offset).string()
   }
 
   private entryAt(index: number): PinEntry {
