@@ -30,6 +30,8 @@ export type EvalSettings = {
   trainOn: TrainOn
   /** The peers to tune and score (each costs a tuning pass and a scoring pass per task). */
   peers: PeerName[]
+  /** Also score the blend without each source in turn (leave-one-source-out, re-fitted). */
+  ablation: boolean
 }
 
 export const DEFAULT_EVAL_SETTINGS: EvalSettings = {
@@ -40,4 +42,6 @@ export const DEFAULT_EVAL_SETTINGS: EvalSettings = {
   peerTuneQueries: 5000,
   trainOn: 'all',
   peers: [...PEER_NAMES],
+  // Opt-in: it re-fits and re-scores the blend once per source (docs/evaluation.md).
+  ablation: false,
 }

@@ -38,6 +38,7 @@ export async function evalCommand(command: EvalCommandOptions): Promise<EvalMetr
       peerTuneQueries: settings.peerTuneQueries,
       trainOn: settings.trainOn,
       peers: settings.peers,
+      ablation: settings.ablation,
     },
     createLogger({ silent: command.quiet })
   )

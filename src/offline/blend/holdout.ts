@@ -73,7 +73,47 @@ export async function fitBlendOnHoldout(
   )
   const started = performance.now()
   const sources = await computeSources(slice.inputs, options, log)
-  const sourcesDone = performance.now()
+  const sourcesSeconds = (performance.now() - started) / 1000
+  const trainingEvents = slice.inputs.events?.time.length ?? 0
+  const fitted = await fitBlendOnSources(inputs, sources, trainCut, queryEnd, options, holdout, log)
+  return {
+    blend: fitted.blend,
+    report: {
+      ...fitted.report,
+      trainingEvents,
+      seconds: { sources: sourcesSeconds, ...fitted.report.seconds },
+    },
+    trainingEvents,
+    sources,
+    inputs: slice.inputs,
+    boardsAfterCut: slice.boardsAfterCut,
+    undatedBoardRows: slice.undatedBoardRows,
+  }
+}
+
+/**
+ * The fit of fitBlendOnHoldout on sources already trained before `trainCut`. `eval`'s
+ * leave-one-source-out ablation calls it with one source removed, so each ablated blend is
+ * fitted exactly as the served one.
+ */
+export async function fitBlendOnSources(
+  inputs: Inputs,
+  sources: Sources,
+  trainCut: number,
+  queryEnd: number,
+  options: BuildOptions,
+  holdout: HoldoutOptions,
+  log: Logger
+): Promise<{
+  blend: BlendParams
+  report: BlendFitReport & {
+    trainCut: string
+    queryEnd: string
+    thresholds: BlendParams['buckets']
+    seconds: { assemble: number; fit: number }
+  }
+}> {
+  const started = performance.now()
   const sessionOptions = sessionizeOptions(inputs.events!.actions.ids, options.sessions)
   const queries = sampleQueries(
     // Targets new to the session: the served answer never returns a pin the user already saw.
@@ -108,32 +148,24 @@ export async function fitBlendOnHoldout(
   const fitDone = performance.now()
   const model = fitted.report.model
   log.info(
-    `[blend] ${queries.query.length.toLocaleString('en')} held-out queries; weights ${JSON.stringify(fitted.blend.weights)}; learned model ${
+    `[blend] ${queries.query.length.toLocaleString('en')} held-out queries; sources ${artifacts.manifest.sources.join(', ')}; weights ${JSON.stringify(fitted.blend.weights)}; learned model ${
       model
         ? `recall@20 ${model.checkRecall20.toFixed(4)} vs weights ${model.weightedCheckRecall20.toFixed(4)}: ${model.kept ? 'kept' : 'not kept'}`
         : 'not fitted (too few queries)'
     }`
   )
-  const trainingEvents = slice.inputs.events?.time.length ?? 0
   return {
     blend: fitted.blend,
     report: {
       ...fitted.report,
       trainCut: new Date(trainCut).toISOString(),
       queryEnd: new Date(queryEnd).toISOString(),
-      trainingEvents,
       thresholds,
       seconds: {
-        sources: (sourcesDone - started) / 1000,
-        assemble: (assembleDone - sourcesDone) / 1000,
+        assemble: (assembleDone - started) / 1000,
         fit: (fitDone - assembleDone) / 1000,
       },
     },
-    trainingEvents,
-    sources,
-    inputs: slice.inputs,
-    boardsAfterCut: slice.boardsAfterCut,
-    undatedBoardRows: slice.undatedBoardRows,
   }
 }
 
