@@ -5,7 +5,9 @@
  */
 
 import { DEFAULT_DEDUP_THRESHOLD } from '../core/rerank'
-import { parseDedup } from './params'
+import { dedupOf, validate } from './schema'
+
+const DEDUP = dedupOf('query')
 
 export type WorkerConfig = {
   /** Serve this build instead of the one named by the pointer key. */
@@ -40,7 +42,7 @@ export function workerConfig(env: Bindings): WorkerConfig {
     config = {
       pinnedBuildId: set(env.ARTIFACT_BUILD_ID),
       originUrl: set(env.ORIGIN_URL),
-      dedupThreshold: parseDedup(set(env.DEDUP_THRESHOLD), DEFAULT_DEDUP_THRESHOLD),
+      dedupThreshold: validate(DEDUP, env.DEDUP_THRESHOLD) ?? DEFAULT_DEDUP_THRESHOLD,
       pointerTtlMs: set(env.POINTER_TTL_MS) && Number.isFinite(ttl) && ttl >= 0 ? ttl : undefined,
       cacheApi: env.CACHE_API !== 'off',
       responseMemo: env.RESPONSE_MEMO !== 'off',
