@@ -2,9 +2,9 @@
  * @module
  * The one schema of the HTTP API (zod, through @hono/zod-openapi): every request parameter is
  * declared here once, with its bounds, its default and its error message. Request validation
- * (`validate()`: `relatedPins()`, injection mode, the debug routes, the DEDUP_THRESHOLD binding)
- * and the OpenAPI document (the route definitions in routes/definitions.ts) both come from these
- * declarations.
+ * (`validate()`: `relatedPins()`, injection mode, the debug routes; config.ts checks the
+ * DEDUP_THRESHOLD binding with `dedupOf`) and the OpenAPI document (the route definitions in
+ * routes/definitions.ts) both come from these declarations.
  */
 
 import { z } from '@hono/zod-openapi'
