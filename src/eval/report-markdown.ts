@@ -91,8 +91,10 @@ function ablationTable(m: ReportInput, a: AblationReport): string {
         const r = result.overall
         const d = (metric: 'hr@20' | 'mrr@20', f: (v: number) => string): string => {
           const c = vsBlend[metric]
-          const sign = c.ourValue >= c.bestValue ? '+' : '−'
-          return `${sign}${f(Math.abs(c.ourValue - c.bestValue))} [${f(c.difference95[0])}, ${f(c.difference95[1])}]`
+          const size = f(Math.abs(c.ourValue - c.bestValue))
+          // No sign on a difference that rounds to zero (it would print as −0.00).
+          const sign = Number(size) === 0 ? '' : c.ourValue > c.bestValue ? '+' : '−'
+          return `${sign}${size} [${f(c.difference95[0])}, ${f(c.difference95[1])}]`
         }
         return `| ${task} | without ${row.source} | ${withCi(r['hr@20'], r.ci['hr@20'], pct)} | ${d('hr@20', pct)} | ${withCi(r['mrr@20'], r.ci['mrr@20'], mrr)} | ${d('mrr@20', mrr)} | ${pct(r.fallback)} |`
       }),
