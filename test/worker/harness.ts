@@ -112,6 +112,23 @@ export type TestWorker = {
   dispose: () => Promise<void>
 }
 
+/**
+ * fetch, sent again once when the kept-alive connection it went out on was closed under it
+ * ("other side closed": undici reused a socket workerd closed while idle, seen on the loaded
+ * machine after a test that spent seconds without requests). A worker that crashed fails again.
+ */
+async function fetchOnce(url: URL, init?: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init)
+  } catch (err) {
+    const code = (err as { cause?: { code?: string } }).cause?.code
+    if (code !== 'UND_ERR_SOCKET' || init?.body instanceof ReadableStream) {
+      throw err
+    }
+    return fetch(url, init)
+  }
+}
+
 export async function startWorker(
   result?: { artifacts: Artifacts },
   bindings?: Record<string, string>,
@@ -126,7 +143,7 @@ export async function startWorker(
   return {
     mf,
     url,
-    fetch: (path, init) => fetch(new URL(path, url), init),
+    fetch: (path, init) => fetchOnce(new URL(path, url), init),
     dispose: () => mf.dispose(),
   }
 }
