@@ -39,11 +39,12 @@ export function choosePeerSettings(
   training: Sessions,
   pinCount: number,
   validation: SessionQueries,
-  popular: Int32Array
+  popular: Int32Array,
+  peers: readonly PeerSpec[] = PEERS
 ): Record<string, PeerChoice> {
   const t = indexSessions(training, pinCount)
   const out: Record<string, PeerChoice> = {}
-  for (const spec of PEERS) {
+  for (const spec of peers) {
     const scores =
       spec.settings.length > 1
         ? spec.settings.map((s) => hr20(spec, t, s, validation, popular))
