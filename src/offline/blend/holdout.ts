@@ -6,13 +6,13 @@
  * own events, so production builds ship tuned weights.
  *
  * The count-based sources (boards, walks, session co-occurrence) are cheap and are computed again
- * on all the data for the served build. Pin2Vec is not: it was the largest cost of a build, and
- * training it twice doubled it. So the Pin2Vec model trained here, on the events before the cut,
- * is the one served (`reusableSources`), with its neighbour lists. Training it once on all the
- * events instead and fitting with it would leak: it would have learned the held-out sessions that
- * the fit scores it on, and the blend would over-weight it. The price is that the served Pin2Vec
- * has not seen the last hold-out share of the events (pins first engaged there get no embedding
- * and fall back to the other sources); `eval` serves the same way, so its numbers include it.
+ * on all the data for the served build. Pin2Vec is not: it is the largest cost of a build, and
+ * training it again from scratch doubled it. So by default the served model continues the one
+ * trained here: more passes over the sessions that end after the cut (`reusableSources`,
+ * 'continue'), so Pin2Vec is trained once over every event. Training once on all the events and
+ * fitting with that model instead would leak: it would have learned the held-out sessions that the
+ * fit scores it on, and the blend would over-weight it. `eval` serves the same way: its test phase
+ * continues the validation phase's model.
  */
 
 import { type BlendParams, MAX_KV_VALUE_BYTES } from '../../core/artifact'
@@ -24,12 +24,22 @@ import type { Inputs } from '../inputs'
 import type { Logger } from '../log'
 import { sessionizeOptions } from '../sessions/options'
 import { type BlendFitReport, fitBlend } from './fit'
+import type { HoldoutPin2Vec } from './options'
 import { ArtifactLookup } from './rankers'
 import { eventsBetween, type TrainOn, trainingInputs } from './split'
 import { nextPinQueries, type Queries } from './task'
 import { tercileThresholds } from './thresholds'
 
-export type HoldoutOptions = { tuneStep: number; maxQueries: number; trainOn?: TrainOn }
+export type HoldoutOptions = {
+  tuneStep: number
+  maxQueries: number
+  trainOn?: TrainOn
+  /**
+   * Search Pin2Vec neighbours only for the sampled query pins (the fit reads no other pin's list).
+   * Only when the fit's lists are not served: the build's 'continue' and 'retrain' modes.
+   */
+  queryPinsOnly?: boolean
+}
 
 export type HoldoutFit = {
   blend: BlendParams
@@ -72,8 +82,6 @@ export async function fitBlendOnHoldout(
     `[blend] fitting on sessions after ${new Date(trainCut).toISOString()}, sources trained before it`
   )
   const started = performance.now()
-  const sources = await computeSources(slice.inputs, options, log)
-  const sourcesDone = performance.now()
   const sessionOptions = sessionizeOptions(inputs.events!.actions.ids, options.sessions)
   const queries = sampleQueries(
     // Targets new to the session: the served answer never returns a pin the user already saw.
@@ -83,6 +91,17 @@ export async function fitBlendOnHoldout(
     }),
     holdout.maxQueries
   )
+  const neighbourRows = holdout.queryPinsOnly ? new Uint8Array(inputs.pins.size) : undefined
+  for (const q of neighbourRows ? queries.query : []) {
+    neighbourRows![q] = 1
+  }
+  const sources = await computeSources(
+    slice.inputs,
+    options,
+    log,
+    neighbourRows ? { neighbourRows } : {}
+  )
+  const sourcesDone = performance.now()
   // Uncapped: the blend is fitted on every candidate, as it will rank the full union when the
   // final build caps the stored list. Fitting on a list capped by the default blend trains the
   // model on a biased subset (generated world: served precision@10 0.65 instead of ≥ 0.8).
@@ -138,13 +157,28 @@ export async function fitBlendOnHoldout(
 }
 
 /**
- * What a later computeSources on all the data takes from the fit instead of computing again:
- * the Pin2Vec model and its neighbour lists (see the module comment), with their timings.
+ * What a later computeSources on all the data takes from the fit instead of computing again: the
+ * Pin2Vec model, to serve as it is with its neighbour lists ('reuse', with the fit's timings), or
+ * to train on over the sessions after the cut ('continue'). Nothing for 'retrain'.
  */
-export function reusableSources(fit: Pick<HoldoutFit, 'sources'>): ReusedSources {
+export function reusableSources(
+  fit: Pick<HoldoutFit, 'sources' | 'report'>,
+  mode: HoldoutPin2Vec
+): ReusedSources {
   const { pin2vec, timings } = fit.sources
-  if (!pin2vec) {
+  if (!pin2vec || mode === 'retrain') {
     return {}
+  }
+  if (mode === 'continue') {
+    return {
+      pin2vec: {
+        source: pin2vec,
+        // The first part of the served model's training (its neighbour search is redone).
+        timings: 'train' in timings ? { train: timings.train! } : {},
+        continueAfter: Date.parse(fit.report.trainCut),
+        label: `the model trained before the hold-out cut (${pin2vec.pairs.toLocaleString('en')} pairs)`,
+      },
+    }
   }
   const own = Object.fromEntries(
     (['train', 'neighbours'] as const).flatMap((k) => (k in timings ? [[k, timings[k]!]] : []))
