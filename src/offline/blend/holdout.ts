@@ -123,6 +123,7 @@ export async function fitBlendOnHoldout(
     step: holdout.tuneStep,
     origin: `fitted on held-out sessions ${new Date(trainCut).toISOString()} .. ${new Date(queryEnd).toISOString()}`,
     seed: options.seed,
+    log,
   })
   const fitDone = performance.now()
   const model = fitted.report.model
