@@ -35,8 +35,9 @@ export type HoldoutOptions = {
   maxQueries: number
   trainOn?: TrainOn
   /**
-   * Search Pin2Vec neighbours only for the sampled query pins (the fit reads no other pin's list).
-   * Only when the fit's lists are not served: the build's 'continue' and 'retrain' modes.
+   * Search Pin2Vec neighbours and encode records only for the sampled query pins (the fit reads
+   * no other pin's record). Only when the fit's lists are not served: the build's 'continue' and
+   * 'retrain' modes.
    */
   queryPinsOnly?: boolean
 }
@@ -114,7 +115,8 @@ export async function fitBlendOnHoldout(
       maxCandidates: Number.MAX_SAFE_INTEGER,
       maxShardBytes: MAX_KV_VALUE_BYTES,
     },
-    DEFAULT_BLEND
+    DEFAULT_BLEND,
+    neighbourRows ? { recordsFor: neighbourRows } : {}
   )
   const assembleDone = performance.now()
   const lookup = new ArtifactLookup(artifacts, inputs.pins)
