@@ -172,8 +172,8 @@ export type SourceOptions = {
   /** Take these instead of computing them (the blend fit's Pin2Vec). */
   reuse?: ReusedSources
   /**
-   * Pin2Vec neighbour lists only for these rows (1 = search), e.g. the blend fit's query pins;
-   * other rows get none. Default: every trained row.
+   * Session co-occurrence and Pin2Vec neighbour lists only for these rows (1 = compute), e.g. the
+   * blend fit's query pins; other rows get none. Default: every pin.
    */
   neighbourRows?: Uint8Array
 }
@@ -275,11 +275,12 @@ export async function computeSources(
         { 'neighbour lists': pinCount * options.topN * 8, 'per-pin counters': pinCount * 8 * 2 },
         'Lower --top-n, or give the build more memory (--max-memory).'
       )
-      const sessionCooc = sessionCooccurrence(sessions, pinCount, {
-        ...options.sessionCooc,
-        topN: options.topN,
-        actionWeight: weights,
-      })
+      const sessionCooc = sessionCooccurrence(
+        sessions,
+        pinCount,
+        { ...options.sessionCooc, topN: options.topN, actionWeight: weights },
+        neighbourRows
+      )
       session = sessionCooc.lists
       timings.sessionCooc = doneSessionCooc(
         `${sessionCooc.pairUpdates.toLocaleString('en')} pair updates`
