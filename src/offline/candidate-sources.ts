@@ -80,7 +80,7 @@ async function runDuckdbStages(inputs: Inputs, options: BuildOptions, log: Logge
 
 /**
  * Train Pin2Vec (from scratch, or continuing `start` on this corpus) and search its neighbours,
- * for every trained row or only for `neighbourRows`.
+ * for every trained row or only for `listRows`.
  */
 async function pin2vecSource(
   corpus: Corpus,
@@ -92,7 +92,7 @@ async function pin2vecSource(
     budget: MemoryBudget
     start?: Pin2VecSource
     startLabel?: string
-    neighbourRows?: Uint8Array
+    listRows?: Uint8Array
   }
 ): Promise<Pin2VecSource> {
   const table = pinCount * options.pin2vec.dims * 4
@@ -137,11 +137,11 @@ async function pin2vecSource(
     )
   const doneKnn = log.step(
     'neighbours',
-    `cosine top-N (exact, or IVF above 50k pins)${how.neighbourRows ? ', for the rows asked for' : ''}`
+    `cosine top-N (exact, or IVF above 50k pins)${how.listRows ? ', for the rows asked for' : ''}`
   )
   const knn = await searchNeighbours(trained.embeddings, trained.trained, options.topN, {
     log,
-    ...(how.neighbourRows ? { queryRows: how.neighbourRows } : {}),
+    ...(how.listRows ? { queryRows: how.listRows } : {}),
   })
   const counts = new Int32Array(pinCount)
   for (let i = 0; i < pinCount; i++) {
@@ -172,17 +172,17 @@ export type SourceOptions = {
   /** Take these instead of computing them (the blend fit's Pin2Vec). */
   reuse?: ReusedSources
   /**
-   * Session co-occurrence and Pin2Vec neighbour lists only for these rows (1 = compute), e.g. the
-   * blend fit's query pins; other rows get none. Default: every pin.
+   * Board co-occurrence, walk, session co-occurrence and Pin2Vec neighbour lists only for these
+   * rows (1 = compute), e.g. the blend fit's query pins; other rows get none. Default: every pin.
    */
-  neighbourRows?: Uint8Array
+  listRows?: Uint8Array
 }
 
 export async function computeSources(
   inputs: Inputs,
   options: BuildOptions,
   log: Logger,
-  { reuse = {}, neighbourRows }: SourceOptions = {}
+  { reuse = {}, listRows }: SourceOptions = {}
 ): Promise<Sources> {
   const pinCount = inputs.pins.size
   const budget = memoryBudget(options.maxMemoryBytes)
@@ -211,6 +211,7 @@ export async function computeSources(
       pinCount,
       {
         ...options,
+        ...(listRows ? { rows: listRows } : {}),
         precomputed:
           external?.cooc && external.prunedMemberships !== null
             ? {
@@ -279,7 +280,7 @@ export async function computeSources(
         sessions,
         pinCount,
         { ...options.sessionCooc, topN: options.topN, actionWeight: weights },
-        neighbourRows
+        listRows
       )
       session = sessionCooc.lists
       timings.sessionCooc = doneSessionCooc(
@@ -305,7 +306,7 @@ export async function computeSources(
         pin2vec = await pin2vecSource(corpus, pinCount, options, log, timings, {
           budget,
           ...(start ? { start, startLabel: reuse.pin2vec!.label } : {}),
-          ...(neighbourRows ? { neighbourRows } : {}),
+          ...(listRows ? { listRows } : {}),
         })
       } else {
         log.info('[train] skipped: no session has two distinct pins')

@@ -92,16 +92,11 @@ export async function fitBlendOnHoldout(
     }),
     holdout.maxQueries
   )
-  const neighbourRows = holdout.queryPinsOnly ? new Uint8Array(inputs.pins.size) : undefined
-  for (const q of neighbourRows ? queries.query : []) {
-    neighbourRows![q] = 1
+  const listRows = holdout.queryPinsOnly ? new Uint8Array(inputs.pins.size) : undefined
+  for (const q of listRows ? queries.query : []) {
+    listRows![q] = 1
   }
-  const sources = await computeSources(
-    slice.inputs,
-    options,
-    log,
-    neighbourRows ? { neighbourRows } : {}
-  )
+  const sources = await computeSources(slice.inputs, options, log, listRows ? { listRows } : {})
   const sourcesDone = performance.now()
   // Uncapped: the blend is fitted on every candidate, as it will rank the full union when the
   // final build caps the stored list. Fitting on a list capped by the default blend trains the
@@ -116,7 +111,7 @@ export async function fitBlendOnHoldout(
       maxShardBytes: MAX_KV_VALUE_BYTES,
     },
     DEFAULT_BLEND,
-    neighbourRows ? { recordsFor: neighbourRows } : {}
+    listRows ? { recordsFor: listRows } : {}
   )
   const assembleDone = performance.now()
   const lookup = new ArtifactLookup(artifacts, inputs.pins)
