@@ -145,7 +145,8 @@ export async function runEval(config: EvalConfig, log: Logger) {
       .sessions,
     ids.length,
     validationQueries,
-    popularOf(validation.sources, config.options.assemble.popularCount)
+    popularOf(validation.sources, config.options.assemble.popularCount),
+    log
   )
   // The session model's recency weights and learned ranking, on the validation session task, read
   // through a build of the validation phase (sources trained before the validation cut).
