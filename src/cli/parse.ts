@@ -5,6 +5,7 @@
  */
 
 import { InvalidArgumentError } from 'commander'
+import { parseShardSlice, type ShardSlice } from '../offline/slice'
 
 export type Range = { min?: number; max?: number }
 
@@ -63,4 +64,13 @@ export function keyValue(raw: string): [string, string] {
     throw new InvalidArgumentError('expected KEY=VALUE.')
   }
   return [raw.slice(0, eq), raw.slice(eq + 1)]
+}
+
+/** `i/n`: one of n shard slices (`build --shard-slice`). */
+export function shardSlice(raw: string): ShardSlice {
+  const slice = parseShardSlice(raw)
+  if (typeof slice === 'string') {
+    throw new InvalidArgumentError(slice)
+  }
+  return slice
 }

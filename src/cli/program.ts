@@ -7,6 +7,7 @@
 
 import { Command, Option } from 'commander'
 import type { InputPaths } from '../offline/config'
+import type { ShardSlice } from '../offline/slice'
 import {
   applyFlags,
   BUILD_ONLY_FLAGS,
@@ -18,7 +19,7 @@ import {
   helpOf,
   MODEL_FLAGS,
 } from './build-flags'
-import { int } from './parse'
+import { int, shardSlice } from './parse'
 
 const INPUTS = 'Inputs (CSV, TSV or JSONL, optionally .gz; see docs/data-format.md):'
 const PORT = int({ min: 0, max: 65535 })
@@ -75,6 +76,12 @@ function buildCommand(): Command {
       '--from-candidates <DIR>',
       'assemble from candidate files made anywhere, plus --pins; no --boards/--events, nothing is trained'
     )
+    .addOption(
+      new Option(
+        '--shard-slice <i/n>',
+        'with --from-candidates: encode only the shards s with s mod n = i, so n machines assemble one build in parallel; copy the n OUT directories together to join them (docs/scaling.md#sharded-assembly)'
+      ).argParser(shardSlice)
+    )
     .addOption(quiet())
   const inputs = addInputs(cmd)
   const options = addFlags(cmd, [...MODEL_FLAGS, ...BUILD_ONLY_FLAGS], DEFAULT_BUILD_OPTIONS)
@@ -86,7 +93,13 @@ function buildCommand(): Command {
       quiet?: boolean
       writeCandidates?: boolean
       fromCandidates?: string
+      shardSlice?: ShardSlice
     }>()
+    if (o.shardSlice && !o.fromCandidates) {
+      self.error(
+        '--shard-slice needs --from-candidates DIR: a build from --boards/--events trains its sources in one process, only assembly from candidate files is sliced'
+      )
+    }
     const command = {
       inputs: inputs(self),
       out: o.out,
@@ -96,7 +109,7 @@ function buildCommand(): Command {
       writeCandidates: !!o.writeCandidates,
     }
     if (o.fromCandidates) {
-      await commands.fromCandidatesCommand(command, o.fromCandidates)
+      await commands.fromCandidatesCommand(command, o.fromCandidates, o.shardSlice)
     } else {
       await commands.buildCommand(command)
     }
@@ -198,6 +211,14 @@ function uploadCommand(): Command {
     .option(
       '--dry-run',
       'print the plan, the number of KV writes and the free-plan cost; write nothing'
+    )
+    .option(
+      '--shards-only',
+      "write only this directory's shards, not the manifest or the pointer: one slice of a `build --shard-slice` build, run on each slice's machine in parallel"
+    )
+    .option(
+      '--pointer-only',
+      'check that KV holds every shard of the build, then write the manifest and, last, the pointer (the final step after every slice ran --shards-only; needs manifest.json, which slice 0 writes)'
     )
     .option(
       '--keep <N>',

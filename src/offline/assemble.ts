@@ -32,6 +32,7 @@ import { BuildError } from './errors'
 import type { PinMeta } from './inputs'
 import type { NeighbourLists } from './neighbour-lists'
 import { NODE_SHARD_CODECS } from './shard-codecs'
+import { type ShardSlice, WHOLE } from './slice'
 
 export type AssembleOptions = {
   /** Pins whose records share one KV value, on average (pins fall into shards by hash). */
@@ -74,7 +75,8 @@ export type ArtifactPlan = {
   body: ManifestBody
   /** Popular pins dropped to keep the manifest within POPULAR_BUDGET_BYTES. */
   popularTrimmed: number
-  shards(): Generator<ShardOut>
+  /** The shards in index order; with a slice, only the shards s with s mod n = i. */
+  shards(slice?: ShardSlice): Generator<ShardOut>
 }
 
 /** int8 (or float32) vectors and sign signatures of every trained pin, computed once. */
@@ -303,9 +305,9 @@ export function planArtifacts(
   const body: ManifestBody = { ...untagged, shardTag }
   const layout = { dims: v.dims, vectorDtype: v.dtype }
   const budget = Math.min(options.maxShardBytes, MAX_KV_VALUE_BYTES)
-  function* shards(): Generator<ShardOut> {
+  function* shards(slice: ShardSlice = WHOLE): Generator<ShardOut> {
     const { order, offsets } = pinsByShard(ids, shardCount)
-    for (let s = 0; s < shardCount; s++) {
+    for (let s = slice.index; s < shardCount; s += slice.count) {
       const records: PinRecord[] = []
       for (let k = offsets[s]!; k < offsets[s + 1]!; k++) {
         const i = order[k]!
@@ -349,6 +351,20 @@ export function buildIdOf(body: ManifestBody, shardDigests: Iterable<Uint8Array>
     h.update(d)
   }
   return h.digest('hex').slice(0, 16)
+}
+
+/**
+ * The build id of a sliced build (`--shard-slice`): a content hash of what determines the output
+ * (the manifest body, the settings not in it, the input files' SHA-256), known to every slice
+ * before it encodes a shard, where `buildIdOf` needs every shard's digest.
+ */
+export function slicedBuildIdOf(body: ManifestBody, determinants: object): string {
+  return createHash('sha256')
+    .update('related-pins sliced build\n')
+    .update(JSON.stringify(body))
+    .update(JSON.stringify(determinants))
+    .digest('hex')
+    .slice(0, 16)
 }
 
 /** Assemble a whole build in memory (small builds only: evaluation and tests). */

@@ -23,7 +23,7 @@ import {
   readShardHeader,
 } from '../core/artifact'
 import { ArtifactError } from '../core/errors'
-import { type ArtifactPlan, buildIdOf } from './assemble'
+import { type ArtifactPlan, buildIdOf, type ShardOut } from './assemble'
 import { BuildError } from './errors'
 import type { Logger } from './log'
 import { NODE_SHARD_READ } from './shard-codecs'
@@ -42,6 +42,8 @@ export type KvBulkPair = {
 
 export type WriteStats = {
   shards: number
+  /** Pin records in the shards written. */
+  records: number
   shardBytes: number
   maxShardBytes: number
   /** Largest shard value divided by its record count (an upper bound of a pin's share). */
@@ -55,21 +57,30 @@ export type WriteStats = {
 
 const pad = (i: number): string => String(i).padStart(6, '0')
 export const shardFile = (dir: string, i: number): string => join(dir, 'shards', `${pad(i)}.bin`)
-const bulkDir = (dir: string): string => join(dir, 'kv-bulk')
+export const bulkDir = (dir: string): string => join(dir, 'kv-bulk')
+/** Per-slice reports of a sliced build (`slices/slice-1-of-3.json`), see write-slice.ts. */
+export const slicesDir = (dir: string): string => join(dir, 'slices')
+/**
+ * The last kv-bulk file of a sliced build: the manifests and the pointer, written by slice 0 only.
+ * Named so that it sorts after every shard file (see kvBulkFiles).
+ */
+export const FINAL_BULK_FILE = 'manifest-and-pointer.json'
 
-const sha256Hex = (bytes: Uint8Array | string): string =>
+export const sha256Hex = (bytes: Uint8Array | string): string =>
   createHash('sha256').update(bytes).digest('hex')
 
 /** Appends pairs to kv-bulk/NNNNNN.json, starting a new file before a limit would be crossed. */
-class BulkWriter {
+export class BulkWriter {
   private file: Awaited<ReturnType<typeof open>> | null = null
   private pairs = 0
   private bytes = 0
   readonly files: string[] = []
 
+  /** Files are `<prefix>NNNNNN.json` in `dir` (a slice's prefix keeps the slices' files apart). */
   constructor(
     private readonly dir: string,
-    private readonly limits: KvBulkLimits
+    private readonly limits: KvBulkLimits,
+    private readonly prefix = ''
   ) {}
 
   async add(pair: KvBulkPair): Promise<void> {
@@ -88,7 +99,7 @@ class BulkWriter {
       await this.close()
     }
     if (!this.file) {
-      const path = join(this.dir, `${pad(this.files.length)}.json`)
+      const path = join(this.dir, `${this.prefix}${pad(this.files.length)}.json`)
       this.file = await open(path, 'w')
       this.files.push(path)
       await this.file.write('[\n')
@@ -110,7 +121,7 @@ class BulkWriter {
 }
 
 /** Logs count, rate and ETA at most every 10 s (plain lines: build logs go to files and CI). */
-function progressOf(log: Logger, stage: string, total: number, what: string) {
+export function progressOf(log: Logger, stage: string, total: number, what: string) {
   const start = Date.now()
   let last = start
   return (done: number): void => {
@@ -129,6 +140,44 @@ function progressOf(log: Logger, stage: string, total: number, what: string) {
 
 export type WriteOptions = { limits?: KvBulkLimits; log: Logger }
 
+export const emptyStats = (popularTrimmed: number): WriteStats => ({
+  shards: 0,
+  records: 0,
+  shardBytes: 0,
+  maxShardBytes: 0,
+  maxBytesPerPin: 0,
+  trimmedCandidates: 0,
+  shardsTrimmed: 0,
+  popularTrimmed,
+  manifestBytes: 0,
+  kvBulkFiles: 0,
+})
+
+/** Add one written shard to the size stats. */
+export function countShard(stats: WriteStats, shard: ShardOut): void {
+  stats.shards++
+  stats.records += shard.recordCount
+  stats.shardBytes += shard.value.length
+  stats.maxShardBytes = Math.max(stats.maxShardBytes, shard.value.length)
+  if (shard.recordCount > 0) {
+    stats.maxBytesPerPin = Math.max(stats.maxBytesPerPin, shard.value.length / shard.recordCount)
+  }
+  stats.trimmedCandidates += shard.trimmedCandidates
+  stats.shardsTrimmed += shard.trimmedCandidates > 0 ? 1 : 0
+}
+
+/** The manifest's JSON size, failing the build above MAX_MANIFEST_BYTES. */
+export function checkedManifestBytes(manifest: Manifest): number {
+  const bytes = Buffer.byteLength(JSON.stringify(manifest))
+  if (bytes > MAX_MANIFEST_BYTES) {
+    throw new BuildError(
+      'write',
+      `the manifest is ${bytes} bytes, over the ${MAX_MANIFEST_BYTES}-byte limit every cold isolate can afford to parse; shorten pin titles/URLs in the popular list or lower the popular count`
+    )
+  }
+  return bytes
+}
+
 /** Stream a planned build to `dir`; returns its manifest, the files written and size stats. */
 export async function writeBuild(
   plan: ArtifactPlan,
@@ -139,32 +188,16 @@ export async function writeBuild(
   await rm(join(dir, 'shards'), { recursive: true, force: true })
   await rm(bulkDir(dir), { recursive: true, force: true })
   await rm(join(dir, 'kv-bulk.json'), { force: true }) // format v1 wrote one file
+  await rm(slicesDir(dir), { recursive: true, force: true }) // a sliced build's reports
   await mkdir(join(dir, 'shards'), { recursive: true })
   await mkdir(bulkDir(dir), { recursive: true })
   const digests: Buffer[] = []
-  const stats: WriteStats = {
-    shards: 0,
-    shardBytes: 0,
-    maxShardBytes: 0,
-    maxBytesPerPin: 0,
-    trimmedCandidates: 0,
-    shardsTrimmed: 0,
-    popularTrimmed: plan.popularTrimmed,
-    manifestBytes: 0,
-    kvBulkFiles: 0,
-  }
+  const stats = emptyStats(plan.popularTrimmed)
   const shardProgress = progressOf(log, 'write', plan.body.shardCount, 'shards encoded')
   for (const shard of plan.shards()) {
     await writeFile(shardFile(dir, shard.index), shard.value)
     digests.push(createHash('sha256').update(shard.value).digest())
-    stats.shards++
-    stats.shardBytes += shard.value.length
-    stats.maxShardBytes = Math.max(stats.maxShardBytes, shard.value.length)
-    if (shard.recordCount > 0) {
-      stats.maxBytesPerPin = Math.max(stats.maxBytesPerPin, shard.value.length / shard.recordCount)
-    }
-    stats.trimmedCandidates += shard.trimmedCandidates
-    stats.shardsTrimmed += shard.trimmedCandidates > 0 ? 1 : 0
+    countShard(stats, shard)
     shardProgress(stats.shards)
   }
   const manifest: Manifest = {
@@ -172,14 +205,7 @@ export async function writeBuild(
     buildId: buildIdOf(plan.body, digests),
     createdAt: new Date().toISOString(),
   }
-  const manifestJson = JSON.stringify(manifest)
-  stats.manifestBytes = Buffer.byteLength(manifestJson)
-  if (stats.manifestBytes > MAX_MANIFEST_BYTES) {
-    throw new BuildError(
-      'write',
-      `the manifest is ${stats.manifestBytes} bytes, over the ${MAX_MANIFEST_BYTES}-byte limit every cold isolate can afford to parse; shorten pin titles/URLs in the popular list or lower the popular count`
-    )
-  }
+  stats.manifestBytes = checkedManifestBytes(manifest)
   await writeFile(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`)
   const bulk = await writeKvBulk(manifest, dir, options)
   stats.kvBulkFiles = bulk.length
@@ -206,28 +232,46 @@ async function writeKvBulk(
   for (const item of kvWriteOrder(manifest)) {
     if (item.phase === 'shards') {
       const bytes = await readFile(shardFile(dir, item.shard))
-      await writer.add({
-        key: item.key,
-        value: bytes.toString('base64'),
-        base64: true,
-        metadata: { sha256: sha256Hex(bytes), build },
-      })
+      await writer.add(shardPair(item.key, bytes, build))
       progress(item.shard + 1)
     } else {
-      await writer.add({
-        key: item.key,
-        value: item.value,
-        metadata: {
-          sha256: sha256Hex(item.value),
-          build,
-          ...(item.key === CURRENT_KEY ? {} : { createdAt: manifest.createdAt }),
-        },
-      })
+      await writer.add(textPair(manifest, item.key, item.value))
     }
   }
   await writer.close()
   return writer.files
 }
+
+function textPair(manifest: Manifest, key: string, value: string): KvBulkPair {
+  return {
+    key,
+    value,
+    metadata: {
+      sha256: sha256Hex(value),
+      build: manifest.buildId,
+      ...(key === CURRENT_KEY ? {} : { createdAt: manifest.createdAt }),
+    },
+  }
+}
+
+/** The pairs after the shards, in write order: the v1 stub, the manifest, the pointer last. */
+export function manifestPairs(manifest: Manifest): KvBulkPair[] {
+  const pairs: KvBulkPair[] = []
+  for (const item of kvWriteOrder(manifest)) {
+    if (item.phase !== 'shards') {
+      pairs.push(textPair(manifest, item.key, item.value))
+    }
+  }
+  return pairs
+}
+
+/** The shard pair of one encoded shard value. */
+export const shardPair = (key: string, bytes: Uint8Array, build: string): KvBulkPair => ({
+  key,
+  value: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'),
+  base64: true,
+  metadata: { sha256: sha256Hex(bytes), build },
+})
 
 /** Write an in-memory build (tests, fixtures) the way the streaming build does. */
 export async function writeArtifacts(
@@ -282,11 +326,24 @@ export async function readManifest(dir: string): Promise<Manifest> {
   }
 }
 
-/** The kv-bulk files of a directory, in order. */
+/**
+ * The kv-bulk files of a directory, in write order: a whole build's `NNNNNN.json`, or a sliced
+ * build's `slice-i-of-n-NNNNNN.json` (shards only, by slice then number) and then
+ * FINAL_BULK_FILE (manifests and pointer), so the pointer is always the last pair.
+ */
 export async function kvBulkFiles(dir: string): Promise<string[]> {
   try {
-    const names = (await readdir(bulkDir(dir))).filter((n) => /^\d{6}\.json$/.test(n)).sort()
-    return names.map((n) => join(bulkDir(dir), n))
+    const names = await readdir(bulkDir(dir))
+    const whole = names.filter((n) => /^\d{6}\.json$/.test(n)).sort()
+    const key = (n: string): number[] => (/\d+/g[Symbol.match](n) ?? []).map(Number)
+    const sliced = names
+      .filter((n) => /^slice-\d+-of-\d+-\d{6}\.json$/.test(n))
+      .sort((a, b) => {
+        const [x, y] = [key(a), key(b)]
+        return x[1]! - y[1]! || x[0]! - y[0]! || x[2]! - y[2]!
+      })
+    const last = names.includes(FINAL_BULK_FILE) ? [FINAL_BULK_FILE] : []
+    return [...whole, ...sliced, ...last].map((n) => join(bulkDir(dir), n))
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new ArtifactError(

@@ -9,6 +9,7 @@ import type { BuildOptions, InputPaths } from '../../offline/config'
 import { BuildError } from '../../offline/errors'
 import { createLogger } from '../../offline/log'
 import { type BuildResult, runBuild } from '../../offline/pipeline'
+import { type ShardSlice, sliceLabel } from '../../offline/slice'
 
 export type BuildCommandOptions = {
   inputs: InputPaths
@@ -53,7 +54,8 @@ export async function buildCommand(command: BuildCommandOptions): Promise<BuildR
 /** `build --from-candidates DIR`: assemble from candidate files instead of computing sources. */
 export async function fromCandidatesCommand(
   command: BuildCommandOptions,
-  dir: string
+  dir: string,
+  slice?: ShardSlice
 ): Promise<void> {
   const log = createLogger({ silent: command.quiet })
   if (command.inputs.boards || command.inputs.events) {
@@ -70,6 +72,7 @@ export async function fromCandidatesCommand(
       out: command.out,
       options: command.options,
       blend: command.blendFile ? await readBlend(command.blendFile) : undefined,
+      slice,
     },
     log
   )
@@ -78,8 +81,15 @@ export async function fromCandidatesCommand(
   }
   const m = built.manifest
   console.log(
-    JSON.stringify({ build: m.buildId, pins: m.pinCount, shards: m.shardCount, out: command.out })
+    JSON.stringify({
+      build: m.buildId,
+      pins: m.pinCount,
+      shards: m.shardCount,
+      ...(slice ? { slice: sliceLabel(slice) } : {}),
+      out: command.out,
+    })
   )
+  log.summary(slice ? `slice ${sliceLabel(slice)} done` : 'build done')
 }
 
 /** Read a blend JSON file and check it the way the worker checks a manifest's blend. */

@@ -5,6 +5,7 @@
 
 import { seedFromDir, startLocalWorker } from '../../local/miniflare'
 import { readManifest } from '../../offline/write'
+import { checkSlices } from '../../offline/write-slice'
 
 export type ServeCommandOptions = { artifacts: string; port: number; host: string }
 
@@ -18,6 +19,7 @@ export async function serveArtifacts(
   options: { port: number; host: string }
 ): Promise<void> {
   const manifest = await readManifest(dir)
+  await checkSlices(dir, manifest.buildId, true) // a sliced build serves only once joined
   process.stderr.write('[serve] bundling the worker and starting workerd\n')
   const { mf, url } = await startLocalWorker({ port: options.port, host: options.host })
   const total = manifest.shardCount + 3

@@ -6,7 +6,7 @@
 
 import { join } from 'node:path'
 import { openLocalKv, wranglerNamespaceId } from '../../local/upload/local-kv'
-import { dirSource, runUpload, type UploadResult } from '../../local/upload/run'
+import { dirSource, runUpload, type UploadMode, type UploadResult } from '../../local/upload/run'
 import { cloudflareTarget, miniflareTarget } from '../../local/upload/targets'
 import { BuildError } from '../../offline/errors'
 
@@ -18,6 +18,10 @@ export type UploadCommandOptions = {
   wrangler: string
   dryRun?: boolean
   keep?: number
+  /** Write only this directory's shard pairs (one slice of a sliced build). */
+  shardsOnly?: boolean
+  /** Write only the manifests and the pointer, once KV holds every shard. */
+  pointerOnly?: boolean
 }
 
 export async function uploadCommand(command: UploadCommandOptions): Promise<UploadResult> {
@@ -28,8 +32,22 @@ export async function uploadCommand(command: UploadCommandOptions): Promise<Uplo
       'upload: give --namespace-id ID (remote) or --local (see `npx related-pins upload --help`)'
     )
   }
-  const artifacts = await dirSource(command.artifacts)
+  if (command.shardsOnly && command.pointerOnly) {
+    throw new BuildError(
+      'config',
+      'upload: --shards-only and --pointer-only are two steps: each slice with --shards-only, then once --pointer-only'
+    )
+  }
+  if (command.shardsOnly && command.keep !== undefined) {
+    throw new BuildError(
+      'config',
+      'upload: --keep deletes old builds after the pointer switch; give it to the --pointer-only step'
+    )
+  }
+  const mode: UploadMode = command.shardsOnly ? 'shards' : command.pointerOnly ? 'pointer' : 'all'
+  const artifacts = await dirSource(command.artifacts, mode)
   const options = {
+    mode,
     dryRun: Boolean(command.dryRun),
     keep: command.keep,
     log: (line: string) => process.stderr.write(`${line}\n`),

@@ -176,6 +176,8 @@ export function uploadEntries(
 
 /** What `upload` writes, in batches that each fit the bulk limits (a kv-bulk file, or all). */
 export type UploadSource = {
-  manifest: Manifest
+  buildId: string
+  /** Null only for a slice's shards (`upload --shards-only` of slices other than 0). */
+  manifest: Manifest | null
   batches(): AsyncIterable<UploadEntry[]>
 }

@@ -14,8 +14,11 @@ import { readPins } from '../ingest'
 import type { IngestReport } from '../ingest/report'
 import type { PinMeta } from '../inputs'
 import type { Logger } from '../log'
+import type { ShardSlice } from '../slice'
 import { Vocab } from '../vocab'
-import { writeBuild, writeReport } from '../write'
+import { type KvBulkLimits, writeBuild, writeReport } from '../write'
+import { sliceInputs, writeOneSlice } from './build-slice'
+import { digestInputs } from './digest'
 import { findCandidateFiles, readCandidates } from './read'
 
 export type FromCandidatesConfig = {
@@ -24,6 +27,12 @@ export type FromCandidatesConfig = {
   out: string
   options: BuildOptions
   blend?: BlendParams
+  /** Encode only this slice's shards (`--shard-slice i/n`); see write-slice.ts. */
+  slice?: ShardSlice
+  /** The manifest's createdAt of a sliced build (default: now); tests pin it. */
+  createdAt?: string
+  /** Bulk file limits (default Cloudflare's; tests use small ones to get several files). */
+  limits?: KvBulkLimits
 }
 
 export type FromCandidatesResult = { manifest: Manifest; files: string[]; report: object }
@@ -34,6 +43,7 @@ export async function buildFromCandidates(
 ): Promise<FromCandidatesResult> {
   const start = performance.now()
   const files = findCandidateFiles(config.dir)
+  const digests = config.slice ? await digestInputs(sliceInputs(files, config.pins), log) : null
   const pins = new Vocab()
   const rows: { id: string; title: string; imageUrl: string; link: string }[] = []
   let pinsReport: IngestReport | null = null
@@ -69,10 +79,6 @@ export async function buildFromCandidates(
     meta.link[i] = row.link
   }
   const sources = { ...read, pinCount: pins.size }
-  const doneWrite = log.step(
-    'write',
-    `encoding shards of ${config.options.assemble.pinsPerShard} pins`
-  )
   const plan = planArtifacts(
     pins.ids,
     meta,
@@ -80,7 +86,17 @@ export async function buildFromCandidates(
     config.options.assemble,
     config.blend ?? DEFAULT_BLEND
   )
-  const { manifest, files: written } = await writeBuild(plan, config.out, { log })
+  if (config.slice && digests) {
+    return writeOneSlice(config, config.slice, plan, digests, { files, pinsReport, start }, log)
+  }
+  const doneWrite = log.step(
+    'write',
+    `encoding shards of ${config.options.assemble.pinsPerShard} pins`
+  )
+  const { manifest, files: written } = await writeBuild(plan, config.out, {
+    log,
+    limits: config.limits,
+  })
   doneWrite(`${manifest.shardCount} shards, build ${manifest.buildId}`)
   const report = {
     buildId: manifest.buildId,
