@@ -154,7 +154,9 @@ async function pin2vecSource(
   const vectors = trained.embeddings.dataSync() as Float32Array
   const dims = trained.embeddings.shape[1]
   trained.embeddings.dispose()
+  // A continued model: pairs and rate over both parts; the losses are the last part's epochs.
   const pairs = trained.pairs + (how.start?.pairs ?? 0)
+  const startSeconds = how.start ? how.start.pairs / Math.max(how.start.pairsPerSec, 1e-9) : 0
   timings.neighbours = doneKnn()
   return {
     lists: { topN: options.topN, indices: knn.indices, scores: knn.scores, counts },
@@ -162,9 +164,9 @@ async function pin2vecSource(
     ...(trained.outputs ? { outputs: trained.outputs } : {}),
     trained: trained.trained,
     dims,
-    lossPerEpoch: [...(how.start?.lossPerEpoch ?? []), ...trained.lossPerEpoch],
+    lossPerEpoch: trained.lossPerEpoch,
     pairs,
-    pairsPerSec: trained.pairsPerSec,
+    pairsPerSec: pairs / Math.max(startSeconds + trained.seconds, 1e-9),
   }
 }
 
