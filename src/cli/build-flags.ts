@@ -492,6 +492,14 @@ export const EVAL_FLAGS: FlagSpec<EvalSettings>[] = [
     'trainOn',
     oneOf(['all', 'boards', 'events'] as const)
   ),
+  {
+    flags: '--ablation',
+    group: EVAL,
+    help: 'also score the blend without each source in turn, re-fitted on the validation slice (leave one source out; one more blend fit and scoring per source)',
+    apply: (o) => {
+      o.ablation = true
+    },
+  },
 ]
 
 /** Help text of a flag, with its default. */

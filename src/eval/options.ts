@@ -24,6 +24,8 @@ export type EvalSettings = {
   peerTuneQueries: number
   /** Train on both signals or one alone; test sessions always come from the events. */
   trainOn: TrainOn
+  /** Also score the blend without each source in turn (leave-one-source-out, re-fitted). */
+  ablation: boolean
 }
 
 export const DEFAULT_EVAL_SETTINGS: EvalSettings = {
@@ -33,4 +35,6 @@ export const DEFAULT_EVAL_SETTINGS: EvalSettings = {
   maxQueries: 50_000,
   peerTuneQueries: 5000,
   trainOn: 'all',
+  // Opt-in: it re-fits and re-scores the blend once per source (docs/evaluation.md).
+  ablation: false,
 }

@@ -4,6 +4,7 @@
  */
 
 import { BUCKETS } from '../core/artifact'
+import type { AblationReport } from './ablation'
 import type { Comparison, Group, MethodResult } from './score-task'
 import type { Task } from './session-task'
 
@@ -12,6 +13,8 @@ export type ReportInput = {
   buckets: { tailMax: number; torsoMax: number }
   tasks: Record<Task, Record<string, MethodResult>>
   goals: Record<Task, Record<string, unknown>>
+  /** Present with `eval --ablation`. */
+  ablation?: AblationReport | null
 }
 
 const pct = (x: number): string => (x * 100).toFixed(2)
@@ -73,6 +76,45 @@ ${goalRows.join('\n')}
 `
 }
 
+/** The blend without each source against the full blend, on the same queries (paired intervals). */
+function ablationTable(m: ReportInput, a: AblationReport): string {
+  const rows = (Object.keys(m.tasks) as Task[]).flatMap((task) => {
+    const full = m.tasks[task].blend
+    if (!full) {
+      return []
+    }
+    const o = full.overall
+    return [
+      `| ${task} | full blend | ${withCi(o['hr@20'], o.ci['hr@20'], pct)} | – | ${withCi(o['mrr@20'], o.ci['mrr@20'], mrr)} | – | ${pct(o.fallback)} |`,
+      ...a.rows.map((row) => {
+        const { result, vsBlend } = row.tasks[task]
+        const r = result.overall
+        const d = (metric: 'hr@20' | 'mrr@20', f: (v: number) => string): string => {
+          const c = vsBlend[metric]
+          const size = f(Math.abs(c.ourValue - c.bestValue))
+          // No sign on a difference that rounds to zero (it would print as −0.00).
+          const sign = Number(size) === 0 ? '' : c.ourValue > c.bestValue ? '+' : '−'
+          return `${sign}${size} [${f(c.difference95[0])}, ${f(c.difference95[1])}]`
+        }
+        return `| ${task} | without ${row.source} | ${withCi(r['hr@20'], r.ci['hr@20'], pct)} | ${d('hr@20', pct)} | ${withCi(r['mrr@20'], r.ci['mrr@20'], mrr)} | ${d('mrr@20', mrr)} | ${pct(r.fallback)} |`
+      }),
+    ]
+  })
+  const skipped = a.skipped.map((s) => `${s.source} not ablated: ${s.reason}.`).join(' ')
+  return `#### Leave one source out
+
+The served blend without one source: its candidates and scores removed, the blend weights, learned model and session model fitted again on the validation slice, scored on the same ${m.queries.toLocaleString('en')} test queries (HR in %, Δ = without − full blend with its paired 95% bootstrap interval; ablation took ${a.seconds.toFixed(0)} s).${skipped ? ` ${skipped}` : ''}
+
+| task | blend | HR@20 | Δ HR@20 | MRR@20 | Δ MRR@20 | fallback |
+|---|---|---|---|---|---|---|
+${rows.join('\n')}
+`
+}
+
 export function renderMarkdown(m: ReportInput): string {
-  return (Object.keys(m.tasks) as Task[]).map((t) => taskTables(t, m.tasks[t], m)).join('\n')
+  const tables = (Object.keys(m.tasks) as Task[]).map((t) => taskTables(t, m.tasks[t], m))
+  if (m.ablation) {
+    tables.push(ablationTable(m, m.ablation))
+  }
+  return tables.join('\n')
 }

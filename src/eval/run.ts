@@ -28,6 +28,7 @@ import { type Inputs, loadInputs } from '../offline/inputs'
 import type { Logger } from '../offline/log'
 import { sessionizeOptions } from '../offline/sessions/options'
 import { sessionize } from '../offline/sessions/sessionize'
+import { leaveOneSourceOut } from './ablation'
 import { fitSession } from './fit-session'
 import { choosePeerSettings } from './peer-selection'
 import type { QueryRanker } from './peers/peer'
@@ -56,6 +57,8 @@ export type EvalConfig = {
   trainOn: TrainOn
   /** Also score Pin2Vec and the blend with float32 vectors, to price int8 quantization. */
   float32?: boolean
+  /** Also score the blend without each source in turn, re-fitted on validation (ablation.ts). */
+  ablation?: boolean
 }
 
 /** What each task's goal compares: our served answer against the best of these peers. */
@@ -118,16 +121,17 @@ export async function runEval(config: EvalConfig, log: Logger) {
 
   // 1. On the validation slice: fit the blend (sources trained before it) and choose each peer's
   //    setting (peers trained on the sessions before it). Nothing here sees the test slice.
+  const holdout = {
+    tuneStep: config.options.blend.tuneStep,
+    maxQueries: config.maxQueries,
+    trainOn: config.trainOn,
+  }
   const validation = await fitBlendOnHoldout(
     inputs,
     split.validationCut,
     split.testCut,
     config.options,
-    {
-      tuneStep: config.options.blend.tuneStep,
-      maxQueries: config.maxQueries,
-      trainOn: config.trainOn,
-    },
+    holdout,
     log
   )
   const validationQueries = sampleSessionQueries(
@@ -269,6 +273,29 @@ export async function runEval(config: EvalConfig, log: Logger) {
         : Object.fromEntries(Object.entries(rankers).filter(([n]) => !n.endsWith('-float32')))
     tasks[task] = scoreTask(used, queries, task, scoreOptions)
   }
+  // 4. Optional: the blend without each source, fitted and scored as the full one (ablation.ts).
+  const ablation = config.ablation
+    ? await leaveOneSourceOut(
+        {
+          inputs,
+          options: config.options,
+          holdout,
+          validationCut: split.validationCut,
+          testCut: split.testCut,
+          validationSources: validation.sources,
+          validationEvents: validation.trainingEvents,
+          validationQueries,
+          testSources: test.sources,
+          testEvents: test.inputs.events?.time.length ?? 0,
+          sources: artifacts.manifest.sources,
+          queries,
+          tasks: TASKS,
+          scoreOptions,
+          full: tasks,
+        },
+        log
+      )
+    : null
   const goals = Object.fromEntries(
     TASKS.map((task) => {
       const goal = GOALS[task]
@@ -318,6 +345,7 @@ export async function runEval(config: EvalConfig, log: Logger) {
       TaskScores['results']
     >,
     goals: goals as unknown as Record<Task, Record<string, unknown>>,
+    ablation,
     config: {
       inputs: config.inputs,
       options: config.options,
@@ -325,6 +353,7 @@ export async function runEval(config: EvalConfig, log: Logger) {
       bootstrap: config.bootstrap,
       maxQueries: config.maxQueries,
       trainOn: config.trainOn,
+      ablation: config.ablation ?? false,
     },
     seconds: (performance.now() - started) / 1000,
   }

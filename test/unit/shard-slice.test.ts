@@ -180,6 +180,43 @@ describe('sharded assembly (--shard-slice i/n)', () => {
     expect(withoutPins.manifest.buildId).not.toBe(base)
   })
 
+  it('runs as the CLI command: the flag reaches the build, stdout names the slice', async () => {
+    const out = join(dir, 'cli')
+    const lines: string[] = []
+    vi.spyOn(console, 'log').mockImplementation((line: string) => {
+      lines.push(line)
+    })
+    try {
+      await runCli([
+        'build',
+        '--from-candidates',
+        candidates,
+        '--pins',
+        pins,
+        '--pins-per-shard',
+        '1',
+        '--shard-slice',
+        '1/3',
+        '--out',
+        out,
+        '--quiet',
+      ])
+    } finally {
+      vi.restoreAllMocks()
+    }
+    const id = (await slice({ index: 0, count: 1 }, join(dir, 'cli-one'))).manifest.buildId
+    expect(JSON.parse(lines.at(-1)!)).toEqual({
+      build: id,
+      pins: 7,
+      shards: 7,
+      slice: '1/3',
+      out,
+    })
+    expect((await readdir(join(out, 'shards'))).sort()).toEqual(['000001.bin', '000004.bin'])
+    expect(await readdir(join(out, 'slices'))).toEqual(['slice-1-of-3.json'])
+    expect(await readdir(out)).not.toContain('manifest.json')
+  })
+
   it('refuses more slices than shards', async () => {
     await expect(slice({ index: 0, count: 8 }, join(dir, 'too-many'))).rejects.toThrow(
       '--shard-slice 0/8: this build has 7 shards, so at most 7 slices'

@@ -92,8 +92,26 @@ export async function startWorker(
   return {
     mf,
     url,
-    fetch: (path, init) => fetch(new URL(path, url), init),
+    fetch: (path, init) => fetchRetryingStaleSocket(new URL(path, url), init),
     dispose: () => mf.dispose(),
+  }
+}
+
+/**
+ * fetch, retrying a GET or HEAD once when its keep-alive socket was closed by workerd while idle
+ * (undici reuses the socket and fails with "other side closed" when a test paused for a few
+ * seconds between requests), as browsers retry idempotent requests on a stale connection.
+ */
+async function fetchRetryingStaleSocket(url: URL, init?: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init)
+  } catch (err) {
+    const method = (init?.method ?? 'GET').toUpperCase()
+    const code = (err as { cause?: { code?: string } }).cause?.code
+    if ((method === 'GET' || method === 'HEAD') && code === 'UND_ERR_SOCKET') {
+      return fetch(url, init)
+    }
+    throw err
   }
 }
 

@@ -70,6 +70,25 @@ export function sampleQueries(queries: Queries, max: number): Queries {
   return { query: idx.map((i) => queries.query[i]!), target: idx.map((i) => queries.target[i]!) }
 }
 
+/** The fit's next-pin queries in [trainCut, queryEnd), targets new to the session, sampled. */
+function heldOutQueries(
+  inputs: Inputs,
+  trainCut: number,
+  queryEnd: number,
+  options: BuildOptions,
+  holdout: HoldoutOptions
+): Queries {
+  const sessionOptions = sessionizeOptions(inputs.events!.actions.ids, options.sessions)
+  return sampleQueries(
+    // Targets new to the session: the served answer never returns a pin the user already saw.
+    nextPinQueries(eventsBetween(inputs.events!, trainCut, queryEnd), {
+      ...sessionOptions,
+      newOnly: true,
+    }),
+    holdout.maxQueries
+  )
+}
+
 export async function fitBlendOnHoldout(
   inputs: Inputs,
   trainCut: number,
@@ -83,21 +102,69 @@ export async function fitBlendOnHoldout(
     `[blend] fitting on sessions after ${new Date(trainCut).toISOString()}, sources trained before it`
   )
   const started = performance.now()
-  const sessionOptions = sessionizeOptions(inputs.events!.actions.ids, options.sessions)
-  const queries = sampleQueries(
-    // Targets new to the session: the served answer never returns a pin the user already saw.
-    nextPinQueries(eventsBetween(inputs.events!, trainCut, queryEnd), {
-      ...sessionOptions,
-      newOnly: true,
-    }),
-    holdout.maxQueries
-  )
+  const queries = heldOutQueries(inputs, trainCut, queryEnd, options, holdout)
+  // The fit reads only its query pins' records: compute only their lists when nothing else needs
+  // the others (queryPinsOnly).
   const listRows = holdout.queryPinsOnly ? new Uint8Array(inputs.pins.size) : undefined
   for (const q of listRows ? queries.query : []) {
     listRows![q] = 1
   }
   const sources = await computeSources(slice.inputs, options, log, listRows ? { listRows } : {})
-  const sourcesDone = performance.now()
+  const sourcesSeconds = (performance.now() - started) / 1000
+  const trainingEvents = slice.inputs.events?.time.length ?? 0
+  const fitted = await fitBlendOnSources(
+    inputs,
+    sources,
+    trainCut,
+    queryEnd,
+    options,
+    holdout,
+    log,
+    {
+      queries,
+      ...(listRows ? { recordsFor: listRows } : {}),
+    }
+  )
+  return {
+    blend: fitted.blend,
+    report: {
+      ...fitted.report,
+      trainingEvents,
+      seconds: { sources: sourcesSeconds, ...fitted.report.seconds },
+    },
+    trainingEvents,
+    sources,
+    inputs: slice.inputs,
+    boardsAfterCut: slice.boardsAfterCut,
+    undatedBoardRows: slice.undatedBoardRows,
+  }
+}
+
+/**
+ * The fit of fitBlendOnHoldout on sources already trained before `trainCut`. `eval`'s
+ * leave-one-source-out ablation calls it with one source removed, so each ablated blend is
+ * fitted exactly as the served one.
+ */
+export async function fitBlendOnSources(
+  inputs: Inputs,
+  sources: Sources,
+  trainCut: number,
+  queryEnd: number,
+  options: BuildOptions,
+  holdout: HoldoutOptions,
+  log: Logger,
+  given: { queries?: Queries; recordsFor?: Uint8Array } = {}
+): Promise<{
+  blend: BlendParams
+  report: BlendFitReport & {
+    trainCut: string
+    queryEnd: string
+    thresholds: BlendParams['buckets']
+    seconds: { assemble: number; fit: number }
+  }
+}> {
+  const started = performance.now()
+  const queries = given.queries ?? heldOutQueries(inputs, trainCut, queryEnd, options, holdout)
   // Uncapped: the blend is fitted on every candidate, as it will rank the full union when the
   // final build caps the stored list. Fitting on a list capped by the default blend trains the
   // model on a biased subset (generated world: served precision@10 0.65 instead of ≥ 0.8).
@@ -111,7 +178,7 @@ export async function fitBlendOnHoldout(
       maxShardBytes: MAX_KV_VALUE_BYTES,
     },
     DEFAULT_BLEND,
-    listRows ? { recordsFor: listRows } : {}
+    given.recordsFor ? { recordsFor: given.recordsFor } : {}
   )
   const assembleDone = performance.now()
   const lookup = new ArtifactLookup(artifacts, inputs.pins)
@@ -125,32 +192,24 @@ export async function fitBlendOnHoldout(
   const fitDone = performance.now()
   const model = fitted.report.model
   log.info(
-    `[blend] ${queries.query.length.toLocaleString('en')} held-out queries; weights ${JSON.stringify(fitted.blend.weights)}; learned model ${
+    `[blend] ${queries.query.length.toLocaleString('en')} held-out queries; sources ${artifacts.manifest.sources.join(', ')}; weights ${JSON.stringify(fitted.blend.weights)}; learned model ${
       model
         ? `recall@20 ${model.checkRecall20.toFixed(4)} vs weights ${model.weightedCheckRecall20.toFixed(4)}: ${model.kept ? 'kept' : 'not kept'}`
         : 'not fitted (too few queries)'
     }`
   )
-  const trainingEvents = slice.inputs.events?.time.length ?? 0
   return {
     blend: fitted.blend,
     report: {
       ...fitted.report,
       trainCut: new Date(trainCut).toISOString(),
       queryEnd: new Date(queryEnd).toISOString(),
-      trainingEvents,
       thresholds,
       seconds: {
-        sources: (sourcesDone - started) / 1000,
-        assemble: (assembleDone - sourcesDone) / 1000,
+        assemble: (assembleDone - started) / 1000,
         fit: (fitDone - assembleDone) / 1000,
       },
     },
-    trainingEvents,
-    sources,
-    inputs: slice.inputs,
-    boardsAfterCut: slice.boardsAfterCut,
-    undatedBoardRows: slice.undatedBoardRows,
   }
 }
 
