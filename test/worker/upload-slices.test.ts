@@ -2,6 +2,7 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { serveArtifacts } from '../../src/cli/commands/serve'
 import { runCli } from '../../src/cli/program'
 import { CURRENT_KEY } from '../../src/core/artifact'
 import { kvPersistDir, openLocalKv } from '../../src/local/upload/local-kv'
@@ -166,6 +167,16 @@ describe('upload of a sliced build: slices independently, pointer last', () => {
     const kv = await keys('ns-b')
     expect(kv.pointer).toBe(parts[0]!.manifest.buildId)
     expect(kv.names).toHaveLength(7 + 3)
+  })
+
+  it('serve refuses one slice, before starting anything', async () => {
+    const where = { port: 0, host: '127.0.0.1' }
+    await expect(serveArtifacts(part(2), where)).rejects.toThrow(
+      /is slice 2\/3 of build \w+, without manifest\.json \(slice 0 writes it\): serve the directory every slice was copied into/
+    )
+    await expect(serveArtifacts(part(0), where)).rejects.toThrow(
+      /holds 1 of the 3 slices of build \w+; missing 1\/3, 2\/3/
+    )
   })
 
   it('refuses to overwrite a shard of the same build id with other bytes', async () => {

@@ -3,9 +3,11 @@
  * `related-pins serve`: load an artifacts directory into a local KV and run the worker in workerd.
  */
 
+import { ArtifactError } from '../../core/errors'
 import { seedFromDir, startLocalWorker } from '../../local/miniflare'
+import { sliceLabel } from '../../offline/slice'
 import { readManifest } from '../../offline/write'
-import { checkSlices } from '../../offline/write-slice'
+import { checkSlices, sliceReports } from '../../offline/write-slice'
 
 export type ServeCommandOptions = { artifacts: string; port: number; host: string }
 
@@ -18,7 +20,16 @@ export async function serveArtifacts(
   dir: string,
   options: { port: number; host: string }
 ): Promise<void> {
-  const manifest = await readManifest(dir)
+  const manifest = await readManifest(dir).catch(async (err: unknown) => {
+    const reports = await sliceReports(dir)
+    if (reports.length === 0 || !(err instanceof ArtifactError)) {
+      throw err
+    }
+    throw new ArtifactError(
+      'manifest_missing',
+      `${dir} is slice ${reports.map((r) => sliceLabel(r.slice)).join(', ')} of build ${reports[0]!.buildId}, without manifest.json (slice 0 writes it): serve the directory every slice was copied into`
+    )
+  })
   await checkSlices(dir, manifest.buildId, true) // a sliced build serves only once joined
   process.stderr.write('[serve] bundling the worker and starting workerd\n')
   const { mf, url } = await startLocalWorker({ port: options.port, host: options.host })
