@@ -7,7 +7,12 @@
  */
 
 import { InvalidArgumentError } from 'commander'
-import { DEFAULT_EVAL_SETTINGS, type EvalSettings } from '../eval/options'
+import {
+  DEFAULT_EVAL_SETTINGS,
+  type EvalSettings,
+  PEER_NAMES,
+  type PeerName,
+} from '../eval/options'
 import { HOLDOUT_PIN2VEC_MODES } from '../offline/blend/options'
 import { COOC_SCORINGS } from '../offline/board-graph/scoring'
 import { type BuildOptions, DEFAULT_BUILD_OPTIONS } from '../offline/config'
@@ -417,6 +422,20 @@ export const EVAL_BUILD_FLAGS: FlagSpec<BuildOptions>[] = [
 
 const EVAL = 'Evaluation:'
 
+/** `--peers sar,ar` or `--peers none`. */
+function peerList(raw: string): PeerName[] {
+  if (raw === 'none') {
+    return []
+  }
+  const names = raw.split(',')
+  for (const name of names) {
+    if (!(PEER_NAMES as readonly string[]).includes(name)) {
+      throw new InvalidArgumentError(`expected none or some of ${PEER_NAMES.join(', ')}.`)
+    }
+  }
+  return [...new Set(names as PeerName[])]
+}
+
 /** A flag that sets `settings[key]`. */
 function evalFlag<K extends keyof EvalSettings>(
   flags: string,
@@ -485,6 +504,12 @@ export const EVAL_FLAGS: FlagSpec<EvalSettings>[] = [
     "validation queries that choose each peer's and the session model's settings; 0 = all",
     'peerTuneQueries',
     int({ min: 0 })
+  ),
+  evalFlag(
+    '--peers <LIST>',
+    `peers to tune and score, comma-separated (${PEER_NAMES.join(', ')}), or none`,
+    'peers',
+    peerList
   ),
   evalFlag(
     '--train-on <S>',

@@ -7,6 +7,10 @@
 import type { BlendParams } from '../core/artifact'
 import type { TrainOn } from '../offline/blend/split'
 
+/** Every peer eval can score, in report order (src/eval/peers/registry.ts defines them). */
+export const PEER_NAMES = ['sar', 'ar', 'sr', 'item-knn', 'sknn', 'v-sknn', 'stan'] as const
+export type PeerName = (typeof PEER_NAMES)[number]
+
 export type EvalSettings = {
   /** Last share of the events' time span held out for testing. */
   testFraction: number
@@ -24,6 +28,8 @@ export type EvalSettings = {
   peerTuneQueries: number
   /** Train on both signals or one alone; test sessions always come from the events. */
   trainOn: TrainOn
+  /** The peers to tune and score (each costs a tuning pass and a scoring pass per task). */
+  peers: PeerName[]
   /** Also score the blend without each source in turn (leave-one-source-out, re-fitted). */
   ablation: boolean
 }
@@ -35,6 +41,7 @@ export const DEFAULT_EVAL_SETTINGS: EvalSettings = {
   maxQueries: 50_000,
   peerTuneQueries: 5000,
   trainOn: 'all',
+  peers: [...PEER_NAMES],
   // Opt-in: it re-fits and re-scores the blend once per source (docs/evaluation.md).
   ablation: false,
 }

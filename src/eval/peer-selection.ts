@@ -43,16 +43,17 @@ export function choosePeerSettings(
   pinCount: number,
   validation: SessionQueries,
   popular: Int32Array,
+  peers: readonly PeerSpec[] = PEERS,
   log?: Logger
 ): Record<string, PeerChoice> {
   const t = indexSessions(training, pinCount)
   const out: Record<string, PeerChoice> = {}
-  const tried = PEERS.filter((spec) => spec.settings.length > 1)
+  const tried = peers.filter((spec) => spec.settings.length > 1)
   const progress = log?.counter('eval', 'peer settings', {
     total: tried.reduce((a, spec) => a + spec.settings.length, 0) * validation.query.length,
     unit: 'query runs',
   })
-  for (const spec of PEERS) {
+  for (const spec of peers) {
     const scores =
       spec.settings.length > 1
         ? spec.settings.map((s) => hr20(spec, t, s, validation, popular, () => progress?.add()))

@@ -99,6 +99,28 @@ ${chart}
 <pre>${escapeHtml(JSON.stringify(m.goals[task], null, 2))}</pre>`
 }
 
+/** The blend without each source against the full blend (paired 95% intervals of the Δ). */
+function ablationSection(m: ReportInput): string {
+  const a = m.ablation
+  if (!a) {
+    return ''
+  }
+  const diff = (d: number, ci: [number, number], f: (x: number) => string): string =>
+    `${f(d)} <small>(${f(ci[0])} – ${f(ci[1])})</small>`
+  const mrr = (x: number): string => x.toFixed(4)
+  const rows = (Object.keys(m.tasks) as Task[]).flatMap((task) =>
+    a.rows.map((row) => {
+      const { result, vsBlend } = row.tasks[task]
+      const h = vsBlend['hr@20']
+      const r = vsBlend['mrr@20']
+      return `<tr><th>${escapeHtml(task)}</th><th>without ${escapeHtml(row.source)}</th><td>${pct(result.overall['hr@20'])}</td><td>${diff(h.ourValue - h.bestValue, h.difference95, pct)}</td><td>${mrr(result.overall['mrr@20'])}</td><td>${diff(r.ourValue - r.bestValue, r.difference95, mrr)}</td></tr>`
+    })
+  )
+  return `<h2>Leave one source out</h2>
+<p>The served blend without one source: its candidates and scores removed, the blend and session model fitted again on the validation slice, scored on the same test queries; Δ = without − full blend (${a.seconds.toFixed(0)} s).</p>
+<table><tr><th>task</th><th>blend</th><th>HR@20</th><th>Δ HR@20</th><th>MRR@20</th><th>Δ MRR@20</th></tr>${rows.join('')}</table>`
+}
+
 export function renderReport(m: ReportInput): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>related-pins evaluation</title>
@@ -107,6 +129,7 @@ export function renderReport(m: ReportInput): string {
 <h1>related-pins offline evaluation</h1>
 <p>In every held-out session, each pin whose next pin is new to the session is a query (${m.queries.toLocaleString('en')} test queries). One-pin task: the current pin alone; session task: with up to 10 earlier pins as context. Every method gets the same exclusions (pins already seen) and the same popular fallback. Buckets by the query pin's training engagement: tail ≤ ${m.buckets.tailMax} &lt; torso ≤ ${m.buckets.torsoMax} &lt; head; warm = engaged in training. Intervals are 95% bootstrap intervals over queries.</p>
 ${(Object.keys(m.tasks) as Task[]).map((t) => taskSection(t, m)).join('\n')}
+${ablationSection(m)}
 <h2>Split, blend and peer settings</h2>
 <pre>${escapeHtml(JSON.stringify({ split: m.split, blend: m.blend, peers: m.peers }, null, 2))}</pre>
 </body></html>

@@ -30,6 +30,7 @@ import { sessionizeOptions } from '../offline/sessions/options'
 import { sessionize } from '../offline/sessions/sessionize'
 import { leaveOneSourceOut } from './ablation'
 import { fitSession } from './fit-session'
+import type { PeerName } from './options'
 import { choosePeerSettings } from './peer-selection'
 import type { QueryRanker } from './peers/peer'
 import { ITEM_PEERS, PEERS } from './peers/registry'
@@ -57,6 +58,8 @@ export type EvalConfig = {
   trainOn: TrainOn
   /** Also score Pin2Vec and the blend with float32 vectors, to price int8 quantization. */
   float32?: boolean
+  /** The peers to tune and score (default: every peer of the registry). */
+  peers?: readonly PeerName[]
   /** Also score the blend without each source in turn, re-fitted on validation (ablation.ts). */
   ablation?: boolean
 }
@@ -118,6 +121,9 @@ export async function runEval(config: EvalConfig, log: Logger) {
   const split = computeSplit(inputs.events, config.split)
   const sessionOptions = sessionizeOptions(inputs.events.actions.ids, config.options.sessions)
   const ids = inputs.pins.ids
+  const peers = config.peers
+    ? PEERS.filter((p) => config.peers!.includes(p.name as PeerName))
+    : PEERS
 
   // 1. On the validation slice: fit the blend (sources trained before it) and choose each peer's
   //    setting (peers trained on the sessions before it). Nothing here sees the test slice.
@@ -150,6 +156,7 @@ export async function runEval(config: EvalConfig, log: Logger) {
     ids.length,
     validationQueries,
     popularOf(validation.sources, config.options.assemble.popularCount),
+    peers,
     log
   )
   // The session model's recency weights and learned ranking, on the validation session task, read
@@ -230,7 +237,7 @@ export async function runEval(config: EvalConfig, log: Logger) {
     sessionize(eventsBetween(inputs.events, split.start, split.testCut), sessionOptions).sessions,
     ids.length
   )
-  for (const spec of PEERS) {
+  for (const spec of peers) {
     rankers[spec.name] = spec.make(training, peerChoice[spec.name]!.setting)
   }
   if (config.float32 !== false && test.sources.pin2vec) {
@@ -310,7 +317,7 @@ export async function runEval(config: EvalConfig, log: Logger) {
           allPeersHr20: compareToBest(
             tasks[task],
             goal.ours,
-            PEERS.map((p) => p.name),
+            peers.map((p) => p.name),
             'hr@20'
           ),
         },
@@ -353,6 +360,7 @@ export async function runEval(config: EvalConfig, log: Logger) {
       bootstrap: config.bootstrap,
       maxQueries: config.maxQueries,
       trainOn: config.trainOn,
+      peers: peers.map((p) => p.name),
       ablation: config.ablation ?? false,
     },
     seconds: (performance.now() - started) / 1000,

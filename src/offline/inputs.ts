@@ -37,18 +37,23 @@ export type Inputs = {
 
 export type LoadOptions = IngestStageOptions
 
-/** Read boards, events and pins (each optional, but boards or events must be given). */
-export async function loadInputs(
-  paths: InputPaths,
-  options: LoadOptions,
-  log: Logger
-): Promise<Inputs> {
+/** Boards or events must be given: pins alone have nothing to learn from. */
+export function requireInputs(paths: InputPaths): void {
   if (!paths.boards && !paths.events) {
     throw new BuildError(
       'config',
       'give --boards, --events or both: there is nothing to learn from'
     )
   }
+}
+
+/** Read boards, events and pins (each optional, but boards or events must be given). */
+export async function loadInputs(
+  paths: InputPaths,
+  options: LoadOptions,
+  log: Logger
+): Promise<Inputs> {
+  requireInputs(paths)
   const pins = new Vocab()
   const reports: Inputs['reports'] = {}
   let boards: BoardTable | null = null

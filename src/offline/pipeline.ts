@@ -11,7 +11,7 @@ import { computeSplit } from './blend/split'
 import { scaleThresholds } from './blend/thresholds'
 import { computeSources, type Sources } from './candidate-sources'
 import type { BuildOptions, InputPaths } from './config'
-import { type Inputs, loadInputs } from './inputs'
+import { type Inputs, loadInputs, requireInputs } from './inputs'
 import { type Logger, peakRssBytes } from './log'
 import { type WriteStats, writeBuild, writeReport } from './write'
 
@@ -119,6 +119,8 @@ async function fitBlendForBuild(inputs: Inputs, config: BuildConfig, log: Logger
 
 export async function runBuild(config: BuildConfig, log: Logger): Promise<BuildResult> {
   const start = performance.now()
+  // A config mistake fails before the build says it started.
+  requireInputs(config.inputs)
   const doneIngest = log.step('ingest', 'loading inputs')
   const inputs = await loadInputs(config.inputs, config.options.ingest, log)
   const ingestSeconds = doneIngest(`${inputs.pins.size.toLocaleString('en')} distinct pins`)

@@ -3,12 +3,13 @@
  * createApp(): the Hono app with its store, routes, injection mode and error handling wired.
  */
 
-import { Hono } from 'hono'
+import { OpenAPIHono } from '@hono/zod-openapi'
 import { type Bindings, type WorkerConfig, workerConfig } from './config'
 import { registerDebug } from './debug'
 import type { AppEnv } from './env'
 import { notFound, onError } from './errors'
 import { ownsPath, proxyToOrigin } from './inject'
+import { registerOpenApi } from './openapi'
 import { api } from './routes/api'
 import { pages } from './routes/pages'
 import { ArtifactStore } from './store'
@@ -28,8 +29,8 @@ function storeFor(env: Bindings, config: WorkerConfig): ArtifactStore {
   return store
 }
 
-export function createApp(): Hono<AppEnv> {
-  const app = new Hono<AppEnv>()
+export function createApp(): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>()
   app.use(async (c, next) => {
     const config = workerConfig(c.env)
     c.set('config', config)
@@ -42,6 +43,7 @@ export function createApp(): Hono<AppEnv> {
   registerDebug(app)
   app.route('/', api)
   app.route('/', pages)
+  registerOpenApi(app)
   app.onError(onError)
   app.notFound(notFound)
   return app

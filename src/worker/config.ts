@@ -5,7 +5,11 @@
  */
 
 import { DEFAULT_DEDUP_THRESHOLD } from '../core/rerank'
-import { parseDedup } from './params'
+import { ConfigError } from './errors'
+import { dedupOf } from './schema'
+
+/** The DEDUP_THRESHOLD var takes what the dedup parameter takes (text, 0 to 1, 4 decimals). */
+const DEDUP_THRESHOLD = dedupOf('query', 'DEDUP_THRESHOLD')
 
 export type WorkerConfig = {
   /** Serve this build instead of the one named by the pointer key. */
@@ -30,23 +34,48 @@ export type Bindings = { ARTIFACTS: KVNamespace } & Partial<Omit<Env, 'ARTIFACTS
 const set = (value: string | undefined): string | undefined =>
   value === undefined || value === '' ? undefined : value
 
-const parsed = new WeakMap<object, WorkerConfig>()
+const parsed = new WeakMap<object, WorkerConfig | ConfigError>()
 
-/** The settings of `env`, parsed on first use and kept for the isolate's life. */
+function dedupThreshold(raw: string | undefined): number {
+  const result = DEDUP_THRESHOLD.safeParse(raw)
+  if (!result.success) {
+    throw new ConfigError(result.error.issues[0]?.message ?? 'DEDUP_THRESHOLD is invalid')
+  }
+  return result.data ?? DEFAULT_DEDUP_THRESHOLD
+}
+
+/**
+ * The settings of `env`, parsed on first use and kept for the isolate's life; a ConfigError is
+ * kept too, and thrown again without parsing again.
+ */
 export function workerConfig(env: Bindings): WorkerConfig {
   let config = parsed.get(env)
+  if (config instanceof ConfigError) {
+    throw config
+  }
   if (!config) {
-    const ttl = Number(env.POINTER_TTL_MS)
-    config = {
-      pinnedBuildId: set(env.ARTIFACT_BUILD_ID),
-      originUrl: set(env.ORIGIN_URL),
-      dedupThreshold: parseDedup(set(env.DEDUP_THRESHOLD), DEFAULT_DEDUP_THRESHOLD),
-      pointerTtlMs: set(env.POINTER_TTL_MS) && Number.isFinite(ttl) && ttl >= 0 ? ttl : undefined,
-      cacheApi: env.CACHE_API !== 'off',
-      responseMemo: env.RESPONSE_MEMO !== 'off',
-      debug: env.DEBUG === '1',
+    try {
+      config = parseConfig(env)
+    } catch (err) {
+      if (err instanceof ConfigError) {
+        parsed.set(env, err)
+      }
+      throw err
     }
     parsed.set(env, config)
   }
   return config
+}
+
+function parseConfig(env: Bindings): WorkerConfig {
+  const ttl = Number(env.POINTER_TTL_MS)
+  return {
+    pinnedBuildId: set(env.ARTIFACT_BUILD_ID),
+    originUrl: set(env.ORIGIN_URL),
+    dedupThreshold: dedupThreshold(env.DEDUP_THRESHOLD),
+    pointerTtlMs: set(env.POINTER_TTL_MS) && Number.isFinite(ttl) && ttl >= 0 ? ttl : undefined,
+    cacheApi: env.CACHE_API !== 'off',
+    responseMemo: env.RESPONSE_MEMO !== 'off',
+    debug: env.DEBUG === '1',
+  }
 }

@@ -9,9 +9,18 @@ import type { Hono } from 'hono'
 import { openShard, shardKey } from '../core/artifact'
 import { shardOf } from '../core/hash'
 import type { AppEnv } from './env'
-import { DEFAULT_K, parseIdList, parseK } from './params'
-import { parseQuery, rankQuery } from './query'
+import { rankQuery, relatedQuery } from './query'
 import { pinAnswer } from './related'
+import { DEFAULT_K, idList, integer, MAX_K, pinQuery, validate } from './schema'
+
+/** The pins to time, the runs per sample (1..100) and the query parameters of every sample. */
+const timed = (reps: number) =>
+  pinQuery(DEFAULT_K).extend({
+    pins: idList('pins', 1000, 'query', 'pins to time'),
+    reps: integer('reps', 1, MAX_K, 'query', reps),
+  })
+const CPU_QUERY = timed(50)
+const MISS_CPU_QUERY = timed(20)
 
 export function registerDebug(app: Hono<AppEnv>): void {
   app.use('/__debug/*', async (c, next) => {
@@ -41,14 +50,12 @@ export function registerDebug(app: Hono<AppEnv>): void {
    * one sample is the mean over `reps` runs of the same request.
    */
   app.get('/__debug/cpu', async (c) => {
-    const raw = c.req.query()
-    const pins = parseIdList(raw.pins, 'pins', 1000)
-    const reps = parseK(raw.reps, 50) // 1..100 runs per sample
+    const { pins, reps, ...params } = validate(CPU_QUERY, c.req.query())
     const build = await c.var.store.build()
     const samples: { pin: string; ms: number }[] = []
     let bytes = 0
     for (const pin of pins) {
-      const q = parseQuery([pin], raw, c.var.config, DEFAULT_K)
+      const q = relatedQuery([pin], params, c.var.config)
       const ids = [...q.seeds, ...q.context]
       await Promise.all(ids.map((id) => build.record(id))) // warm: KV excluded from the timing
       const t0 = performance.now()
@@ -70,9 +77,7 @@ export function registerDebug(app: Hono<AppEnv>): void {
    * timer on both sides; `clockAdvanced` says whether it moved at all during the whole route.
    */
   app.get('/__debug/miss-cpu', async (c) => {
-    const raw = c.req.query()
-    const pins = parseIdList(raw.pins, 'pins', 1000)
-    const reps = parseK(raw.reps, 20)
+    const { pins, reps, ...params } = validate(MISS_CPU_QUERY, c.req.query())
     const build = await c.var.store.build()
     const { manifest } = build
     const tick = (): Promise<number> =>
@@ -86,7 +91,7 @@ export function registerDebug(app: Hono<AppEnv>): void {
         continue
       }
       const bytes = new Uint8Array(value)
-      const q = parseQuery([pin], raw, c.var.config, DEFAULT_K)
+      const q = relatedQuery([pin], params, c.var.config)
       const t0 = await tick()
       for (let i = 0; i < reps; i++) {
         const reader = await openShard(bytes, {

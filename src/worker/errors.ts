@@ -21,6 +21,17 @@ export class ApiError extends HTTPException {
   }
 }
 
+/**
+ * A binding the worker cannot run with. Found once, when the config is parsed; every request then
+ * answers 500 config_invalid with this message (the client's request is not at fault).
+ */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError'
+  constructor(message: string) {
+    super(`[config] ${message}`)
+  }
+}
+
 const body = (code: string, message: string): ErrorBody => ({ error: { code, message } })
 
 /** Errors are never cached and never carry the ETag of the answer that was being prepared. */
@@ -60,6 +71,14 @@ export const onError: ErrorHandler<AppEnv> = (err, c) => {
       ),
       503
     )
+  }
+  if (err instanceof ConfigError) {
+    // The same error for every request of this isolate (config.ts keeps it): log it once.
+    if (!logged.has(err.message)) {
+      logged.add(err.message)
+      console.error(JSON.stringify({ evt: 'config_error', message: err.message }))
+    }
+    return c.json(body('config_invalid', err.message), 500)
   }
   if (err instanceof HTTPException) {
     return c.json(body('bad_request', err.message), err.status)

@@ -9,8 +9,8 @@ import type { Context } from 'hono'
 import { ArtifactError } from '../core/errors'
 import type { AppEnv } from './env'
 import { ApiError, logOnce } from './errors'
-import { parseK, parsePinId } from './params'
-import { parseQuery, runQuery } from './query'
+import { relatedQuery, runQuery } from './query'
+import { pinPath, pinQuery, validate } from './schema'
 import type { BuildView } from './store'
 import { renderFragment } from './views/related-grid'
 
@@ -21,6 +21,9 @@ const OWN_PATH = /^\/(v1\/|fragments\/|pins\/|healthz$|__debug\/)/
 export const MAX_INJECTIONS = 10
 
 export const ownsPath = (path: string): boolean => OWN_PATH.test(path)
+
+/** A placeholder's `data-k` is the fragment route's `k` (default 12), checked by the same schema. */
+const PLACEHOLDER_QUERY = pinQuery(12)
 
 /** The origin URL for this request: the configured origin's scheme and host, the request's path. */
 export function originTarget(originUrl: string, requestUrl: string): URL {
@@ -39,13 +42,9 @@ export function originTarget(originUrl: string, requestUrl: string): URL {
 
 function placeholderQuery(c: Context<AppEnv>, el: Element) {
   try {
-    const id = parsePinId(el.getAttribute('data-related-pins') ?? '')
-    return parseQuery(
-      [id],
-      { k: String(parseK(el.getAttribute('data-k') ?? undefined, 12)) },
-      c.var.config,
-      12
-    )
+    const { id } = validate(pinPath, { id: el.getAttribute('data-related-pins') ?? '' })
+    const params = validate(PLACEHOLDER_QUERY, { k: el.getAttribute('data-k') ?? undefined })
+    return relatedQuery([id], params, c.var.config)
   } catch {
     return null // a malformed placeholder is left as the site wrote it
   }

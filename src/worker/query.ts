@@ -9,15 +9,7 @@ import { ArtifactError } from '../core/errors'
 import { type RankedPin, recommend } from '../core/rerank'
 import { readableContext } from '../core/session-model'
 import type { WorkerConfig } from './config'
-import {
-  MAX_CONTEXT,
-  MAX_EXCLUDE,
-  parseDedup,
-  parseFallback,
-  parseIdList,
-  parseK,
-  parseSeen,
-} from './params'
+import type { RelatedParams } from './schema'
 import type { BuildView } from './store'
 
 export type RelatedQuery = {
@@ -55,30 +47,20 @@ export type QueryResult = {
   related: RankedPin[]
 }
 
-export type RawParams = {
-  k?: string
-  exclude?: string | readonly unknown[]
-  context?: string | readonly unknown[]
-  fallback?: string
-  dedup?: string
-  seen?: string
-}
-
-/** Validate the parameters shared by every related-pins route. */
-export function parseQuery(
+/** The query of validated parameters (schema.ts); an absent dedup is the binding's threshold. */
+export function relatedQuery(
   seeds: string[],
-  raw: RawParams,
-  config: Pick<WorkerConfig, 'dedupThreshold'>,
-  defaultK: number
+  params: RelatedParams,
+  config: Pick<WorkerConfig, 'dedupThreshold'>
 ): RelatedQuery {
   return {
     seeds,
-    k: parseK(raw.k, defaultK),
-    exclude: parseIdList(raw.exclude, 'exclude', MAX_EXCLUDE),
-    context: parseIdList(raw.context, 'context', MAX_CONTEXT),
-    fallback: parseFallback(raw.fallback),
-    dedup: parseDedup(raw.dedup, config.dedupThreshold),
-    allowSeen: parseSeen(raw.seen),
+    k: params.k,
+    exclude: params.exclude,
+    context: params.context,
+    fallback: params.fallback === 'popular',
+    dedup: params.dedup ?? config.dedupThreshold,
+    allowSeen: params.seen === 'allow',
   }
 }
 

@@ -163,12 +163,17 @@ describe('leave-one-source-out ablation', () => {
     expect(ablated.goals).toEqual(plain.goals)
   })
 
-  it('prints the ablation table in metrics.md', async () => {
+  it('prints the ablation table in metrics.md and report.html', async () => {
     const { readFile } = await import('node:fs/promises')
     const md = await readFile(join(dir, 'eval-ablation', 'metrics.md'), 'utf8')
     expect(md).toContain('#### Leave one source out')
     expect(md).toMatch(/\| one-pin \| without cooc \| [\d.]+ \[/)
     const plainMd = await readFile(join(dir, 'eval', 'metrics.md'), 'utf8')
     expect(plainMd).not.toContain('Leave one source out')
+    const html = await readFile(join(dir, 'eval-ablation', 'report.html'), 'utf8')
+    expect(html).toContain('<h2>Leave one source out</h2>')
+    expect(html).toContain('without cooc')
+    const plainHtml = await readFile(join(dir, 'eval', 'report.html'), 'utf8')
+    expect(plainHtml).not.toContain('Leave one source out')
   })
 })

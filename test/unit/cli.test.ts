@@ -101,6 +101,15 @@ describe('related-pins build flags', () => {
     expect(second!.settings).toEqual({ ...DEFAULT_EVAL_SETTINGS, trainOn: 'boards' })
   })
 
+  it('takes the peers eval scores as a list, or none', async () => {
+    await runCli(['eval', '--events', 'e.csv', '--out', 'o', '--peers', 'stan,sar,stan'])
+    await runCli(['eval', '--events', 'e.csv', '--out', 'o', '--peers', 'none'])
+    const [some, none] = calls.eval as EvalCommandOptions[]
+    expect(some!.settings.peers).toEqual(['stan', 'sar'])
+    expect(none!.settings.peers).toEqual([])
+    expect(DEFAULT_EVAL_SETTINGS.peers).toHaveLength(7)
+  })
+
   it('prints every default from the stage defaults in --help', async () => {
     let help = ''
     vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
@@ -132,6 +141,7 @@ describe('related-pins mistakes', () => {
       /^related-pins eval: required option '--out <DIR>' not specified/,
     ],
     [['eval', '--out', 'o', '--bucket-thresholds', '9,3'], /expected A,B with A <= B/],
+    [['eval', '--out', 'o', '--peers', 'sar,gru4rec'], /expected none or some of sar, ar, sr/],
     [['frobnicate'], /^related-pins: unknown command 'frobnicate'/],
   ])('%j ends in one line naming the flag', async (argv, message) => {
     const text = await cliError(argv)

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
+import { DEFAULT_BUILD_OPTIONS } from '../../src/offline/config'
 import { createLogger, formatBytes, formatDuration } from '../../src/offline/log'
+import { runBuild } from '../../src/offline/pipeline'
 
 /** A logger on a fake clock that records what it writes. */
 function recorder(tty: boolean) {
@@ -46,5 +48,17 @@ describe('build logger', () => {
     expect(out[0]).toMatch(/^build done in 2 min 5 s, peak memory \d+\.\d (MiB|GiB) RSS\n$/)
     expect(formatBytes(3 * 1024 ** 3)).toBe('3.0 GiB')
     expect(formatDuration(7.25)).toBe('7.3 s')
+  })
+})
+
+describe('build without inputs', () => {
+  it('fails as a config error before it logs that it is loading anything', async () => {
+    const { log, out } = recorder(false)
+    await expect(
+      runBuild({ inputs: {}, out: 'unused', options: DEFAULT_BUILD_OPTIONS }, log)
+    ).rejects.toThrow(
+      '[build:config] give --boards, --events or both: there is nothing to learn from'
+    )
+    expect(out).toEqual([])
   })
 })

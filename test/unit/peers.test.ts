@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { shardOf } from '../../src/core/hash'
 import { MAX_RECORD_READS, readableContext } from '../../src/core/session-model'
+import { PEER_NAMES } from '../../src/eval/options'
 import { arPeer, itemKnnPeer, sarPeer, srPeer } from '../../src/eval/peers/item-peers'
 import type { QueryRanker, SessionQuery } from '../../src/eval/peers/peer'
+import { PEERS } from '../../src/eval/peers/registry'
 import { sknnPeer, stanPeer, vsknnPeer } from '../../src/eval/peers/session-peers'
 import { indexSessions, sessionsOf } from '../../src/eval/peers/training-sessions'
 import { compareToBest, scoreTask, servedAnswer } from '../../src/eval/score-task'
@@ -38,6 +40,12 @@ const ask = (r: QueryRanker, pin: number, context: number[] = [], skip: number[]
     new Set([pin, ...context, ...skip])
   ),
 ]
+
+describe('peer registry', () => {
+  it('defines exactly the peers the eval --peers flag accepts, in the same order', () => {
+    expect(PEERS.map((p) => p.name)).toEqual([...PEER_NAMES])
+  })
+})
 
 describe('training sessions', () => {
   it('collapses repeats, drops one-pin sessions and lists each pin’s sessions most recent first', () => {

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it, vi } from 'vitest'
 import {
   type Artifacts,
   CURRENT_KEY,
@@ -144,5 +144,30 @@ describe('app.request() over the committed tiny build', () => {
     expect(((await res.json()) as { error: { message: string } }).error.message).toContain(
       '(format_version)'
     )
+  })
+
+  it('fails a bad DEDUP_THRESHOLD binding as one config error: 500 config_invalid, logged once', async () => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined)
+    try {
+      const app = createApp()
+      const bad = { ...env(seeded(built)), DEDUP_THRESHOLD: '2' }
+      for (const path of ['/v1/pins/oak-table/related', '/healthz']) {
+        const res = await app.request(path, {}, bad)
+        expect(res.status).toBe(500)
+        expect(await res.json()).toEqual({
+          error: {
+            code: 'config_invalid',
+            message:
+              '[config] DEDUP_THRESHOLD must be a number from 0 to 1 with at most 4 decimals, got "2"',
+          },
+        })
+      }
+      expect(errors).toHaveBeenCalledTimes(1)
+      // A good threshold in another environment is unaffected.
+      const good = { ...env(seeded(built)), DEDUP_THRESHOLD: '0.5' }
+      expect((await app.request('/v1/pins/oak-table/related', {}, good)).status).toBe(200)
+    } finally {
+      errors.mockRestore()
+    }
   })
 })

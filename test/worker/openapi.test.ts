@@ -17,6 +17,20 @@ afterAll(async () => {
 })
 
 type OpenApi = { openapi: string; paths: Record<string, Record<string, unknown>> }
+type OpenApiDoc = {
+  paths: Record<
+    string,
+    {
+      get?: {
+        parameters?: {
+          name: string
+          in: string
+          schema: { type?: string; minimum?: number; maximum?: number }
+        }[]
+      }
+    }
+  >
+}
 const documented = (doc: OpenApi): string[] =>
   Object.entries(doc.paths)
     .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`))
@@ -41,6 +55,32 @@ describe('/v1/openapi.json', () => {
       const [method, path] = route.split(' ')
       expect(md, route).toContain(`${method} ${path!.replace(/\{(\w+)\}/g, ':$1')}`)
     }
+  })
+
+  it('validates exactly the integer bounds it documents, on every related-pins route', async () => {
+    const doc = (await (await worker.fetch('/v1/openapi.json')).json()) as OpenApiDoc
+    const pin = encodeURIComponent('oak-table')
+    let checked = 0
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      for (const param of ops.get?.parameters ?? []) {
+        const { minimum, maximum, type } = param.schema
+        if (param.in !== 'query' || type !== 'integer') {
+          continue
+        }
+        const url = (value: number) =>
+          `${path.replace('{id}', pin)}?${path === '/v1/related' ? 'pins=oak-table&' : ''}${param.name}=${value}`
+        for (const [value, status] of [
+          [minimum!, 200],
+          [maximum!, 200],
+          [minimum! - 1, 400],
+          [maximum! + 1, 400],
+        ] as const) {
+          expect((await worker.fetch(url(value))).status, url(value)).toBe(status)
+          checked++
+        }
+      }
+    }
+    expect(checked).toBe(4 * 4) // k on the four GET related-pins routes
   })
 
   it('keeps the debug routes off unless DEBUG=1', async () => {

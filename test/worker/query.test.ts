@@ -4,12 +4,12 @@ import { cosine } from '../../src/core/quantize'
 import { rerankRelated } from '../../src/core/rerank'
 import { readableContext } from '../../src/core/session-model'
 import {
-  buildTiny,
   shardReader,
   startWorker,
   type TestWorker,
   type TinyBuild,
   tinyFixture,
+  tinyVariant,
 } from './harness'
 
 let built: TinyBuild
@@ -186,7 +186,8 @@ describe('context: the session model', () => {
   })
 
   it('never reads more than 6 shards: context past the budget is unread but still excluded', async () => {
-    const onePerShard = await buildTiny({ assemble: { pinsPerShard: 1 } })
+    // As many shards as pins (the pipeline's --pins-per-shard 1), from the fixture's records.
+    const onePerShard = await tinyVariant({ shardCount: built.artifacts.manifest.pinCount })
     const { shardCount } = onePerShard.artifacts.manifest
     // Unknown ids cost a shard read too; with them the 10 context pins span all 7 shards.
     const context = [

@@ -16,7 +16,7 @@ import {
 } from '../../src/local/upload/plan'
 import { artifactsSource, runUpload } from '../../src/local/upload/run'
 import { cloudflareTarget, type KvTarget, miniflareTarget } from '../../src/local/upload/targets'
-import { buildTiny, startWorker, type TinyBuild, tinyFixture } from './harness'
+import { startWorker, type TinyBuild, tinyFixture, tinyVariant } from './harness'
 
 const entry = (
   key: string,
@@ -139,10 +139,9 @@ describe('upload --local (persisted Miniflare KV)', () => {
   beforeAll(async () => {
     a = await tinyFixture()
     const p2v = { cooc: 0, pin2vec: 1, session: 0, walk: 0 }
-    b = await buildTiny(
-      {},
-      { ...DEFAULT_BLEND, weights: { tail: p2v, torso: p2v, head: p2v }, origin: 'test' }
-    )
+    b = await tinyVariant({
+      blend: { ...DEFAULT_BLEND, weights: { tail: p2v, torso: p2v, head: p2v }, origin: 'test' },
+    })
     persistTo = await mkdtemp(join(tmpdir(), 'rp-upload-'))
   })
   const dir = (r: TinyBuild): string =>

@@ -9,7 +9,7 @@ import {
 import { DEFAULT_BLEND } from '../../src/core/defaults'
 import { shardOf } from '../../src/core/hash'
 import { plainBuffer, seedArtifacts } from '../../src/local/miniflare'
-import { buildTiny, startWorker, type TestWorker, type TinyBuild, tinyFixture } from './harness'
+import { startWorker, type TestWorker, type TinyBuild, tinyFixture, tinyVariant } from './harness'
 
 const PINS = [
   'oak-table',
@@ -31,14 +31,14 @@ beforeAll(async () => {
   a = await tinyFixture()
   // Another build of the same data with other blend weights and shard layout: other ids, other answers.
   const p2v = { cooc: 0, pin2vec: 1, session: 0, walk: 0 }
-  b = await buildTiny(
-    { assemble: { pinsPerShard: 3 } },
-    {
+  b = await tinyVariant({
+    shardCount: 3,
+    blend: {
       ...DEFAULT_BLEND,
       weights: { tail: p2v, torso: p2v, head: p2v },
       origin: 'test: pin2vec only',
-    }
-  )
+    },
+  })
   worker = await startWorker(a, { POINTER_TTL_MS: '0', CACHE_API: 'off' })
   await seedArtifacts(worker.mf, b.artifacts) // b's pointer last: b is current
   // A fresh isolate for the broken-shard tests: nothing cached yet, logs captured.

@@ -37,6 +37,7 @@ export async function evalCommand(command: EvalCommandOptions): Promise<EvalMetr
       maxQueries: settings.maxQueries,
       peerTuneQueries: settings.peerTuneQueries,
       trainOn: settings.trainOn,
+      peers: settings.peers,
       ablation: settings.ablation,
     },
     createLogger({ silent: command.quiet })

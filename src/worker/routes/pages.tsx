@@ -4,19 +4,20 @@
  * fragment for embedding into an existing page.
  */
 
-import { Hono } from 'hono'
+import { OpenAPIHono } from '@hono/zod-openapi'
 import type { AppEnv } from '../env'
 import { ApiError } from '../errors'
 import { conditional } from '../http-cache'
-import { answerRelated, relatedPins, requireAnswer } from '../related'
+import { answerRelated, pinRequest, relatedPins, requireAnswer } from '../related'
 import { Layout } from '../views/layout'
 import { PinCard } from '../views/pin-card'
 import { RelatedGrid, renderFragment } from '../views/related-grid'
 import { safeUrl } from '../views/safe-url'
+import { fragmentRoute, homeRoute, on, pinPageRoute } from './definitions'
 
-export const pages = new Hono<AppEnv>()
+export const pages = new OpenAPIHono<AppEnv>()
 
-pages.get('/', async (c) => {
+on(pages, homeRoute, async (c) => {
   const { manifest } = await c.var.store.build()
   const notModified = conditional(c, manifest.buildId, '/')
   if (notModified) {
@@ -38,7 +39,7 @@ pages.get('/', async (c) => {
   )
 })
 
-pages.get('/pins/:id', relatedPins({ defaultK: 30 }), (c) =>
+on(pages, pinPageRoute, relatedPins({ read: pinRequest(pinPageRoute) }), (c) =>
   answerRelated(c, (r) => {
     const record = r.found[0]
     if (!record) {
@@ -70,7 +71,7 @@ pages.get('/pins/:id', relatedPins({ defaultK: 30 }), (c) =>
   })
 )
 
-pages.get('/fragments/pins/:id/related', relatedPins({ defaultK: 12 }), (c) =>
+on(pages, fragmentRoute, relatedPins({ read: pinRequest(fragmentRoute) }), (c) =>
   answerRelated(c, async (r) => {
     requireAnswer(r, `pin '${c.var.related.query.seeds[0]}' is not`)
     return c.html(await renderFragment({ items: r.related, fallback: r.fallback, build: r.build }))
