@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest'
 import type { PinEntry, PinRecord } from '../../src/core/artifact'
 import { bucketOf } from '../../src/core/blend'
 import { DEFAULT_BLEND } from '../../src/core/defaults'
-import { evaluate, percentileInterval } from '../../src/eval/evaluate'
-import { rankOf, summarise } from '../../src/eval/metrics'
+import type { QueryRanker } from '../../src/eval/peers/peer'
+import { scoreTask } from '../../src/eval/score-task'
+import type { SessionQueries } from '../../src/eval/session-task'
 import { ArtifactLookup } from '../../src/offline/blend/rankers'
 import { computeSplit, eventsBetween, trainingInputs } from '../../src/offline/blend/split'
 import { nextPinQueries } from '../../src/offline/blend/task'
@@ -13,43 +14,83 @@ import type { EventTable, Inputs } from '../../src/offline/inputs'
 import { artifactsFromRecords } from '../../src/offline/records-build'
 import { Vocab } from '../../src/offline/vocab'
 
-describe('metrics', () => {
-  it('computes recall, MRR and NDCG exactly on hand-made ranks', () => {
-    // Ranks of the target: 1, 3, 15, 30, absent, and one empty answer.
-    const outcomes = [
-      { rank: 1, length: 50 },
-      { rank: 3, length: 50 },
-      { rank: 15, length: 50 },
-      { rank: 30, length: 50 },
-      { rank: 0, length: 50 },
-      { rank: 0, length: 0 },
-    ]
-    const m = summarise(outcomes, new Set([1, 2, 3]), 10)
-    expect(m['recall@10']).toBeCloseTo(2 / 6, 12)
-    expect(m['recall@20']).toBeCloseTo(3 / 6, 12)
-    expect(m['recall@50']).toBeCloseTo(4 / 6, 12)
-    expect(m['mrr@20']).toBeCloseTo((1 + 1 / 3 + 1 / 15) / 6, 12)
-    expect(m['ndcg@20']).toBeCloseTo((1 + 1 / Math.log2(4) + 1 / Math.log2(16)) / 6, 12)
-    expect(m.coverage).toBeCloseTo(0.3, 12)
-    expect(m.noAnswer).toBeCloseTo(1 / 6, 12)
+/** One-pin queries: query pin i, target 100 + i, no history. */
+function oneTargetQueries(n: number): SessionQueries {
+  return {
+    query: Int32Array.from({ length: n }, (_, i) => i),
+    target: Int32Array.from({ length: n }, (_, i) => 100 + i),
+    time: new Float64Array(n),
+    historyOffsets: new Int32Array(n + 1),
+    history: new Int32Array(0),
+  }
+}
+
+/** A ranker that puts query i's target at `ranks[i]` (0: absent; null: an empty answer) in 50 pins. */
+function rankedAt(ranks: (number | null)[]): QueryRanker {
+  return (q) => {
+    const rank = ranks[q.pin]
+    if (rank === null || rank === undefined) {
+      return new Int32Array(0)
+    }
+    const list = Int32Array.from({ length: 50 }, (_, i) => 1000 + i)
+    if (rank > 0) {
+      list[rank - 1] = 100 + q.pin
+    }
+    return list
+  }
+}
+
+const scoreOptions = (n: number, bootstrap = 100) => ({
+  k: 50,
+  bootstrap,
+  seed: 1,
+  catalogueSize: 100,
+  bucketOfQuery: new Uint8Array(n),
+  warm: new Uint8Array(n).fill(1),
+  popular: new Int32Array(0),
+})
+
+describe('metrics (eval scoreTask)', () => {
+  it('computes HR, MRR, NDCG, coverage and fallback exactly on hand-made ranks', () => {
+    // Ranks of the target: 1, 3, 15, 30, absent, and one empty answer (no popular pins to fill it).
+    const ranks = [1, 3, 15, 30, 0, null]
+    const scores = scoreTask(
+      { m: rankedAt(ranks) },
+      oneTargetQueries(6),
+      'one-pin',
+      scoreOptions(6)
+    )
+    const m = scores.results.m!.overall
+    expect(m['hr@10']).toBeCloseTo(2 / 6, 6)
+    expect(m['hr@20']).toBeCloseTo(3 / 6, 6)
+    expect(m['hr@50']).toBeCloseTo(4 / 6, 12)
+    expect(m['mrr@20']).toBeCloseTo((1 + 1 / 3 + 1 / 15) / 6, 6)
+    expect(m['ndcg@20']).toBeCloseTo((1 + 1 / Math.log2(4) + 1 / Math.log2(16)) / 6, 6)
+    // Top 20 of five lists: the 20 filler pins, less those the targets replaced, plus 3 targets.
+    expect(m.coverage).toBeCloseTo(23 / 100, 12)
+    expect(m.fallback).toBeCloseTo(1 / 6, 12)
     expect(m.n).toBe(6)
   })
 
-  it('finds the 1-based rank of the target', () => {
-    expect(rankOf([5, 7, 9], 9)).toBe(3)
-    expect(rankOf([5, 7, 9], 4)).toBe(0)
-  })
-
-  it('gives a bootstrap interval that contains the mean and narrows with more data', () => {
-    const values = Array.from({ length: 400 }, (_, i) => (i % 4 === 0 ? 1 : 0))
-    const [lo, hi] = percentileInterval(values, { bootstrap: 300, seed: 1 })
+  it('gives a bootstrap interval that contains the mean and narrows with more queries', () => {
+    const hits = (n: number) => rankedAt(Array.from({ length: n }, (_, i) => (i % 4 === 0 ? 1 : 0)))
+    const small = scoreTask(
+      { m: hits(400) },
+      oneTargetQueries(400),
+      'one-pin',
+      scoreOptions(400, 300)
+    )
+    const [lo, hi] = small.results.m!.overall.ci['hr@20']
     expect(lo).toBeLessThan(0.25)
     expect(hi).toBeGreaterThan(0.25)
-    const [lo2, hi2] = percentileInterval([...values, ...values, ...values, ...values], {
-      bootstrap: 300,
-      seed: 1,
-    })
-    expect(hi2 - lo2).toBeLessThan(hi - lo)
+    const large = scoreTask(
+      { m: hits(1600) },
+      oneTargetQueries(1600),
+      'one-pin',
+      scoreOptions(1600, 300)
+    )
+    const [lo4, hi4] = large.results.m!.overall.ci['hr@20']
+    expect(hi4 - lo4).toBeLessThan(hi - lo)
   })
 })
 
@@ -185,11 +226,20 @@ describe('evaluation scores the worker ranking', () => {
     }),
     pinsVocab
   )
-  const rankerFor = (blend: typeof DEFAULT_BLEND) => lookup.ranker({ blend })
+  // eval asks a ranker for a session query; the one-pin task reads only its pin.
+  const rankerFor =
+    (blend: typeof DEFAULT_BLEND): QueryRanker =>
+    (q, k) =>
+      lookup.ranker({ blend })(q.pin, k)
 
   it('changes its result when the blend the worker uses changes', () => {
-    const queries = { query: Int32Array.from([0]), target: Int32Array.from([2]) }
-    const engagement = Int32Array.from([1, 1, 1])
+    const queries: SessionQueries = {
+      query: Int32Array.from([0]),
+      target: Int32Array.from([2]),
+      time: new Float64Array(1),
+      historyOffsets: new Int32Array(2),
+      history: new Int32Array(0),
+    }
     const leanCooc = {
       ...DEFAULT_BLEND,
       weights: { ...DEFAULT_BLEND.weights, tail: { cooc: 1, pin2vec: 0, session: 0, walk: 0 } },
@@ -198,23 +248,9 @@ describe('evaluation scores the worker ranking', () => {
       ...DEFAULT_BLEND,
       weights: { ...DEFAULT_BLEND.weights, tail: { cooc: 0, pin2vec: 1, session: 0, walk: 0 } },
     }
-    const opts = { bootstrap: 20, seed: 1 }
-    const a = evaluate(
-      { blend: rankerFor(leanCooc) },
-      queries,
-      engagement,
-      DEFAULT_BLEND.buckets,
-      3,
-      opts
-    )
-    const b = evaluate(
-      { blend: rankerFor(leanP2v) },
-      queries,
-      engagement,
-      DEFAULT_BLEND.buckets,
-      3,
-      opts
-    )
+    const options = { ...scoreOptions(1, 20), catalogueSize: 3 }
+    const a = scoreTask({ blend: rankerFor(leanCooc) }, queries, 'one-pin', options)
+    const b = scoreTask({ blend: rankerFor(leanP2v) }, queries, 'one-pin', options)
     expect(a.results.blend!.overall['mrr@20']).toBeCloseTo(0.5, 12)
     expect(b.results.blend!.overall['mrr@20']).toBeCloseTo(1, 12)
   })
