@@ -1,11 +1,16 @@
 /**
  * @module
- * `npm run bench -- engines --boards F --events F [--name N]`: the node and DuckDB engines on the
+ * `npm run bench -- engines [--boards F --events F] [--name N]`: the node and DuckDB engines on the
  * same inputs, with the build's defaults: wall time of each co-occurrence stage and the share of
  * pins whose top-20 candidate sets are identical. Records bench/results.json `engines.<name>`.
+ * Without inputs it runs on the generated 100k-pin world (`generate --pins 100000 --seed 7`,
+ * cached under bench/data, the edge bench's world).
  */
 
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
 import { parseArgs } from 'node:util'
+import { runCli } from '../src/cli/program'
 import { computeBoardSources } from '../src/offline/board-graph'
 import { buildOptions } from '../src/offline/config'
 import { compareTopSets } from '../src/offline/engines/compare'
@@ -15,7 +20,7 @@ import { createLogger } from '../src/offline/log'
 import { sessionizeOptions } from '../src/offline/sessions/options'
 import { sessionCooccurrence } from '../src/offline/sessions/session-cooc'
 import { sessionize } from '../src/offline/sessions/sessionize'
-import { mergeResults } from './lib/results'
+import { mergeResults, ROOT } from './lib/results'
 
 const seconds = (since: number): number => Math.round((performance.now() - since) / 10) / 100
 
@@ -31,11 +36,16 @@ export async function run(argv: string[]): Promise<void> {
   })
   const log = createLogger({ silent: true })
   const options = buildOptions({ walk: { minCooc: 0 } })
-  const inputs = await loadInputs(
-    { boards: values.boards, events: values.events },
-    options.ingest,
-    log
-  )
+  let paths = { boards: values.boards, events: values.events }
+  if (!paths.boards && !paths.events) {
+    const world = join(ROOT, 'bench', 'data', 'w100k')
+    if (!existsSync(join(world, 'events.csv'))) {
+      await runCli(['generate', '--out', world, '--pins', '100000', '--seed', '7'])
+    }
+    paths = { boards: join(world, 'boards.csv'), events: join(world, 'events.csv') }
+    values.name ??= 'generated-100k'
+  }
+  const inputs = await loadInputs(paths, options.ingest, log)
   const ids = inputs.pins.ids
   let t = performance.now()
   const b = inputs.boards

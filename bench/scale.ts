@@ -3,14 +3,18 @@
  * generates each world, runs the default `related-pins build` on it as a separate process under
  * `/usr/bin/time -v` (wall time and peak RSS measured from outside, as a user would), then reads
  * the build's report.json for per-stage wall time and peak RSS after each stage, and the
- * artifact bytes on disk. Writes the table, with the growth ratio of each stage from the smallest
- * to the largest world, to docs/benchmarks.md ("Scale") and bench/results.json.
+ * artifact bytes on disk; then serves each build in workerd and checks 300 random pins' answers
+ * against the generator's topics (bench/lib/topic-check.ts). Writes the table, with the growth
+ * ratio of each stage from the smallest to the largest world, to docs/benchmarks.md ("Scale") and
+ * bench/results.json.
  */
 
 import { execFileSync } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { loadavg } from 'node:os'
 import { join } from 'node:path'
 import { mergeResults, ROOT, writeDocSection } from './lib/results'
+import { type TopicCheck, topicCheck } from './lib/topic-check'
 
 type Run = {
   pins: number
@@ -20,6 +24,9 @@ type Run = {
   stages: Record<string, number>
   peakRssBytesAfter: Record<string, number>
   buildId: string
+  served: TopicCheck
+  /** Load average (1 min) when the build started and ended: the machine may be shared. */
+  load: [number, number]
 }
 
 function flag(argv: string[], name: string, fallback: string): string {
@@ -61,7 +68,7 @@ export function parseTime(text: string): { wall: number; rss: number } {
   return { wall: seconds, rss: Number(rss) * 1024 }
 }
 
-function buildOnce(pins: number, seed: string, dir: string): Run {
+async function buildOnce(pins: number, seed: string, dir: string): Promise<Run> {
   const world = join(dir, `w${pins}`)
   if (!existsSync(join(world, 'events.csv'))) {
     console.error(`[scale] generating ${pins.toLocaleString('en')} pins → ${world}`)
@@ -75,11 +82,13 @@ function buildOnce(pins: number, seed: string, dir: string): Run {
   }
   const out = join(dir, `out${pins}`)
   console.error(`[scale] building ${pins.toLocaleString('en')} pins → ${out}`)
+  const loadBefore = loadavg()[0]!
   const { wall, rss } = timed([
     'build',
     ...['--boards', join(world, 'boards.csv'), '--events', join(world, 'events.csv')],
     ...['--pins', join(world, 'pins.csv'), '--out', out],
   ])
+  const loadAfter = loadavg()[0]!
   const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as {
     buildId: string
     timingsSeconds: Record<string, number>
@@ -93,6 +102,8 @@ function buildOnce(pins: number, seed: string, dir: string): Run {
     stages: report.timingsSeconds,
     peakRssBytesAfter: report.peakRssBytesAfter,
     buildId: report.buildId,
+    served: await topicCheck(out, world),
+    load: [loadBefore, loadAfter],
   }
 }
 
@@ -125,6 +136,15 @@ export function scaleTable(runs: Run[]): string {
     `| **peak RSS (GiB, time -v)** | ${runs.map((r) => gib(r.peakRssBytes)).join(' | ')} | ${(last.peakRssBytes / first.peakRssBytes).toFixed(1)}× |`,
     `| artifact bytes (GiB) | ${runs.map((r) => gib(r.artifactBytes)).join(' | ')} | ${(last.artifactBytes / first.artifactBytes).toFixed(1)}× |`,
     '',
+    `Served answers (300 random pins each, k=10, in workerd): ${runs
+      .map(
+        (r) =>
+          `${r.pins.toLocaleString('en')}: ${r.served.answersWithMin}/${r.served.pins} with ≥ ${r.served.minResults} results, ${r.served.answersOnTopic}/${r.served.pins} with ≥ ${r.served.minShare} of the top 10 on the query's topic (mean ${r.served.meanTopicShare.toFixed(3)})`
+      )
+      .join('; ')}. Load average (1 min) before/after each build: ${runs
+      .map((r) => `${r.pins.toLocaleString('en')}: ${r.load.map((x) => x.toFixed(1)).join('/')}`)
+      .join(', ')} (2 cores; above 2 the build shared the machine).`,
+    '',
     `Blend fit share of wall time: ${fitShare.join(', ')}. Peak RSS after each stage (GiB): ${runs
       .map(
         (r) =>
@@ -140,7 +160,10 @@ export async function run(argv: string[]): Promise<void> {
   const sizes = flag(argv, 'pins', '100000,1000000').split(',').map(Number)
   const seed = flag(argv, 'seed', '11')
   const dir = flag(argv, 'dir', '/tmp/related-pins-scale')
-  const runs = sizes.map((pins) => buildOnce(pins, seed, dir))
+  const runs: Run[] = []
+  for (const pins of sizes) {
+    runs.push(await buildOnce(pins, seed, dir))
+  }
   const table = scaleTable(runs)
   await mergeResults('scale', { seed, runs })
   await writeDocSection(

@@ -13,6 +13,7 @@ import {
   PEER_NAMES,
   type PeerName,
 } from '../eval/options'
+import { HOLDOUT_PIN2VEC_MODES } from '../offline/blend/options'
 import { COOC_SCORINGS } from '../offline/board-graph/scoring'
 import { type BuildOptions, DEFAULT_BUILD_OPTIONS } from '../offline/config'
 import { parseColumnMap } from '../offline/ingest/fields'
@@ -379,22 +380,21 @@ export const MODEL_FLAGS: FlagSpec<BuildOptions>[] = [
   ),
 ]
 
-/** `build` and `eval`: how the blend fit's Pin2Vec is used. */
-export const REUSE_FLAG: FlagSpec<BuildOptions> = {
-  flags: '--holdout-reuse-pin2vec',
-  group: BLEND,
-  help: 'serve the Pin2Vec model trained before the hold-out cut instead of training it again (faster; cost 2.6% relative recall@20 on online-retail)',
-  apply: (o) => {
-    o.blend.reusePin2Vec = true
-  },
-}
+/** `build` and `eval`: what the served Pin2Vec is, given the blend fit's (src/offline/blend/options.ts). */
+export const HOLDOUT_PIN2VEC_FLAG: FlagSpec<BuildOptions> = stage(
+  BLEND,
+  '--holdout-pin2vec <MODE>',
+  "served Pin2Vec: continue = train the fit's model (trained before the cut) on the later sessions, so it is trained once; retrain = train again from scratch on all events (twice the time); reuse = serve the fit's model as it is",
+  ['blend', 'pin2vec'],
+  oneOf(HOLDOUT_PIN2VEC_MODES)
+)
 
 /** `build` only: the blend fit on the build's own held-out events. */
 export const BUILD_ONLY_FLAGS: FlagSpec<BuildOptions>[] = [
   stage(
     BLEND,
     '--holdout <F>',
-    "last share of the events' time span held out to fit the blend; Pin2Vec trained before it is served, the other sources are computed again on all events; 0 = default blend",
+    "last share of the events' time span held out to fit the blend, with every source trained before it; the served sources use all events (see --holdout-pin2vec); 0 = default blend",
     ['blend', 'holdout'],
     num({ min: 0, max: 0.5 })
   ),
@@ -405,7 +405,7 @@ export const BUILD_ONLY_FLAGS: FlagSpec<BuildOptions>[] = [
     ['blend', 'maxQueries'],
     int({ min: 0 })
   ),
-  REUSE_FLAG,
+  HOLDOUT_PIN2VEC_FLAG,
 ]
 
 /** `eval` only, on top of MODEL_FLAGS. */
@@ -417,6 +417,7 @@ export const EVAL_BUILD_FLAGS: FlagSpec<BuildOptions>[] = [
     ['blend', 'tuneStep'],
     num({ min: 0.01, max: 0.5 })
   ),
+  HOLDOUT_PIN2VEC_FLAG,
 ]
 
 const EVAL = 'Evaluation:'

@@ -5,6 +5,7 @@
  * they are compared on (item peers: one pin; session peers: session). Ties keep the first setting.
  */
 
+import type { Logger } from '../offline/log'
 import type { Sessions } from '../offline/sessions/sessionize'
 import { PEERS, type PeerSpec } from './peers/registry'
 import { indexSessions, type TrainingSessions } from './peers/training-sessions'
@@ -22,7 +23,8 @@ function hr20(
   t: TrainingSessions,
   setting: Record<string, number>,
   queries: SessionQueries,
-  popular: Int32Array
+  popular: Int32Array,
+  onQuery?: () => void
 ): number {
   const ranker = spec.make(t, setting)
   const task = spec.kind === 'item' ? 'one-pin' : 'session'
@@ -31,6 +33,7 @@ function hr20(
     const { query, skip } = queryOf(queries, i, task)
     const { list } = servedAnswer(ranker(query, 20, skip), skip, popular, 20)
     hits += list.includes(queries.target[i]!) ? 1 : 0
+    onQuery?.()
   }
   return queries.query.length > 0 ? hits / queries.query.length : 0
 }
@@ -40,14 +43,20 @@ export function choosePeerSettings(
   pinCount: number,
   validation: SessionQueries,
   popular: Int32Array,
-  peers: readonly PeerSpec[] = PEERS
+  peers: readonly PeerSpec[] = PEERS,
+  log?: Logger
 ): Record<string, PeerChoice> {
   const t = indexSessions(training, pinCount)
   const out: Record<string, PeerChoice> = {}
+  const tried = peers.filter((spec) => spec.settings.length > 1)
+  const progress = log?.counter('eval', 'peer settings', {
+    total: tried.reduce((a, spec) => a + spec.settings.length, 0) * validation.query.length,
+    unit: 'query runs',
+  })
   for (const spec of peers) {
     const scores =
       spec.settings.length > 1
-        ? spec.settings.map((s) => hr20(spec, t, s, validation, popular))
+        ? spec.settings.map((s) => hr20(spec, t, s, validation, popular, () => progress?.add()))
         : [Number.NaN]
     let best = 0
     scores.forEach((s, i) => {
@@ -57,5 +66,6 @@ export function choosePeerSettings(
     })
     out[spec.name] = { setting: spec.settings[best]!, validationHr20: scores }
   }
+  progress?.end(`${tried.length} peers with settings to choose`)
   return out
 }

@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import { type BlendParams, BUCKETS } from '../core/artifact'
 import { bucketOf } from '../core/blend'
 import { assembleArtifacts } from '../offline/assemble'
-import { fitBlendOnHoldout } from '../offline/blend/holdout'
+import { fitBlendOnHoldout, reusableSources } from '../offline/blend/holdout'
 import { ArtifactLookup } from '../offline/blend/rankers'
 import {
   computeSplit,
@@ -21,7 +21,7 @@ import {
   trainingInputs,
 } from '../offline/blend/split'
 import { scaleThresholds, tercileThresholds } from '../offline/blend/thresholds'
-import { computeSources, type Sources } from '../offline/candidate-sources'
+import { computeSources, type ReusedSources, type Sources } from '../offline/candidate-sources'
 import type { BuildOptions, InputPaths } from '../offline/config'
 import { BuildError } from '../offline/errors'
 import { type Inputs, loadInputs } from '../offline/inputs'
@@ -80,11 +80,12 @@ async function trainPhase(
   cut: number,
   config: EvalConfig,
   log: Logger,
-  label: string
+  label: string,
+  reuse: ReusedSources
 ): Promise<Phase> {
   const slice = trainingInputs(inputs, cut, config.trainOn)
   log.info(`[eval] ${label}: training on data before ${new Date(cut).toISOString()}`)
-  const sources = await computeSources(slice.inputs, config.options, log)
+  const sources = await computeSources(slice.inputs, config.options, log, { reuse })
   return {
     inputs: slice.inputs,
     sources,
@@ -155,7 +156,8 @@ export async function runEval(config: EvalConfig, log: Logger) {
     ids.length,
     validationQueries,
     popularOf(validation.sources, config.options.assemble.popularCount),
-    peers
+    peers,
+    log
   )
   // The session model's recency weights and learned ranking, on the validation session task, read
   // through a build of the validation phase (sources trained before the validation cut).
@@ -188,7 +190,16 @@ export async function runEval(config: EvalConfig, log: Logger) {
   )
 
   // 2. Train on everything before the test cut; the blend's bucket thresholds scale with the data.
-  const test = await trainPhase(inputs, split.testCut, config, log, 'test phase')
+  // Its Pin2Vec comes from the validation phase's model as the build's from its fit's
+  // (--holdout-pin2vec), so the test phase scores what a build serves.
+  const test = await trainPhase(
+    inputs,
+    split.testCut,
+    config,
+    log,
+    'test phase',
+    reusableSources(validation, config.options.blend.pin2vec)
+  )
   const blend = scaleThresholds(
     { ...validation.blend, session: sessionFit.session },
     validation.trainingEvents,

@@ -262,13 +262,20 @@ function pinsByShard(
   return { order, offsets }
 }
 
+/**
+ * Which pins get a record. The blend fit reads only its query pins' records: at 1M pins, encoding
+ * every pin's uncapped list for it cost more than the fit itself. Default: every pin.
+ */
+export type RecordSelection = { recordsFor?: Uint8Array }
+
 /** Plan a build: the manifest body now, the shards one by one on demand. */
 export function planArtifacts(
   ids: string[],
   meta: PinMeta,
   sources: Sources,
   options: AssembleOptions,
-  blend: BlendParams
+  blend: BlendParams,
+  { recordsFor }: RecordSelection = {}
 ): ArtifactPlan {
   if (!Number.isInteger(options.maxCandidates) || options.maxCandidates < 1) {
     throw new BuildError(
@@ -304,6 +311,9 @@ export function planArtifacts(
       const records: PinRecord[] = []
       for (let k = offsets[s]!; k < offsets[s + 1]!; k++) {
         const i = order[k]!
+        if (recordsFor && recordsFor[i] !== 1) {
+          continue
+        }
         const own = { ...entry(i), vector: v.rows(i), scale: v.scale[i] ?? 1 }
         records.push(rankedRecord(i, own, entry, sources, v, blend))
       }
@@ -363,9 +373,10 @@ export async function assembleArtifacts(
   meta: PinMeta,
   sources: Sources,
   options: AssembleOptions,
-  blend: BlendParams
+  blend: BlendParams,
+  selection: RecordSelection = {}
 ): Promise<Artifacts> {
-  const plan = planArtifacts(ids, meta, sources, options, blend)
+  const plan = planArtifacts(ids, meta, sources, options, blend, selection)
   const shards: Uint8Array[] = []
   const digests: Uint8Array[] = []
   for (const shard of plan.shards()) {

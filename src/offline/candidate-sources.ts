@@ -7,9 +7,9 @@ import { type BoardSourceStats, computeBoardSources } from './board-graph'
 import type { BuildOptions } from './config'
 import type { Inputs } from './inputs'
 import type { Logger } from './log'
-import { checkMemory, memoryBudget } from './memory'
+import { checkMemory, type MemoryBudget, memoryBudget } from './memory'
 import type { NeighbourLists } from './neighbour-lists'
-import { searchNeighbours, trainPin2Vec } from './pin2vec'
+import { type Corpus, searchNeighbours, trainPin2Vec } from './pin2vec'
 import { sessionizeOptions } from './sessions/options'
 import { sessionCooccurrence } from './sessions/session-cooc'
 import { type SessionStats, type Sessions, sessionCorpus, sessionize } from './sessions/sessionize'
@@ -18,6 +18,8 @@ export type Pin2VecSource = {
   lists: NeighbourLists
   /** Row-major [pinCount × dims] float32 vectors; rows with trained[i] = 0 are unused. */
   vectors: Float32Array
+  /** The output (context) vectors, same layout: kept so that training can continue. */
+  outputs?: Float32Array
   trained: Uint8Array
   dims: number
   lossPerEpoch: number[]
@@ -52,7 +54,17 @@ export type Sources = {
  * serves that model (see src/offline/blend/holdout.ts for why).
  */
 export type ReusedSources = {
-  pin2vec?: { source: Pin2VecSource; timings: Record<string, number> }
+  pin2vec?: {
+    source: Pin2VecSource
+    timings: Record<string, number>
+    /**
+     * Continue training it on the sessions that end after this time (ms) instead of serving it
+     * as it is; its neighbour lists are searched again.
+     */
+    continueAfter?: number
+    /** What the model is, for the log. */
+    label?: string
+  }
 }
 
 /** The DuckDB engine's stages, loaded only when asked for (the binding is a native module). */
@@ -66,11 +78,113 @@ async function runDuckdbStages(inputs: Inputs, options: BuildOptions, log: Logge
   )
 }
 
+/**
+ * Train Pin2Vec (from scratch, or continuing `start` on this corpus) and search its neighbours,
+ * for every trained row or only for `listRows`.
+ */
+async function pin2vecSource(
+  corpus: Corpus,
+  pinCount: number,
+  options: BuildOptions,
+  log: Logger,
+  timings: Record<string, number>,
+  how: {
+    budget: MemoryBudget
+    start?: Pin2VecSource
+    startLabel?: string
+    listRows?: Uint8Array
+  }
+): Promise<Pin2VecSource> {
+  const table = pinCount * options.pin2vec.dims * 4
+  checkMemory(
+    how.budget,
+    'train',
+    `Pin2Vec (${pinCount.toLocaleString('en')} pins × ${options.pin2vec.dims} dims)`,
+    {
+      'two weight tables': 2 * table,
+      'corpus in frequency order': corpus.tokens.length * 4,
+      'embedding and output copies': 2 * table,
+      'neighbour lists': pinCount * options.topN * 8,
+    },
+    'Lower --dims or --top-n, or give the build more memory (--max-memory).'
+  )
+  const sessionCount = (corpus.offsets.length - 1).toLocaleString('en')
+  const doneTrain = log.step(
+    'train',
+    how.start
+      ? `Pin2Vec: continuing ${how.startLabel ?? 'the given model'} on ${corpus.tokens.length.toLocaleString('en')} tokens in ${sessionCount} sessions`
+      : `Pin2Vec on ${corpus.tokens.length.toLocaleString('en')} tokens in ${sessionCount} sessions`
+  )
+  const start =
+    how.start?.outputs !== undefined
+      ? { vectors: how.start.vectors, outputs: how.start.outputs, trained: how.start.trained }
+      : undefined
+  if (how.start && !start) {
+    throw new RangeError('Pin2Vec: the model to continue has no output vectors')
+  }
+  const trained = await trainPin2Vec(
+    corpus,
+    pinCount,
+    { ...options.pin2vec, seed: options.seed },
+    log,
+    start
+  )
+  // Continuing a model: the train stage is both parts (the first one's time came with `start`).
+  timings.train =
+    (how.start ? (timings.train ?? 0) : 0) +
+    doneTrain(
+      `${trained.pairs.toLocaleString('en')} pairs, ${Math.round(trained.pairsPerSec).toLocaleString('en')} pairs/s`
+    )
+  const doneKnn = log.step(
+    'neighbours',
+    `cosine top-N (exact, or IVF above 50k pins)${how.listRows ? ', for the rows asked for' : ''}`
+  )
+  const knn = await searchNeighbours(trained.embeddings, trained.trained, options.topN, {
+    log,
+    ...(how.listRows ? { queryRows: how.listRows } : {}),
+  })
+  const counts = new Int32Array(pinCount)
+  for (let i = 0; i < pinCount; i++) {
+    let c = 0
+    while (c < options.topN && knn.indices[i * options.topN + c]! >= 0) {
+      c++
+    }
+    counts[i] = c
+  }
+  const vectors = trained.embeddings.dataSync() as Float32Array
+  const dims = trained.embeddings.shape[1]
+  trained.embeddings.dispose()
+  // A continued model: pairs and rate over both parts; the losses are the last part's epochs.
+  const pairs = trained.pairs + (how.start?.pairs ?? 0)
+  const startSeconds = how.start ? how.start.pairs / Math.max(how.start.pairsPerSec, 1e-9) : 0
+  timings.neighbours = doneKnn()
+  return {
+    lists: { topN: options.topN, indices: knn.indices, scores: knn.scores, counts },
+    vectors,
+    ...(trained.outputs ? { outputs: trained.outputs } : {}),
+    trained: trained.trained,
+    dims,
+    lossPerEpoch: trained.lossPerEpoch,
+    pairs,
+    pairsPerSec: pairs / Math.max(startSeconds + trained.seconds, 1e-9),
+  }
+}
+
+export type SourceOptions = {
+  /** Take these instead of computing them (the blend fit's Pin2Vec). */
+  reuse?: ReusedSources
+  /**
+   * Board co-occurrence, walk, session co-occurrence and Pin2Vec neighbour lists only for these
+   * rows (1 = compute), e.g. the blend fit's query pins; other rows get none. Default: every pin.
+   */
+  listRows?: Uint8Array
+}
+
 export async function computeSources(
   inputs: Inputs,
   options: BuildOptions,
   log: Logger,
-  reuse: ReusedSources = {}
+  { reuse = {}, listRows }: SourceOptions = {}
 ): Promise<Sources> {
   const pinCount = inputs.pins.size
   const budget = memoryBudget(options.maxMemoryBytes)
@@ -99,6 +213,7 @@ export async function computeSources(
       pinCount,
       {
         ...options,
+        ...(listRows ? { rows: listRows } : {}),
         precomputed:
           external?.cooc && external.prunedMemberships !== null
             ? {
@@ -163,75 +278,41 @@ export async function computeSources(
         { 'neighbour lists': pinCount * options.topN * 8, 'per-pin counters': pinCount * 8 * 2 },
         'Lower --top-n, or give the build more memory (--max-memory).'
       )
-      const sessionCooc = sessionCooccurrence(sessions, pinCount, {
-        ...options.sessionCooc,
-        topN: options.topN,
-        actionWeight: weights,
-      })
+      const sessionCooc = sessionCooccurrence(
+        sessions,
+        pinCount,
+        { ...options.sessionCooc, topN: options.topN, actionWeight: weights },
+        listRows
+      )
       session = sessionCooc.lists
       timings.sessionCooc = doneSessionCooc(
         `${sessionCooc.pairUpdates.toLocaleString('en')} pair updates`
       )
     }
 
-    const corpus = sessionCorpus(sessions)
-    if (reuse.pin2vec) {
+    const continued = reuse.pin2vec?.continueAfter
+    if (reuse.pin2vec && continued === undefined) {
       pin2vec = reuse.pin2vec.source
       Object.assign(timings, reuse.pin2vec.timings)
       log.info(
         `[train] Pin2Vec: the model trained before the blend's hold-out cut (${pin2vec.pairs.toLocaleString('en')} pairs), not trained again`
       )
-    } else if (corpus.tokens.length > 0) {
-      const table = pinCount * options.pin2vec.dims * 4
-      checkMemory(
-        budget,
-        'train',
-        `Pin2Vec (${pinCount.toLocaleString('en')} pins × ${options.pin2vec.dims} dims)`,
-        {
-          'two weight tables': 2 * table,
-          'embedding copies for tfjs': 2 * table,
-          'neighbour lists': pinCount * options.topN * 8,
-        },
-        'Lower --dims or --top-n, or give the build more memory (--max-memory).'
-      )
-      const doneTrain = log.step(
-        'train',
-        `Pin2Vec on ${corpus.tokens.length.toLocaleString('en')} tokens in ${(corpus.offsets.length - 1).toLocaleString('en')} sessions`
-      )
-      const trained = await trainPin2Vec(
-        corpus,
-        pinCount,
-        { ...options.pin2vec, seed: options.seed },
-        log
-      )
-      timings.train = doneTrain(
-        `${trained.pairs.toLocaleString('en')} pairs, ${Math.round(trained.pairsPerSec).toLocaleString('en')} pairs/s`
-      )
-      const doneKnn = log.step('neighbours', 'cosine top-N (exact, or IVF above 50k pins)')
-      const knn = await searchNeighbours(trained.embeddings, trained.trained, options.topN, { log })
-      const counts = new Int32Array(pinCount)
-      for (let i = 0; i < pinCount; i++) {
-        let c = 0
-        while (c < options.topN && knn.indices[i * options.topN + c]! >= 0) {
-          c++
-        }
-        counts[i] = c
-      }
-      const vectors = trained.embeddings.dataSync() as Float32Array
-      const dims = trained.embeddings.shape[1]
-      trained.embeddings.dispose()
-      pin2vec = {
-        lists: { topN: options.topN, indices: knn.indices, scores: knn.scores, counts },
-        vectors,
-        trained: trained.trained,
-        dims,
-        lossPerEpoch: trained.lossPerEpoch,
-        pairs: trained.pairs,
-        pairsPerSec: trained.pairsPerSec,
-      }
-      timings.neighbours = doneKnn()
     } else {
-      log.info('[train] skipped: no session has two distinct pins')
+      const corpus = sessionCorpus(
+        sessions,
+        continued === undefined ? {} : { endingAfter: continued }
+      )
+      const start = reuse.pin2vec?.source
+      Object.assign(timings, reuse.pin2vec?.timings ?? {})
+      if (corpus.tokens.length > 0 || start) {
+        pin2vec = await pin2vecSource(corpus, pinCount, options, log, timings, {
+          budget,
+          ...(start ? { start, startLabel: reuse.pin2vec!.label } : {}),
+          ...(listRows ? { listRows } : {}),
+        })
+      } else {
+        log.info('[train] skipped: no session has two distinct pins')
+      }
     }
   }
   return {

@@ -95,22 +95,24 @@ async function fitBlendForBuild(inputs: Inputs, config: BuildConfig, log: Logger
   }
   const started = performance.now()
   const split = computeSplit(inputs.events, { testFraction: holdout, validationFraction: 0 })
+  const mode = config.options.blend.pin2vec
   const fit = await fitBlendOnHoldout(
     inputs,
     split.testCut,
     split.end + 1,
     config.options,
-    { tuneStep, maxQueries },
+    // Only 'reuse' serves the fit's neighbour lists; the others need them for the queries alone.
+    { tuneStep, maxQueries, queryPinsOnly: mode !== 'reuse' },
     log
   )
-  const reuse = config.options.blend.reusePin2Vec ? reusableSources(fit) : {}
+  const reuse = reusableSources(fit, mode)
   const reusedSeconds = Object.values(reuse.pin2vec?.timings ?? {}).reduce((a, b) => a + b, 0)
   return {
     blend: fit.blend,
     report: fit.report,
     trainingEvents: fit.trainingEvents,
     reuse,
-    // Pin2Vec trained here is the served model: its time is the train stage's, not the fit's.
+    // Pin2Vec trained here and served ('reuse') or trained on ('continue'): the train stage's time.
     seconds: (performance.now() - started) / 1000 - reusedSeconds,
   }
 }
@@ -128,7 +130,7 @@ export async function runBuild(config: BuildConfig, log: Logger): Promise<BuildR
   if (fit) {
     peakRssAfter.blendFit = peakRssBytes()
   }
-  const sources = await computeSources(inputs, config.options, log, fit?.reuse)
+  const sources = await computeSources(inputs, config.options, log, { reuse: fit?.reuse ?? {} })
   peakRssAfter.sources = peakRssBytes()
   const blend =
     config.blend ??

@@ -107,6 +107,26 @@ describe('streaming build output', () => {
     expect(records).toBe(200)
   })
 
+  it('encodes records only for the selected pins, with the same records as a full plan', () => {
+    const { ids, meta, sources } = catalog(120)
+    const recordsFor = Uint8Array.from(ids, (_, i) => (i % 3 === 0 ? 1 : 0))
+    const full = planArtifacts(ids, meta, sources, options, DEFAULT_BLEND)
+    const some = planArtifacts(ids, meta, sources, options, DEFAULT_BLEND, { recordsFor })
+    const open = (value: Uint8Array, index: number) =>
+      openShardSync(value, { index, shardCount: 30, shardTag: full.body.shardTag }, NODE_SHARD_READ)
+    const fullShards = [...full.shards()]
+    const seen: string[] = []
+    for (const shard of some.shards()) {
+      const reader = open(shard.value, shard.index)
+      const whole = open(fullShards[shard.index]!.value, shard.index)
+      for (const id of reader.ids()) {
+        seen.push(id)
+        expect(reader.get(id)).toEqual(whole.get(id))
+      }
+    }
+    expect(seen.sort()).toEqual(ids.filter((_, i) => i % 3 === 0))
+  })
+
   it('gives the same build id for the same inputs, and trims crowded shards to the byte budget', async () => {
     const { ids, meta, sources } = catalog(60)
     const a = await writeBuild(

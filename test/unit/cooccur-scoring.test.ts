@@ -99,4 +99,26 @@ describe('co-occurrence scorings', () => {
     expect([...many.lists.indices]).toEqual([...one.lists.indices])
     expect([...many.lists.scores]).toEqual([...one.lists.scores])
   }, 30_000)
+
+  it('computes only the rows asked for, on one thread and on two, as the full lists have them', async () => {
+    const boards = Int32Array.from({ length: 6000 }, (_, i) => Math.floor(i / 6))
+    const pins = Int32Array.from({ length: 6000 }, (_, i) => (i * 7919) % 1500)
+    const g = buildGroups(boards, pins, 1000, { maxGroupSize: 100, seed: 3 }).groups
+    const full = cooccur(g, 1500, { topN: 10 }).lists
+    const rows = Uint8Array.from({ length: 1500 }, (_, i) => (i % 4 === 1 ? 1 : 0))
+    for (const threads of [1, 2]) {
+      const some = await cooccurParallel(g, 1500, {
+        topN: 10,
+        threads,
+        minParallelUpdates: 0,
+        rows,
+      })
+      for (let i = 0; i < 1500; i++) {
+        const row = (x: Int32Array) => [...x.subarray(i * 10, i * 10 + 10)]
+        expect(row(some.lists.indices)).toEqual(
+          rows[i] === 1 ? row(full.indices) : new Array(10).fill(-1)
+        )
+      }
+    }
+  }, 30_000)
 })

@@ -186,6 +186,35 @@ describe('IVF neighbour search', () => {
     embeddings.dispose()
   }, 240_000)
 
+  it('searches only the rows asked for, giving them the lists a full search gives', async () => {
+    await prepareWasmBackend()
+    const n = 1500
+    const embeddings = clustered(n, 16, 15, 5)
+    const trained = Uint8Array.from({ length: n }, (_, i) => (i % 9 === 4 ? 0 : 1))
+    const queryRows = Uint8Array.from({ length: n }, (_, i) => (i % 5 === 0 ? 1 : 0))
+    const ivf = { method: 'ivf' as const, ivf: { lists: 30, probes: 5 } }
+    for (const [label, options] of [
+      ['exact', { method: 'exact' as const }],
+      ['ivf', ivf],
+    ] as const) {
+      const full = nearestNeighbours(embeddings, trained, 8, options)
+      const some = nearestNeighbours(embeddings, trained, 8, { ...options, queryRows })
+      const twoThreads = await searchNeighbours(embeddings, trained, 8, {
+        ...options,
+        queryRows,
+        threads: 2,
+      })
+      for (let i = 0; i < n; i++) {
+        const row = (x: Int32Array) => Array.from(x.subarray(i * 8, i * 8 + 8))
+        const expected = queryRows[i] === 1 ? row(full.indices) : new Array(8).fill(-1)
+        expect(row(some.indices), `${label} row ${i}`).toEqual(expected)
+        expect(row(twoThreads.indices), `${label} row ${i}, 2 threads`).toEqual(expected)
+      }
+      expect(some.indices.some((j) => j >= 0)).toBe(true)
+    }
+    embeddings.dispose()
+  }, 240_000)
+
   it('stops before allocating when the memory estimate exceeds the limit', () => {
     const embeddings = clustered(500, 16, 5, 1)
     const trained = new Uint8Array(500).fill(1)

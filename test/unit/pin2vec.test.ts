@@ -105,6 +105,51 @@ describe('trainPin2Vec', () => {
     result.embeddings.dispose()
   })
 
+  it('continues a model: rows the new sessions miss keep their values, new pins get trained', async () => {
+    // Topics 0-2 first; then sessions of topic 3 only, plus one session of topic-0 pins.
+    const corpus = plantedCorpus(800, 10, 1)
+    const keep = (f: (t: number) => boolean) => {
+      const tokens: number[] = []
+      const offsets = [0]
+      for (let s = 0; s + 1 < corpus.offsets.length; s++) {
+        const session = Array.from(
+          corpus.tokens.subarray(corpus.offsets[s]!, corpus.offsets[s + 1]!)
+        )
+        if (f(session[0]!)) {
+          tokens.push(...session)
+          offsets.push(tokens.length)
+        }
+      }
+      return { tokens: Int32Array.from(tokens), offsets: Int32Array.from(offsets) }
+    }
+    const topicOf = (t: number) => Math.floor(t / PER_TOPIC)
+    const first = await trainPin2Vec(
+      keep((t) => topicOf(t) < 3),
+      VOCAB,
+      { ...SMALL, sample: 0 },
+      silentLogger
+    )
+    expect(first.trained.slice(3 * PER_TOPIC).every((t) => t === 0)).toBe(true)
+    const firstValues = first.embeddings.dataSync() as Float32Array
+    const later = keep((t) => topicOf(t) === 3)
+    const start = { vectors: firstValues, outputs: first.outputs!, trained: first.trained }
+    const next = await trainPin2Vec(later, VOCAB, { ...SMALL, sample: 0 }, silentLogger, start)
+    expect(next.trained.every((t) => t === 1)).toBe(true)
+    const values = next.embeddings.dataSync() as Float32Array
+    // Topics 0-2 are not in the later sessions: their input rows are exactly the first model's.
+    expect(Array.from(values.subarray(0, 3 * PER_TOPIC * SMALL.dims))).toEqual(
+      Array.from(firstValues.subarray(0, 3 * PER_TOPIC * SMALL.dims))
+    )
+    // Topic 3, new, is learned: its pins' nearest neighbours are of topic 3.
+    const { indices } = nearestNeighbours(next.embeddings, next.trained, 5)
+    for (let t = 3 * PER_TOPIC; t < VOCAB; t++) {
+      for (const j of indices.subarray(t * 5, t * 5 + 5)) {
+        expect(topicOf(j)).toBe(3)
+      }
+    }
+    tf.dispose([first.embeddings, next.embeddings])
+  })
+
   it('is deterministic for a fixed seed with one thread', async () => {
     const corpus = plantedCorpus(200, 8, 2)
     const a = await trainPin2Vec(corpus, VOCAB, SMALL, silentLogger)

@@ -45,6 +45,24 @@ describe('session co-occurrence', () => {
     expect([...lists.indices.subarray(0, 2)]).toEqual([1, 2])
   })
 
+  it('computes only the rows asked for, each exactly as in the full computation', () => {
+    for (const scoring of ['damped', 'jaccard'] as const) {
+      const full = sessionCooccurrence(sessions, 3, { ...base, scoring }).lists
+      const some = sessionCooccurrence(
+        sessions,
+        3,
+        { ...base, scoring },
+        Uint8Array.from([0, 1, 0])
+      ).lists
+      expect(some.counts[0]).toBe(0)
+      expect(some.counts[2]).toBe(0)
+      expect(some.counts[1]).toBe(full.counts[1])
+      expect(some.counts[1]).toBeGreaterThan(0)
+      expect([...some.indices.subarray(5, 10)]).toEqual([...full.indices.subarray(5, 10)])
+      expect([...some.scores.subarray(5, 10)]).toEqual([...full.scores.subarray(5, 10)])
+    }
+  })
+
   it('jaccard: shared sessions over the union of sessions', () => {
     const { lists } = sessionCooccurrence(sessions, 3, { ...base, scoring: 'jaccard' })
     expect(scoreOf(lists, 0, 1)).toBeCloseTo(1, 6)

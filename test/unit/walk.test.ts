@@ -87,6 +87,20 @@ describe('random walks', () => {
     expect([...two.lists.scores]).toEqual([...one.lists.scores])
   }, 30_000)
 
+  it('walks only the rows asked for', async () => {
+    const short = new Int32Array(10)
+    const rows = Uint8Array.from({ length: 10 }, (_, i) => (i === 2 || i === 6 ? 1 : 0))
+    const all = await walkSource(chain, 10, short, { ...OPTIONS, minCooc: 5, threads: 1 })
+    const some = await walkSource(chain, 10, short, { ...OPTIONS, minCooc: 5, threads: 1 }, rows)
+    expect(some.stats.queries).toBe(2)
+    for (let i = 0; i < 10; i++) {
+      expect(some.lists.counts[i]).toBe(rows[i] === 1 ? all.lists.counts[i] : 0)
+    }
+    expect([...some.lists.indices.subarray(10, 15)]).toEqual([
+      ...all.lists.indices.subarray(10, 15),
+    ])
+  })
+
   it('measures coverage with and without walks', () => {
     const cooc = createNeighbourLists(3, 2)
     cooc.counts.set([2, 1, 0])

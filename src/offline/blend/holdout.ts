@@ -6,13 +6,13 @@
  * own events, so production builds ship tuned weights.
  *
  * The count-based sources (boards, walks, session co-occurrence) are cheap and are computed again
- * on all the data for the served build. Pin2Vec is not: it was the largest cost of a build, and
- * training it twice doubled it. So the Pin2Vec model trained here, on the events before the cut,
- * is the one served (`reusableSources`), with its neighbour lists. Training it once on all the
- * events instead and fitting with it would leak: it would have learned the held-out sessions that
- * the fit scores it on, and the blend would over-weight it. The price is that the served Pin2Vec
- * has not seen the last hold-out share of the events (pins first engaged there get no embedding
- * and fall back to the other sources); `eval` serves the same way, so its numbers include it.
+ * on all the data for the served build. Pin2Vec is not: it is the largest cost of a build, and
+ * training it again from scratch doubled it. So by default the served model continues the one
+ * trained here: more passes over the sessions that end after the cut (`reusableSources`,
+ * 'continue'), so Pin2Vec is trained once over every event. Training once on all the events and
+ * fitting with that model instead would leak: it would have learned the held-out sessions that the
+ * fit scores it on, and the blend would over-weight it. `eval` serves the same way: its test phase
+ * continues the validation phase's model.
  */
 
 import { type BlendParams, MAX_KV_VALUE_BYTES } from '../../core/artifact'
@@ -24,12 +24,23 @@ import type { Inputs } from '../inputs'
 import type { Logger } from '../log'
 import { sessionizeOptions } from '../sessions/options'
 import { type BlendFitReport, fitBlend } from './fit'
+import type { HoldoutPin2Vec } from './options'
 import { ArtifactLookup } from './rankers'
 import { eventsBetween, type TrainOn, trainingInputs } from './split'
 import { nextPinQueries, type Queries } from './task'
 import { tercileThresholds } from './thresholds'
 
-export type HoldoutOptions = { tuneStep: number; maxQueries: number; trainOn?: TrainOn }
+export type HoldoutOptions = {
+  tuneStep: number
+  maxQueries: number
+  trainOn?: TrainOn
+  /**
+   * Search Pin2Vec neighbours and encode records only for the sampled query pins (the fit reads
+   * no other pin's record). Only when the fit's lists are not served: the build's 'continue' and
+   * 'retrain' modes.
+   */
+  queryPinsOnly?: boolean
+}
 
 export type HoldoutFit = {
   blend: BlendParams
@@ -59,6 +70,25 @@ export function sampleQueries(queries: Queries, max: number): Queries {
   return { query: idx.map((i) => queries.query[i]!), target: idx.map((i) => queries.target[i]!) }
 }
 
+/** The fit's next-pin queries in [trainCut, queryEnd), targets new to the session, sampled. */
+function heldOutQueries(
+  inputs: Inputs,
+  trainCut: number,
+  queryEnd: number,
+  options: BuildOptions,
+  holdout: HoldoutOptions
+): Queries {
+  const sessionOptions = sessionizeOptions(inputs.events!.actions.ids, options.sessions)
+  return sampleQueries(
+    // Targets new to the session: the served answer never returns a pin the user already saw.
+    nextPinQueries(eventsBetween(inputs.events!, trainCut, queryEnd), {
+      ...sessionOptions,
+      newOnly: true,
+    }),
+    holdout.maxQueries
+  )
+}
+
 export async function fitBlendOnHoldout(
   inputs: Inputs,
   trainCut: number,
@@ -72,10 +102,29 @@ export async function fitBlendOnHoldout(
     `[blend] fitting on sessions after ${new Date(trainCut).toISOString()}, sources trained before it`
   )
   const started = performance.now()
-  const sources = await computeSources(slice.inputs, options, log)
+  const queries = heldOutQueries(inputs, trainCut, queryEnd, options, holdout)
+  // The fit reads only its query pins' records: compute only their lists when nothing else needs
+  // the others (queryPinsOnly).
+  const listRows = holdout.queryPinsOnly ? new Uint8Array(inputs.pins.size) : undefined
+  for (const q of listRows ? queries.query : []) {
+    listRows![q] = 1
+  }
+  const sources = await computeSources(slice.inputs, options, log, listRows ? { listRows } : {})
   const sourcesSeconds = (performance.now() - started) / 1000
   const trainingEvents = slice.inputs.events?.time.length ?? 0
-  const fitted = await fitBlendOnSources(inputs, sources, trainCut, queryEnd, options, holdout, log)
+  const fitted = await fitBlendOnSources(
+    inputs,
+    sources,
+    trainCut,
+    queryEnd,
+    options,
+    holdout,
+    log,
+    {
+      queries,
+      ...(listRows ? { recordsFor: listRows } : {}),
+    }
+  )
   return {
     blend: fitted.blend,
     report: {
@@ -103,7 +152,8 @@ export async function fitBlendOnSources(
   queryEnd: number,
   options: BuildOptions,
   holdout: HoldoutOptions,
-  log: Logger
+  log: Logger,
+  given: { queries?: Queries; recordsFor?: Uint8Array } = {}
 ): Promise<{
   blend: BlendParams
   report: BlendFitReport & {
@@ -114,15 +164,7 @@ export async function fitBlendOnSources(
   }
 }> {
   const started = performance.now()
-  const sessionOptions = sessionizeOptions(inputs.events!.actions.ids, options.sessions)
-  const queries = sampleQueries(
-    // Targets new to the session: the served answer never returns a pin the user already saw.
-    nextPinQueries(eventsBetween(inputs.events!, trainCut, queryEnd), {
-      ...sessionOptions,
-      newOnly: true,
-    }),
-    holdout.maxQueries
-  )
+  const queries = given.queries ?? heldOutQueries(inputs, trainCut, queryEnd, options, holdout)
   // Uncapped: the blend is fitted on every candidate, as it will rank the full union when the
   // final build caps the stored list. Fitting on a list capped by the default blend trains the
   // model on a biased subset (generated world: served precision@10 0.65 instead of ≥ 0.8).
@@ -135,7 +177,8 @@ export async function fitBlendOnSources(
       maxCandidates: Number.MAX_SAFE_INTEGER,
       maxShardBytes: MAX_KV_VALUE_BYTES,
     },
-    DEFAULT_BLEND
+    DEFAULT_BLEND,
+    given.recordsFor ? { recordsFor: given.recordsFor } : {}
   )
   const assembleDone = performance.now()
   const lookup = new ArtifactLookup(artifacts, inputs.pins)
@@ -144,6 +187,7 @@ export async function fitBlendOnSources(
     step: holdout.tuneStep,
     origin: `fitted on held-out sessions ${new Date(trainCut).toISOString()} .. ${new Date(queryEnd).toISOString()}`,
     seed: options.seed,
+    log,
   })
   const fitDone = performance.now()
   const model = fitted.report.model
@@ -170,13 +214,28 @@ export async function fitBlendOnSources(
 }
 
 /**
- * What a later computeSources on all the data takes from the fit instead of computing again:
- * the Pin2Vec model and its neighbour lists (see the module comment), with their timings.
+ * What a later computeSources on all the data takes from the fit instead of computing again: the
+ * Pin2Vec model, to serve as it is with its neighbour lists ('reuse', with the fit's timings), or
+ * to train on over the sessions after the cut ('continue'). Nothing for 'retrain'.
  */
-export function reusableSources(fit: Pick<HoldoutFit, 'sources'>): ReusedSources {
+export function reusableSources(
+  fit: Pick<HoldoutFit, 'sources' | 'report'>,
+  mode: HoldoutPin2Vec
+): ReusedSources {
   const { pin2vec, timings } = fit.sources
-  if (!pin2vec) {
+  if (!pin2vec || mode === 'retrain') {
     return {}
+  }
+  if (mode === 'continue') {
+    return {
+      pin2vec: {
+        source: pin2vec,
+        // The first part of the served model's training (its neighbour search is redone).
+        timings: 'train' in timings ? { train: timings.train! } : {},
+        continueAfter: Date.parse(fit.report.trainCut),
+        label: `the model trained before the hold-out cut (${pin2vec.pairs.toLocaleString('en')} pairs)`,
+      },
+    }
   }
   const own = Object.fromEntries(
     (['train', 'neighbours'] as const).flatMap((k) => (k in timings ? [[k, timings[k]!]] : []))

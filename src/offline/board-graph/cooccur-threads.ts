@@ -21,17 +21,18 @@ const shareGroups = (g: Groups): Groups => ({ offsets: share(g.offsets), items: 
 
 /**
  * Cut [0, itemCount) into `parts` ranges of about equal work, where pin i costs Σ_{g ∋ i} |g|
- * (the pair updates cooccurRange will do for it).
+ * (the pair updates cooccurRange will do for it; nothing when `rows` leaves it out).
  */
 export function partitionByWork(
-  t: Pick<CoocTables, 'groups' | 'byItem'>,
+  t: Pick<CoocTables, 'groups' | 'byItem' | 'rows'>,
   itemCount: number,
   parts: number
 ): number[] {
   const cost = new Float64Array(itemCount + 1)
   for (let i = 0; i < itemCount; i++) {
     let c = 1
-    for (let k = t.byItem.offsets[i]!; k < t.byItem.offsets[i + 1]!; k++) {
+    const computed = !t.rows || t.rows[i] === 1
+    for (let k = t.byItem.offsets[i]!; computed && k < t.byItem.offsets[i + 1]!; k++) {
       const g = t.byItem.items[k]!
       c += t.groups.offsets[g + 1]! - t.groups.offsets[g]!
     }
@@ -67,13 +68,14 @@ export function estimatePairUpdates(groups: Groups): number {
 export async function cooccurParallel(
   groups: Groups,
   itemCount: number,
-  options: CooccurOptions & { threads: number; minParallelUpdates?: number }
+  options: CooccurOptions & { threads: number; minParallelUpdates?: number; rows?: Uint8Array }
 ): Promise<{ lists: NeighbourLists; pairUpdates: number; threads: number }> {
+  const rows = options.rows ? { rows: options.rows } : {}
   if (
     options.threads <= 1 ||
     estimatePairUpdates(groups) < (options.minParallelUpdates ?? MIN_PARALLEL_UPDATES)
   ) {
-    const tables = prepareTables(groups, itemCount, options)
+    const tables = { ...prepareTables(groups, itemCount, options), ...rows }
     return { lists: tables.lists, pairUpdates: cooccurRange(tables, 0, itemCount), threads: 1 }
   }
   const shared = createNeighbourLists(itemCount, options.topN, { shared: true })
@@ -84,6 +86,7 @@ export async function cooccurParallel(
     byItem: shareGroups(local.byItem),
     weights: share(local.weights),
     degree: share(local.degree),
+    ...(options.rows ? { rows: share(options.rows) } : {}),
   }
   const bounds = partitionByWork(tables, itemCount, options.threads)
   const jobs: CoocJob[] = bounds

@@ -40,6 +40,8 @@ export type CoocTables = {
   code: number
   rowNormalised: boolean
   lists: NeighbourLists
+  /** 1 for the pins whose rows are computed (the blend fit's query pins); absent = all. */
+  rows?: Uint8Array
 }
 
 /** Group weights, pin degrees and the item → groups transpose for `scoring`. */
@@ -92,6 +94,9 @@ export function cooccurRange(t: CoocTables, start: number, end: number): number 
   const heap = new TopK(lists.topN)
   let pairUpdates = 0
   for (let i = start; i < end; i++) {
+    if (t.rows && t.rows[i] !== 1) {
+      continue
+    }
     let touchedCount = 0
     for (let k = byItem.offsets[i]!; k < byItem.offsets[i + 1]!; k++) {
       const g = byItem.items[k]!

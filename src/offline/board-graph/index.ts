@@ -63,6 +63,8 @@ export type BoardSourceOptions = {
    * stage then only prunes (for walks and board degrees) and checks it kept as many memberships.
    */
   precomputed?: { lists: NeighbourLists; prunedMemberships: number; engine: string }
+  /** Only these pins' co-occurrence and walk lists (1 = compute; the blend fit's query pins). */
+  rows?: Uint8Array
 }
 
 export async function computeBoardSources(
@@ -108,6 +110,7 @@ export async function computeBoardSources(
         scoring: cooc.scoring,
         boardWeight: cooc.boardWeight,
         threads: cooc.threads,
+        ...(options.rows ? { rows: options.rows } : {}),
       })
   const p = pruned.stats
   timings.cooccur = done(
@@ -123,12 +126,13 @@ export async function computeBoardSources(
       `random walks for pins with < ${options.walk.minCooc} co-occurrence neighbours`
     )
     // Walks share the co-occurrence thread budget: they run after it, on the same graph.
-    const walked = await walkSource(groups, pinCount, result.lists.counts, {
-      ...options.walk,
-      topN,
-      seed,
-      threads: cooc.threads,
-    })
+    const walked = await walkSource(
+      groups,
+      pinCount,
+      result.lists.counts,
+      { ...options.walk, topN, seed, threads: cooc.threads },
+      options.rows
+    )
     walk = walked.lists
     walkStats = walked.stats
     timings.walk = doneWalk(

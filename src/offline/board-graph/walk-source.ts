@@ -48,20 +48,22 @@ const sumStats = (all: WalkStats[]): WalkStats =>
 
 /**
  * Walk from every pin whose co-occurrence list holds fewer than `minCooc` neighbours (all pins when
- * `coocCounts` is null). Rows of pins that do not walk stay empty.
+ * `coocCounts` is null), among `rows` when given. Rows of pins that do not walk stay empty.
  */
 export async function walkSource(
   groups: Groups,
   pinCount: number,
   coocCounts: Int32Array | null,
-  options: WalkSourceOptions
+  options: WalkSourceOptions,
+  rows?: Uint8Array
 ): Promise<{ lists: NeighbourLists; stats: WalkStats & { threads: number } }> {
   const byItem = transposeGroups(groups, pinCount)
   const picked: number[] = []
   let budget = 0
   for (let p = 0; p < pinCount; p++) {
     const degree = byItem.offsets[p + 1]! - byItem.offsets[p]!
-    if (degree > 0 && (!coocCounts || coocCounts[p]! < options.minCooc)) {
+    const wanted = !rows || rows[p] === 1
+    if (wanted && degree > 0 && (!coocCounts || coocCounts[p]! < options.minCooc)) {
       picked.push(p)
       budget += stepBudget(options.steps, degree)
     }

@@ -61,11 +61,17 @@ export type Csr = { start: Int32Array; items: Int32Array }
 export type IvfLists = { members: Csr; nearest: Csr; others: Csr }
 
 /**
- * Lists from the probe table ([count * probes], nearest first). Each row joins the nearest of its
+ * Lists from the probe table ([count * probes], nearest first). Only rows with `queries[pos] = 1`
+ * (default all) visit lists as queries; every row is a member. Each row joins the nearest of its
  * probed lists that has room: unbounded lists grew to 15x the mean at 1M pins, and the search
  * costs (queries visiting a list) x (its members).
  */
-export function buildLists(probeIds: Int32Array, count: number, plan: IvfPlan): IvfLists {
+export function buildLists(
+  probeIds: Int32Array,
+  count: number,
+  plan: IvfPlan,
+  queries?: Uint8Array
+): IvfLists {
   const { lists, probes } = plan
   const capacity = Math.ceil((2 * count) / lists)
   const sizes = new Int32Array(lists)
@@ -85,8 +91,9 @@ export function buildLists(probeIds: Int32Array, count: number, plan: IvfPlan): 
   const first = new Int32Array(count)
   const rest = probeIds.slice()
   for (let i = 0; i < count; i++) {
-    first[i] = probeIds[i * probes] as number
-    rest[i * probes] = -1
+    const visits = !queries || queries[i] === 1
+    first[i] = visits ? (probeIds[i * probes] as number) : -1
+    rest.fill(-1, i * probes, visits ? i * probes + 1 : (i + 1) * probes)
   }
   return {
     members: csr(lists, count, 1, owner),
@@ -190,7 +197,8 @@ export function searchLists(
 
 /**
  * IVF search over unit rows on the calling thread: fills `indices`/`scores` at row `ids[i] * topN`
- * like the exact search, with approximate results.
+ * like the exact search, with approximate results; only for the positions with `queries[i] = 1`
+ * when given.
  */
 export function ivfNeighbours(
   rows: RowMatrix,
@@ -198,14 +206,15 @@ export function ivfNeighbours(
   indices: Int32Array,
   scores: Float32Array,
   options?: IvfOptions,
-  onVisits?: (visits: number) => void
+  onVisits?: (visits: number) => void,
+  queries?: Uint8Array
 ): void {
   const count = rows.ids.length
   const plan = resolveIvfPlan(count, options)
   const centroids = trainCentroids(rows, plan.lists, plan.iterations, plan.samplePerList)
   const probeIds = new Int32Array(count * plan.probes)
   nearestLists(rows.values, rows.dims, centroids, plan.probes, 0, count, probeIds)
-  const lists = buildLists(probeIds, count, plan)
+  const lists = buildLists(probeIds, count, plan, queries)
   const heapSizes = new Int32Array(indices.length / topN)
   if (usesKernel(plan, rows.dims)) {
     const index = buildScanIndex(rows, lists, 1)

@@ -87,7 +87,13 @@ function ranges(count: number, parts: number): [number, number][] {
   ])
 }
 
-export type ParallelIvfOptions = { plan: IvfPlan; threads: number; log: Logger }
+export type ParallelIvfOptions = {
+  plan: IvfPlan
+  threads: number
+  log: Logger
+  /** 1 at the row positions to search as queries (default all); see buildLists. */
+  queries?: Uint8Array
+}
 
 /**
  * IVF search with `threads` worker threads. `rows` must be shared (normalisedRows(…, true)) and
@@ -127,7 +133,7 @@ export async function ivfNeighboursParallel(
     })),
     THREADS
   )
-  const built = buildLists(probeIds, count, plan)
+  const built = buildLists(probeIds, count, plan, options.queries)
   const lists: IvfLists = {
     members: shareCsr(built.members),
     nearest: shareCsr(built.nearest),

@@ -10,7 +10,7 @@ import { availableParallelism } from 'node:os'
 import type * as tf from '@tensorflow/tfjs'
 import { type Logger, silentLogger } from '../log'
 import { withFastBackend } from './backend'
-import { exactSearch, normalisedRows } from './knn-exact'
+import { exactSearch, gatherRows, normalisedRows } from './knn-exact'
 import { type IvfOptions, ivfNeighbours, resolveIvfPlan } from './knn-ivf'
 import { checkKnnMemory } from './knn-memory'
 import { ivfNeighboursParallel } from './knn-parallel'
@@ -45,6 +45,16 @@ export type NeighbourOptions = {
   log?: Logger
   /** Fail before allocating when the estimate exceeds this (default: available memory). */
   maxMemoryBytes?: number
+  /**
+   * [vocabSize] 1 for the rows whose lists are wanted (default every trained row); the others get
+   * none but still appear in the wanted rows' lists. The blend fit needs only its query pins.
+   */
+  queryRows?: Uint8Array
+}
+
+/** Row positions (indices into rows.ids) that are queries, or undefined for all. */
+function queryPositions(ids: Int32Array, queryRows?: Uint8Array): Uint8Array | undefined {
+  return queryRows ? Uint8Array.from(ids, (id) => (queryRows[id] === 1 ? 1 : 0)) : undefined
 }
 
 type Plan = {
@@ -133,7 +143,15 @@ export function nearestNeighbours(
   withFastBackend(() => {
     if (p.useIvf) {
       const probes = resolveIvfPlan(p.count, options?.ivf).probes
-      ivfNeighbours(rows, topN, indices, scores, options?.ivf, visitCounter(log, p.count * probes))
+      const queries = queryPositions(rows.ids, options?.queryRows)
+      const visits = queries ? queries.reduce((a, q) => a + q, 0) * probes : p.count * probes
+      ivfNeighbours(rows, topN, indices, scores, options?.ivf, visitCounter(log, visits), queries)
+    } else if (options?.queryRows) {
+      const wanted = options.queryRows
+      const positions = rows.ids.map((_, pos) => pos).filter((pos) => wanted[rows.ids[pos]!] === 1)
+      const ids = positions.map((pos) => rows.ids[pos]!)
+      const values = gatherRows(rows.values, rows.dims, positions)
+      exactSearch(rows, values, ids, ids, topN, indices, scores, options.blockSize)
     } else {
       exactSearch(rows, rows.values, rows.ids, rows.ids, topN, indices, scores, options?.blockSize)
     }
@@ -162,10 +180,12 @@ export async function searchNeighbours(
   const indices = new Int32Array(new SharedArrayBuffer(vocabSize * topN * 4)).fill(-1)
   const scores = new Float32Array(new SharedArrayBuffer(vocabSize * topN * 4))
   const rows = normalisedRows(embeddings, trained, true)
+  const queries = queryPositions(rows.ids, options?.queryRows)
   await ivfNeighboursParallel(rows, topN, indices, scores, {
     plan: resolveIvfPlan(p.count, options?.ivf),
     threads,
     log: options?.log ?? silentLogger,
+    ...(queries ? { queries } : {}),
   })
   return { indices, scores }
 }

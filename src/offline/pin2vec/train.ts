@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs'
 import { createRandom } from '../../core/random'
 import type { Logger } from '../log'
 import { prepareWasmBackend } from './backend'
+import { frequencyOrder, rankCorpus, rowsToTokenOrder, toRankOrder } from './frequency-order'
 import { createKernelSpec, kernelViews, planKernel } from './kernel'
 import { type Pin2VecOptions, resolvePin2VecOptions } from './options'
 import { createProgressReporter, lossPerEpoch } from './progress'
@@ -39,6 +40,21 @@ export type Pin2VecResult = {
   effectiveWords: number
   seconds: number
   pairsPerSec: number
+  /**
+   * [vocabSize * dims] output (context) vectors in pin order: what continuing the training needs.
+   * Absent for embeddings loaded from a file (io.ts keeps only the input vectors).
+   */
+  outputs?: Float32Array
+}
+
+/**
+ * A model to continue training from (pin order, same vocabulary): its rows start where they
+ * ended instead of at word2vec's initialisation, and rows it trained stay trained.
+ */
+export type Pin2VecStart = {
+  vectors: Float32Array
+  outputs: Float32Array
+  trained: Uint8Array
 }
 
 /** Seed of the loop's generator for thread `thread`, kept apart from the initialisation seed. */
@@ -59,28 +75,47 @@ function initInputTable(syn0: Float32Array, trained: Uint8Array, dims: number, s
   }
 }
 
+/** Rows the starting model trained take its values (both tables), at their rank positions. */
+function copyStart(tables: SgnsTables, start: Pin2VecStart, tokenAt: Int32Array, dims: number) {
+  for (let r = 0; r < tokenAt.length; r++) {
+    const t = tokenAt[r] as number
+    if (start.trained[t] === 1) {
+      tables.syn0.set(start.vectors.subarray(t * dims, (t + 1) * dims), r * dims)
+      tables.syn1.set(start.outputs.subarray(t * dims, (t + 1) * dims), r * dims)
+    }
+  }
+}
+
 function float32(length: number, shared: boolean): Float32Array {
   return shared ? new Float32Array(new SharedArrayBuffer(length * 4)) : new Float32Array(length)
 }
 
 export async function trainPin2Vec(
-  corpus: Corpus,
+  pinCorpus: Corpus,
   vocabSize: number,
   options: Partial<Pin2VecOptions>,
-  log: Logger
+  log: Logger,
+  start?: Pin2VecStart
 ): Promise<Pin2VecResult> {
   const opts = resolvePin2VecOptions(options)
-  validateCorpus(corpus, vocabSize)
+  validateCorpus(pinCorpus, vocabSize)
+  if (start && start.trained.length !== vocabSize) {
+    throw new RangeError(`the model to continue has ${start.trained.length} rows, not ${vocabSize}`)
+  }
   // The wasm backend is readied here so the synchronous neighbour search can use it.
   await prepareWasmBackend()
-  const sessions = corpus.offsets.length - 1
+  const sessions = pinCorpus.offsets.length - 1
   const done = log.step(
     'train',
-    `pin2vec: ${sessions} sessions, ${corpus.tokens.length} tokens, vocab ${vocabSize}, dims ${opts.dims}, ` +
+    `pin2vec: ${sessions} sessions, ${pinCorpus.tokens.length} tokens, vocab ${vocabSize}, dims ${opts.dims}, ` +
       `window ${opts.window}, negatives ${opts.negatives}, epochs ${opts.epochs}, threads ${opts.threads}, kernel ${opts.kernel}`
   )
 
-  const counts = countTokens(corpus.tokens, vocabSize)
+  // Everything below runs on rows in frequency order (frequency-order.ts); the result is in pin order.
+  const pinCounts = countTokens(pinCorpus.tokens, vocabSize)
+  const order = frequencyOrder(pinCounts)
+  const corpus = rankCorpus(pinCorpus, order)
+  const counts = toRankOrder(pinCounts, order)
   const trained = trainedMask(counts, opts.minCount)
   let words = 0
   for (let t = 0; t < vocabSize; t++) {
@@ -131,6 +166,9 @@ export async function trainPin2Vec(
     ...(kernel ? { kernel } : {}),
   }
   initInputTable(tables.syn0, trained, opts.dims, opts.seed)
+  if (start) {
+    copyStart(tables, start, order.tokenAt, opts.dims)
+  }
 
   const startMs = performance.now()
   let stats: Float64Array[]
@@ -158,13 +196,31 @@ export async function trainPin2Vec(
   const effectiveWords = stats.reduce((total, s) => total + (s[STAT_KEPT] as number), 0)
   const pairsPerSec = pairs / Math.max(seconds, 1e-9)
 
-  // A tensor may keep the array it was built from, so never hand tfjs the shared buffer.
-  const values = shared ? tables.syn0.slice() : tables.syn0
-  const embeddings = tf.tensor2d(values, [vocabSize, opts.dims])
+  // A fresh array in pin order: a tensor may keep the array it was built from, so tfjs never gets
+  // the shared buffer.
+  const embeddings = tf.tensor2d(rowsToTokenOrder(tables.syn0, opts.dims, order), [
+    vocabSize,
+    opts.dims,
+  ])
   const losses = lossPerEpoch(stats, opts.epochs)
   done(
     `pin2vec: ${pairs} pairs, ${Math.round(pairsPerSec)} pairs/s, ` +
       `${trainedCount}/${vocabSize} embedded, final loss ${losses.at(-1)?.toFixed(4)}`
   )
-  return { embeddings, trained, lossPerEpoch: losses, pairs, effectiveWords, seconds, pairsPerSec }
+  const pinTrained = trainedMask(pinCounts, opts.minCount)
+  if (start) {
+    for (let t = 0; t < vocabSize; t++) {
+      pinTrained[t] = (pinTrained[t] as number) | (start.trained[t] as number)
+    }
+  }
+  return {
+    embeddings,
+    outputs: rowsToTokenOrder(tables.syn1, opts.dims, order),
+    trained: pinTrained,
+    lossPerEpoch: losses,
+    pairs,
+    effectiveWords,
+    seconds,
+    pairsPerSec,
+  }
 }

@@ -48,10 +48,15 @@ function occurrences(
   return { offsets, session, position }
 }
 
+/**
+ * Each pin's list is computed on its own row, so `rows` (1 = compute; default all) restricts the
+ * work to the pins whose lists are read, e.g. the blend fit's query pins; other rows stay empty.
+ */
 export function sessionCooccurrence(
   sessions: Sessions,
   pinCount: number,
-  options: SessionCoocOptions
+  options: SessionCoocOptions,
+  rows?: Uint8Array
 ): { lists: NeighbourLists; pairUpdates: number } {
   const occ = occurrences(sessions, pinCount)
   const lists = createNeighbourLists(pinCount, options.topN)
@@ -64,6 +69,15 @@ export function sessionCooccurrence(
     lengthWeight[s] = 1 / Math.log2(1 + sessions.offsets[s + 1]! - sessions.offsets[s]!)
   }
   const weightAt = (k: number): number => options.actionWeight[sessions.actions[k]!] ?? 0
+  // decay^(d - 1) for every distance d a pair can have: one lookup instead of a pow per pair.
+  let longest = 0
+  for (let s = 0; s < sessionCount; s++) {
+    longest = Math.max(longest, sessions.offsets[s + 1]! - sessions.offsets[s]!)
+  }
+  const decayAt = Float64Array.from(
+    { length: Math.min(options.maxDistance, longest) + 1 },
+    (_, d) => options.decay ** (d - 1)
+  )
 
   // Mass of each pin: damped → Σ w / log2(1 + n); jaccard → number of distinct sessions.
   const mass = new Float64Array(pinCount)
@@ -87,6 +101,9 @@ export function sessionCooccurrence(
   let stamp = 0
   let pairUpdates = 0
   for (let i = 0; i < pinCount; i++) {
+    if (rows && rows[i] !== 1) {
+      continue
+    }
     let touchedCount = 0
     let previousSession = -1
     for (let o = occ.offsets[i]!; o < occ.offsets[i + 1]!; o++) {
@@ -125,7 +142,7 @@ export function sessionCooccurrence(
         if (acc[j] === 0) {
           touched[touchedCount++] = j
         }
-        acc[j]! += wi * weightAt(k) * options.decay ** (Math.abs(k - p) - 1)
+        acc[j]! += wi * weightAt(k) * decayAt[Math.abs(k - p)]!
         pairUpdates++
       }
     }

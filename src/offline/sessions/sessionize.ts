@@ -114,13 +114,20 @@ export function sessionize(
 /**
  * Pin2Vec's corpus: each session's pins with immediate repeats collapsed (a close-up then a save of
  * the same pin is one step, not a training pair of a pin with itself). Sessions of one pin carry
- * no pairs and are left out.
+ * no pairs and are left out. `endingAfter` keeps only the sessions whose last engagement is later
+ * (continuing a model trained on the earlier ones).
  */
-export function sessionCorpus(sessions: Sessions): { tokens: Int32Array; offsets: Int32Array } {
+export function sessionCorpus(
+  sessions: Sessions,
+  { endingAfter = Number.NEGATIVE_INFINITY }: { endingAfter?: number } = {}
+): { tokens: Int32Array; offsets: Int32Array } {
   const tokens = new Int32Array(sessions.pins.length)
   const offsets: number[] = [0]
   let out = 0
   for (let s = 0; s + 1 < sessions.offsets.length; s++) {
+    if (sessions.times[sessions.offsets[s + 1]! - 1]! <= endingAfter) {
+      continue
+    }
     const start = out
     for (let k = sessions.offsets[s]!; k < sessions.offsets[s + 1]!; k++) {
       const pin = sessions.pins[k]!
