@@ -13,7 +13,7 @@ import { computeSources, type Sources } from './candidate-sources'
 import type { BuildOptions, InputPaths } from './config'
 import { type Inputs, loadInputs, requireInputs } from './inputs'
 import { type Logger, peakRssBytes } from './log'
-import { type WriteStats, writeBuild, writeReport } from './write'
+import { type WriteStats, writeBuild, writeCounts, writeReport } from './write'
 
 export type BuildConfig = {
   inputs: InputPaths
@@ -50,16 +50,7 @@ function buildReport(
     counts: {
       pins: manifest.pinCount,
       shards: manifest.shardCount,
-      shardBytes: stats.shardBytes,
-      bytesPerPin: Math.round(stats.shardBytes / Math.max(1, manifest.pinCount)),
-      maxShardBytes: stats.maxShardBytes,
-      maxBytesPerPin: Math.round(stats.maxBytesPerPin),
-      manifestBytes: stats.manifestBytes,
-      kvBulkFiles: stats.kvBulkFiles,
-      /** Candidates dropped so that crowded shards fit the per-value byte budget. */
-      trimmedCandidates: stats.trimmedCandidates,
-      shardsTrimmed: stats.shardsTrimmed,
-      popularTrimmed: stats.popularTrimmed,
+      ...writeCounts(stats, manifest.pinCount),
       pinsWithCooc: countNonEmpty(sources.cooc?.counts),
       pinsWithWalk: countNonEmpty(sources.walk?.counts),
       pinsWithEmbedding: sources.pin2vec ? sources.pin2vec.trained.reduce((a, b) => a + b, 0) : 0,

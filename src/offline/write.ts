@@ -56,6 +56,22 @@ export type WriteStats = {
 }
 
 const pad = (i: number): string => String(i).padStart(6, '0')
+/** The size and trimming figures of report.json's `counts`, over `pins` pin records written. */
+export function writeCounts(stats: WriteStats, pins: number) {
+  return {
+    shardBytes: stats.shardBytes,
+    bytesPerPin: Math.round(stats.shardBytes / Math.max(1, pins)),
+    maxShardBytes: stats.maxShardBytes,
+    maxBytesPerPin: Math.round(stats.maxBytesPerPin),
+    manifestBytes: stats.manifestBytes,
+    kvBulkFiles: stats.kvBulkFiles,
+    /** Candidates dropped so that crowded shards fit the per-value byte budget. */
+    trimmedCandidates: stats.trimmedCandidates,
+    shardsTrimmed: stats.shardsTrimmed,
+    popularTrimmed: stats.popularTrimmed,
+  }
+}
+
 export const shardFile = (dir: string, i: number): string => join(dir, 'shards', `${pad(i)}.bin`)
 export const bulkDir = (dir: string): string => join(dir, 'kv-bulk')
 /** Per-slice reports of a sliced build (`slices/slice-1-of-3.json`), see write-slice.ts. */

@@ -12,6 +12,7 @@ import type { IngestReport } from '../ingest/report'
 import type { Logger } from '../log'
 import { type ShardSlice, sliceLabel, sliceShardCount } from '../slice'
 import { RELATED_PINS_VERSION } from '../version'
+import { writeCounts } from '../write'
 import { sliceReportFile, writeSlice } from '../write-slice'
 import type { FromCandidatesConfig, FromCandidatesResult } from './build-from'
 import type { InputDigest } from './digest'
@@ -87,15 +88,7 @@ export async function writeOneSlice(
       shards: shardCount,
       sliceShards: stats.shards,
       slicePins: stats.records,
-      shardBytes: stats.shardBytes,
-      bytesPerPin: Math.round(stats.shardBytes / Math.max(1, stats.records)),
-      maxShardBytes: stats.maxShardBytes,
-      maxBytesPerPin: Math.round(stats.maxBytesPerPin),
-      manifestBytes: stats.manifestBytes,
-      kvBulkFiles: stats.kvBulkFiles,
-      trimmedCandidates: stats.trimmedCandidates,
-      shardsTrimmed: stats.shardsTrimmed,
-      popularTrimmed: stats.popularTrimmed,
+      ...writeCounts(stats, stats.records),
     },
     blend: manifest.blend,
     timingsSeconds: { total: (performance.now() - read.start) / 1000 },
