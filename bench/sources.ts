@@ -120,10 +120,9 @@ export async function run(): Promise<void> {
     }
     for (const scoring of ['damped', 'jaccard'] as const) {
       const { lists } = sessionCooccurrence(sessions, inputs.pins.size, {
+        ...DEFAULT_BUILD_OPTIONS.sessionCooc,
         topN: 50,
         scoring,
-        maxDistance: DEFAULT_BUILD_OPTIONS.sessionCooc.maxDistance,
-        decay: DEFAULT_BUILD_OPTIONS.sessionCooc.decay,
         actionWeight: weights,
       })
       results[ds.name]![`session ${scoring}`] = score(lists, null)
