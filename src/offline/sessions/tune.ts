@@ -10,7 +10,6 @@
  * one full computation that follows.
  */
 
-import type { Queries } from '../blend/task'
 import type { Logger } from '../log'
 import { prepareSessionCooc, type SessionCoocOptions, sessionCooccurrence } from './session-cooc'
 import type { Sessions } from './sessionize'
@@ -42,10 +41,13 @@ export type SessionScoringTune = {
 
 const K = 20
 
+/** Next-pin queries (the shape of blend/task.ts's, declared here so sessions/ needs no blend/). */
+export type HeldOutQueries = { query: Int32Array; target: Int32Array }
+
 /** HR@20 and MRR@20 of the lists for the queries (the target among the query pin's first 20). */
 function scoreLists(
   lists: ReturnType<typeof sessionCooccurrence>['lists'],
-  queries: Queries
+  queries: HeldOutQueries
 ): { hr20: number; mrr20: number } {
   let hits = 0
   let reciprocal = 0
@@ -71,7 +73,7 @@ function scoreLists(
 export function tuneSessionScoring(
   sessions: Sessions,
   pinCount: number,
-  queries: Queries,
+  queries: HeldOutQueries,
   base: SessionCoocOptions,
   log: Logger
 ): SessionScoringTune {
