@@ -4,7 +4,7 @@
  * before a temporal cut (boards created after it excluded) and each source alone is scored on
  * next-pin queries of the held-out sessions: recall@20 overall and on tail query pins (lowest
  * tercile of training engagement), for every board scoring (with and without walks filling short
- * lists) and the session scorings (the grid the build tunes over, forward-only pairs, jaccard).
+ * lists) and the session scorings (the grid the build tunes over, and jaccard).
  * Scored on the validation slice, so defaults chosen here never see eval's test slice. Writes
  * docs/benchmarks.md ("Source scorings") and bench/results.json ("sources").
  */
@@ -28,15 +28,23 @@ import { machine, mergeResults, ROOT, writeDocSection } from './lib/results'
 
 const K = 20
 
-/** Top-K of a pin: its own list, then `fill` (walks) for the remaining slots. */
-function topK(lists: NeighbourLists, pin: number, fill: NeighbourLists | null): number[] {
+/** Top-K of a pin, skipping `seen` pins: its own list, then `fill` (walks) for the rest. */
+function topK(
+  lists: NeighbourLists,
+  pin: number,
+  fill: NeighbourLists | null,
+  seen: ReadonlySet<number>
+): number[] {
   const out: number[] = []
   for (let r = 0; r < lists.counts[pin]! && out.length < K; r++) {
-    out.push(lists.indices[pin * lists.topN + r]!)
+    const j = lists.indices[pin * lists.topN + r]!
+    if (!seen.has(j)) {
+      out.push(j)
+    }
   }
   for (let r = 0; fill && r < fill.counts[pin]! && out.length < K; r++) {
     const j = fill.indices[pin * fill.topN + r]!
-    if (!out.includes(j)) {
+    if (!out.includes(j) && !seen.has(j)) {
       out.push(j)
     }
   }
@@ -91,8 +99,11 @@ export async function run(): Promise<void> {
       let hits = 0
       let tailHits = 0
       let tail = 0
+      const h = queries.history!
       for (let q = 0; q < queries.query.length; q++) {
-        const hit = topK(lists, queries.query[q]!, fill).includes(queries.target[q]!) ? 1 : 0
+        // The pins already engaged in the session are skipped, as the served answer skips them.
+        const seen = new Set(h.tokens.subarray(h.start[q]!, h.end[q]!))
+        const hit = topK(lists, queries.query[q]!, fill, seen).includes(queries.target[q]!) ? 1 : 0
         hits += hit
         if (engagement[queries.query[q]!]! <= tailMax) {
           tail++
@@ -122,10 +133,10 @@ export async function run(): Promise<void> {
       )
     }
     // Session scorings: the 'damped' grid that the build tries on its held-out queries
-    // (src/offline/sessions/tune.ts), plus forward-only pairs (backward 0), and 'jaccard'.
+    // (src/offline/sessions/tune.ts), and 'jaccard'.
     const settings: { label: string; options: Partial<SessionCoocOptions> }[] = []
     for (const decay of SESSION_SCORING_GRID.decay) {
-      for (const backward of [...SESSION_SCORING_GRID.backward, 0]) {
+      for (const backward of SESSION_SCORING_GRID.backward) {
         for (const popularityExponent of SESSION_SCORING_GRID.popularityExponent) {
           settings.push({
             label: `session damped, decay ${decay}, backward ${backward}, β ${popularityExponent}`,
@@ -155,7 +166,7 @@ export async function run(): Promise<void> {
   await writeDocSection(
     'Source scorings',
     `Command: \`npm run bench -- sources\` (${new Date().toISOString().slice(0, 10)}; ${machine()}).
-Each source alone, trained on the events before the validation cut: recall@20 (%) of its top-20 list for the next pin new to the session, in the validation slice (the 10% of the time span before eval's test slice; never the test slice), overall / on tail query pins (lowest tercile of training engagement). "+ walks" fills lists shorter than 20 with Pixie-style walk candidates. Session rows: decay, backward weight and popularity exponent β of the 'damped' scoring (src/offline/sessions/session-cooc.ts); the build chooses among the backward 1 / 0.5 / 0.25 rows on its own held-out queries (src/offline/sessions/tune.ts).
+Each source alone, trained on the events before the validation cut: recall@20 (%) of its top-20 list (pins already engaged in the session skipped) for the next pin new to the session, in the validation slice (the 10% of the time span before eval's test slice; never the test slice), overall / on tail query pins (lowest tercile of training engagement). "+ walks" fills lists shorter than 20 with Pixie-style walk candidates. Session rows: decay, backward weight and popularity exponent β of the 'damped' scoring (src/offline/sessions/session-cooc.ts); the build chooses among these rows on its own held-out queries (src/offline/sessions/tune.ts).
 
 | source | ${names.map((n) => `${n} overall | ${n} tail`).join(' | ')} |
 |---|${names.map(() => '---|---|').join('')}

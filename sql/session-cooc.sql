@@ -72,6 +72,7 @@ scored AS (
   FROM (SELECT * FROM damped UNION ALL SELECT * FROM shared) p
   JOIN mass mi ON mi.pin_id = p.pin_id
   JOIN mass mj ON mj.pin_id = p.candidate_id
+  WHERE p.c > 0  -- only zero-weight pairs (backward 0): no evidence, not a candidate
 ),
 ranked AS (
   SELECT pin_id, candidate_id, s,

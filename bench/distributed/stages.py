@@ -178,6 +178,7 @@ def session_cooc(events, p, weights):
     counted = eng.map_partitions(pairs, meta=meta_p).groupby(["pin_id", "candidate_id"]).c.sum(split_out=eng.npartitions).reset_index()
 
     def score(part):
+        part = part[part.c > 0]
         s = (part.c / (part.pin_id.map(mass) ** (1 - beta) * part.candidate_id.map(mass) ** beta)).clip(upper=1)
         out = rank_top(part.assign(score=s), "score", p["top_n"])
         return out.assign(score=out.s / 1e9)[["pin_id", "candidate_id", "score", "rank"]]

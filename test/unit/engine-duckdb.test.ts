@@ -114,6 +114,7 @@ describe('DuckDB engine', () => {
       'directed session pairs with a popularity exponent',
       { sessionCooc: { decay: 0.5, backward: 0.25, popularityExponent: 0.2 } },
     ],
+    ['forward-only session pairs', { sessionCooc: { backward: 0, popularityExponent: 0 } }],
   ]
   for (const [name, over] of cases) {
     it(`gives the node engine's lists exactly, with ${name}`, async () => {

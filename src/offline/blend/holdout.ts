@@ -70,7 +70,20 @@ export function sampleQueries(queries: Queries, max: number): Queries {
   }
   const step = n / max
   const idx = Int32Array.from({ length: max }, (_, i) => Math.floor(i * step))
-  return { query: idx.map((i) => queries.query[i]!), target: idx.map((i) => queries.target[i]!) }
+  const h = queries.history
+  return {
+    query: idx.map((i) => queries.query[i]!),
+    target: idx.map((i) => queries.target[i]!),
+    ...(h
+      ? {
+          history: {
+            tokens: h.tokens,
+            start: idx.map((i) => h.start[i]!),
+            end: idx.map((i) => h.end[i]!),
+          },
+        }
+      : {}),
+  }
 }
 
 /** The fit's next-pin queries in [trainCut, queryEnd), targets new to the session, sampled. */

@@ -8,7 +8,15 @@
 import type { EventTable } from '../inputs'
 import { sessionCorpus, sessionize } from '../sessions/sessionize'
 
-export type Queries = { query: Int32Array; target: Int32Array }
+export type Queries = {
+  query: Int32Array
+  target: Int32Array
+  /**
+   * What the user had already engaged in the session when each query was asked (the query pin
+   * included): tokens[start[q] .. end[q]). The served answer excludes these pins.
+   */
+  history?: { tokens: Int32Array; start: Int32Array; end: Int32Array }
+}
 
 export function nextPinQueries(
   events: EventTable,
@@ -19,6 +27,8 @@ export function nextPinQueries(
   const corpus = sessionCorpus(sessions)
   const query: number[] = []
   const target: number[] = []
+  const start: number[] = []
+  const end: number[] = []
   const seen = new Set<number>()
   for (let s = 0; s + 1 < corpus.offsets.length; s++) {
     seen.clear()
@@ -29,7 +39,13 @@ export function nextPinQueries(
       }
       query.push(corpus.tokens[k]!)
       target.push(corpus.tokens[k + 1]!)
+      start.push(corpus.offsets[s]!)
+      end.push(k + 1)
     }
   }
-  return { query: Int32Array.from(query), target: Int32Array.from(target) }
+  return {
+    query: Int32Array.from(query),
+    target: Int32Array.from(target),
+    history: { tokens: corpus.tokens, start: Int32Array.from(start), end: Int32Array.from(end) },
+  }
 }

@@ -121,6 +121,7 @@ export function sessionCooccurrence(
   const lists = createNeighbourLists(pinCount, options.topN)
   const acc = new Float64Array(pinCount)
   const touched = new Int32Array(pinCount)
+  const touchedBy = new Int32Array(pinCount).fill(-1)
   const heap = new TopK(options.topN)
   const weightAt = (k: number): number => options.actionWeight[sessions.actions[k]!] ?? 0
   // decay^(d - 1) for every distance d a pair can have: one lookup instead of a pow per pair.
@@ -160,7 +161,8 @@ export function sessionCooccurrence(
             continue
           }
           seen[j] = stamp
-          if (acc[j] === 0) {
+          if (touchedBy[j] !== i) {
+            touchedBy[j] = i
             touched[touchedCount++] = j
           }
           acc[j]!++
@@ -176,7 +178,9 @@ export function sessionCooccurrence(
         if (j === i) {
           continue
         }
-        if (acc[j] === 0) {
+        // A pair can add 0 (backward 0, decay 0): mark touched pins by row, not by acc > 0.
+        if (touchedBy[j] !== i) {
+          touchedBy[j] = i
           touched[touchedCount++] = j
         }
         const direction = k < p ? options.backward : 1
@@ -187,12 +191,15 @@ export function sessionCooccurrence(
     for (let t = 0; t < touchedCount; t++) {
       const j = touched[t]!
       const c = acc[j]!
+      acc[j] = 0
+      if (c === 0) {
+        continue // only zero-weight pairs: no evidence, not a candidate
+      }
       const score =
         options.scoring === 'jaccard'
           ? c / (mass[i]! + mass[j]! - c)
           : Math.min(1, c / (ownNorm[i]! * candidateNorm[j]!))
       heap.push(j, rankScore(score))
-      acc[j] = 0
     }
     heap.drainInto(lists, i)
   }
