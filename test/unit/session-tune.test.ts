@@ -67,4 +67,16 @@ describe('session scoring tuned on held-out queries', () => {
     // Decay cannot matter here (every pair is adjacent): ties keep the grid's first value.
     expect(tuned.chosen.decay).toBe(SESSION_SCORING_GRID.decay[0])
   })
+
+  it('skips the pins already engaged in the session, as the served answer does', () => {
+    // The user saw all 25 earlier pins before the query: skipped, the later pins rank.
+    const tokens = Int32Array.from([...Array.from({ length: 25 }, (_, i) => 1 + i), 0])
+    const withHistory = {
+      ...queries,
+      history: { tokens, start: new Int32Array(25), end: new Int32Array(25).fill(26) },
+    }
+    const tuned = tuneSessionScoring(world(), 51, withHistory, base, silentLogger)
+    const undirected = tuned.trials.filter((t) => t.backward === 1)
+    expect(Math.min(...undirected.map((t) => t.hr20))).toBeCloseTo(20 / 25, 9)
+  })
 })
