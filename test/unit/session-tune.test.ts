@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { silentLogger } from '../../src/offline/log'
+import { sessionCooccurrence } from '../../src/offline/sessions/session-cooc'
 import type { Sessions } from '../../src/offline/sessions/sessionize'
 import { SESSION_SCORING_GRID, tuneSessionScoring } from '../../src/offline/sessions/tune'
 
@@ -78,5 +79,21 @@ describe('session scoring tuned on held-out queries', () => {
     const tuned = tuneSessionScoring(world(), 51, withHistory, base, silentLogger)
     const undirected = tuned.trials.filter((t) => t.backward === 1)
     expect(Math.min(...undirected.map((t) => t.hr20))).toBeCloseTo(20 / 25, 9)
+  })
+
+  it('scores each setting exactly as the lists the build serves with it', () => {
+    // Mixed world: earlier pins seen twice, later ones once, at distances 1 and 2.
+    const sessions = world()
+    const tuned = tuneSessionScoring(sessions, 51, queries, base, silentLogger)
+    for (const trial of tuned.trials) {
+      const { lists } = sessionCooccurrence(sessions, 51, { ...base, ...trial })
+      let hits = 0
+      for (let q = 0; q < queries.query.length; q++) {
+        const pin = queries.query[q]!
+        const top = lists.indices.subarray(pin * 50, pin * 50 + Math.min(20, lists.counts[pin]!))
+        hits += top.includes(queries.target[q]!) ? 1 : 0
+      }
+      expect(trial.hr20).toBeCloseTo(hits / queries.query.length, 12)
+    }
   })
 })

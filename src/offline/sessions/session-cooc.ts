@@ -102,6 +102,97 @@ export function prepareSessionCooc(
 }
 
 /**
+ * The damped pair sums of one pin's row at a time, with pairs whose candidate came after the pin
+ * (`forward`) and before it (`backward`) summed apart: c(i, j) = forward[j] + b · backward[j] for
+ * any backward weight b, so the tuner scores every b from one pass over the sessions.
+ */
+export class DampedRow {
+  readonly forward: Float64Array
+  readonly backward: Float64Array
+  /** Candidates of the current row: touched[0 .. count). */
+  readonly touched: Int32Array
+  count = 0
+  private readonly touchedBy: Int32Array
+  private readonly decayAt: Float64Array
+
+  constructor(
+    private readonly sessions: Sessions,
+    private readonly prepared: SessionCoocPrepared,
+    pinCount: number,
+    private readonly options: Pick<SessionCoocOptions, 'maxDistance' | 'decay' | 'actionWeight'>
+  ) {
+    this.forward = new Float64Array(pinCount)
+    this.backward = new Float64Array(pinCount)
+    this.touched = new Int32Array(pinCount)
+    this.touchedBy = new Int32Array(pinCount).fill(-1)
+    // decay^(d - 1) for every distance d a pair can have: one lookup instead of a pow per pair.
+    this.decayAt = Float64Array.from(
+      { length: Math.min(options.maxDistance, prepared.longestSession) + 1 },
+      (_, d) => options.decay ** (d - 1)
+    )
+  }
+
+  /** Sum row i (the previous row must have been cleared); returns the pair updates made. */
+  accumulate(i: number): number {
+    const { sessions, options, decayAt, forward, backward, touched, touchedBy } = this
+    const { occ, lengthWeight } = this.prepared
+    const weights = options.actionWeight
+    let updates = 0
+    this.count = 0
+    for (let o = occ.offsets[i]!; o < occ.offsets[i + 1]!; o++) {
+      const s = occ.session[o]!
+      const p = occ.position[o]!
+      const wi = (weights[sessions.actions[p]!] ?? 0) * lengthWeight[s]!
+      const from = Math.max(sessions.offsets[s]!, p - options.maxDistance)
+      const to = Math.min(sessions.offsets[s + 1]!, p + options.maxDistance + 1)
+      for (let k = from; k < to; k++) {
+        const j = sessions.pins[k]!
+        if (j === i) {
+          continue
+        }
+        // A pair can add 0 (decay 0): mark touched pins by row, not by a sum > 0.
+        if (touchedBy[j] !== i) {
+          touchedBy[j] = i
+          touched[this.count++] = j
+        }
+        const add = wi * (weights[sessions.actions[k]!] ?? 0) * decayAt[Math.abs(k - p)]!
+        if (k < p) {
+          backward[j]! += add
+        } else {
+          forward[j]! += add
+        }
+        updates++
+      }
+    }
+    return updates
+  }
+
+  /** Zero the current row's sums. */
+  clear(): void {
+    for (let t = 0; t < this.count; t++) {
+      this.forward[this.touched[t]!] = 0
+      this.backward[this.touched[t]!] = 0
+    }
+    this.count = 0
+  }
+}
+
+/** d(i)^(1 − β) for a list's own pin and d(j)^β for its candidates: the score's denominator. */
+export function popularityNorms(
+  mass: Float64Array,
+  popularityExponent: number
+): { own: Float64Array; candidate: Float64Array } {
+  return {
+    own: Float64Array.from(mass, (m) => m ** (1 - popularityExponent)),
+    candidate: Float64Array.from(mass, (m) => m ** popularityExponent),
+  }
+}
+
+/** min(1, c / norm): the damped score of a pair sum (0 = no evidence, not a candidate). */
+export const dampedScore = (c: number, ownNorm: number, candidateNorm: number): number =>
+  Math.min(1, c / (ownNorm * candidateNorm))
+
+/**
  * Each pin's list is computed on its own row, so `rows` (1 = compute; default all) restricts the
  * work to the pins whose lists are read, e.g. the blend fit's query pins; other rows stay empty.
  */
@@ -117,23 +208,46 @@ export function sessionCooccurrence(
     options.actionWeight
   )
 ): { lists: NeighbourLists; pairUpdates: number } {
-  const { occ, lengthWeight, mass } = prepared
   const lists = createNeighbourLists(pinCount, options.topN)
+  const heap = new TopK(options.topN)
+  let pairUpdates = 0
+  if (options.scoring === 'jaccard') {
+    pairUpdates = jaccardRows(sessions, pinCount, prepared, heap, lists, rows)
+    return { lists, pairUpdates }
+  }
+  const row = new DampedRow(sessions, prepared, pinCount, options)
+  const norms = popularityNorms(prepared.mass, options.popularityExponent)
+  for (let i = 0; i < pinCount; i++) {
+    if (rows && rows[i] !== 1) {
+      continue
+    }
+    pairUpdates += row.accumulate(i)
+    for (let t = 0; t < row.count; t++) {
+      const j = row.touched[t]!
+      const c = row.forward[j]! + options.backward * row.backward[j]!
+      if (c === 0) {
+        continue // only zero-weight pairs: no evidence, not a candidate
+      }
+      heap.push(j, rankScore(dampedScore(c, norms.own[i]!, norms.candidate[j]!)))
+    }
+    row.clear()
+    heap.drainInto(lists, i)
+  }
+  return { lists, pairUpdates }
+}
+
+/** SAR's Jaccard over session sets, row by row (see the module header). */
+function jaccardRows(
+  sessions: Sessions,
+  pinCount: number,
+  prepared: SessionCoocPrepared,
+  heap: TopK,
+  lists: NeighbourLists,
+  rows?: Uint8Array
+): number {
+  const { occ, mass } = prepared
   const acc = new Float64Array(pinCount)
   const touched = new Int32Array(pinCount)
-  const touchedBy = new Int32Array(pinCount).fill(-1)
-  const heap = new TopK(options.topN)
-  const weightAt = (k: number): number => options.actionWeight[sessions.actions[k]!] ?? 0
-  // decay^(d - 1) for every distance d a pair can have: one lookup instead of a pow per pair.
-  const decayAt = Float64Array.from(
-    { length: Math.min(options.maxDistance, prepared.longestSession) + 1 },
-    (_, d) => options.decay ** (d - 1)
-  )
-
-  // The denominators' two factors, d(i)^(1 − β) for the list's own pin and d(j)^β for candidates.
-  const ownNorm = Float64Array.from(mass, (m) => m ** (1 - options.popularityExponent))
-  const candidateNorm = Float64Array.from(mass, (m) => m ** options.popularityExponent)
-
   // seen[j] === stamp marks j as already counted for the current (pin, session) visit.
   const seen = new Int32Array(pinCount).fill(-1)
   let stamp = 0
@@ -146,45 +260,21 @@ export function sessionCooccurrence(
     let previousSession = -1
     for (let o = occ.offsets[i]!; o < occ.offsets[i + 1]!; o++) {
       const s = occ.session[o]!
-      const p = occ.position[o]!
-      const start = sessions.offsets[s]!
-      const end = sessions.offsets[s + 1]!
-      if (options.scoring === 'jaccard') {
-        if (s === previousSession) {
-          continue
-        }
-        previousSession = s
-        stamp++
-        for (let k = start; k < end; k++) {
-          const j = sessions.pins[k]!
-          if (j === i || seen[j] === stamp) {
-            continue
-          }
-          seen[j] = stamp
-          if (touchedBy[j] !== i) {
-            touchedBy[j] = i
-            touched[touchedCount++] = j
-          }
-          acc[j]!++
-          pairUpdates++
-        }
+      if (s === previousSession) {
         continue
       }
-      const wi = weightAt(p) * lengthWeight[s]!
-      const from = Math.max(start, p - options.maxDistance)
-      const to = Math.min(end, p + options.maxDistance + 1)
-      for (let k = from; k < to; k++) {
+      previousSession = s
+      stamp++
+      for (let k = sessions.offsets[s]!; k < sessions.offsets[s + 1]!; k++) {
         const j = sessions.pins[k]!
-        if (j === i) {
+        if (j === i || seen[j] === stamp) {
           continue
         }
-        // A pair can add 0 (backward 0, decay 0): mark touched pins by row, not by acc > 0.
-        if (touchedBy[j] !== i) {
-          touchedBy[j] = i
+        seen[j] = stamp
+        if (acc[j] === 0) {
           touched[touchedCount++] = j
         }
-        const direction = k < p ? options.backward : 1
-        acc[j]! += wi * weightAt(k) * decayAt[Math.abs(k - p)]! * direction
+        acc[j]!++
         pairUpdates++
       }
     }
@@ -192,16 +282,9 @@ export function sessionCooccurrence(
       const j = touched[t]!
       const c = acc[j]!
       acc[j] = 0
-      if (c === 0) {
-        continue // only zero-weight pairs: no evidence, not a candidate
-      }
-      const score =
-        options.scoring === 'jaccard'
-          ? c / (mass[i]! + mass[j]! - c)
-          : Math.min(1, c / (ownNorm[i]! * candidateNorm[j]!))
-      heap.push(j, rankScore(score))
+      heap.push(j, rankScore(c / (mass[i]! + mass[j]! - c)))
     }
     heap.drainInto(lists, i)
   }
-  return { lists, pairUpdates }
+  return pairUpdates
 }

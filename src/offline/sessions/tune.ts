@@ -7,12 +7,19 @@
  * each setting of a small grid (decay × backward weight × popularity exponent) on the blend fit's
  * own held-out next-pin queries, the list of the session source alone with the pins already
  * engaged in the session skipped (as the served answer skips them), and keeps the best.
- * Only the query pins' rows are computed for each setting, so the grid costs little next to the
- * one full computation that follows.
+ * Only the query pins' rows are computed, once per decay (the other two parameters are applied
+ * to the same sums), so the grid costs little next to the one full computation that follows.
  */
 
 import type { Logger } from '../log'
-import { prepareSessionCooc, type SessionCoocOptions, sessionCooccurrence } from './session-cooc'
+import { createNeighbourLists, type NeighbourLists, rankScore, TopK } from '../neighbour-lists'
+import {
+  DampedRow,
+  dampedScore,
+  popularityNorms,
+  prepareSessionCooc,
+  type SessionCoocOptions,
+} from './session-cooc'
 import type { Sessions } from './sessionize'
 
 /** The scoring parameters the grid varies. */
@@ -57,7 +64,8 @@ export type HeldOutQueries = {
  * candidates that the user had not engaged yet in the session (the served answer skips those).
  */
 function scoreLists(
-  lists: ReturnType<typeof sessionCooccurrence>['lists'],
+  lists: NeighbourLists,
+  rowOf: Int32Array,
   queries: HeldOutQueries,
   seenStamp: Int32Array
 ): { hr20: number; mrr20: number } {
@@ -65,15 +73,15 @@ function scoreLists(
   let reciprocal = 0
   const h = queries.history
   for (let q = 0; q < queries.query.length; q++) {
-    const pin = queries.query[q]!
+    const row = rowOf[queries.query[q]!]!
     if (h) {
       for (let k = h.start[q]!; k < h.end[q]!; k++) {
         seenStamp[h.tokens[k]!] = q
       }
     }
     let rank = 0
-    for (let r = 0; r < lists.counts[pin]! && rank < K; r++) {
-      const candidate = lists.indices[pin * lists.topN + r]!
+    for (let r = 0; r < lists.counts[row]! && rank < K; r++) {
+      const candidate = lists.indices[row * lists.topN + r]!
       if (h && seenStamp[candidate] === q) {
         continue
       }
@@ -91,7 +99,8 @@ function scoreLists(
 
 /**
  * Score every grid setting on `queries` and return the best (HR@20, then MRR@20; ties keep the
- * earlier setting, whose first entry is the undirected cosine of earlier versions).
+ * earlier setting). One pass over the sessions per decay: the backward weights and popularity
+ * exponents are applied to its forward and backward sums (DampedRow), for the query pins' rows.
  */
 export function tuneSessionScoring(
   sessions: Sessions,
@@ -100,35 +109,56 @@ export function tuneSessionScoring(
   base: SessionCoocOptions,
   log: Logger
 ): SessionScoringTune {
-  const rows = new Uint8Array(pinCount)
+  // The query pins' rows, compactly: rowOf[pin] = its row in the per-setting lists, or -1.
+  const rowOf = new Int32Array(pinCount).fill(-1)
+  const rowPins: number[] = []
   for (const q of queries.query) {
-    rows[q] = 1
+    if (rowOf[q] === -1) {
+      rowOf[q] = rowPins.length
+      rowPins.push(q)
+    }
   }
   const prepared = prepareSessionCooc(sessions, pinCount, base.scoring, base.actionWeight)
-  const trials: SessionScoringTrial[] = []
+  const combos = SESSION_SCORING_GRID.backward.flatMap((backward) =>
+    SESSION_SCORING_GRID.popularityExponent.map((popularityExponent) => ({
+      backward,
+      popularityExponent,
+      norms: popularityNorms(prepared.mass, popularityExponent),
+    }))
+  )
+  const heap = new TopK(base.topN)
   const seenStamp = new Int32Array(pinCount).fill(-1)
-  const total =
-    SESSION_SCORING_GRID.decay.length *
-    SESSION_SCORING_GRID.backward.length *
-    SESSION_SCORING_GRID.popularityExponent.length
+  const trials: SessionScoringTrial[] = []
   const counter = log.counter('session-cooc', 'session scorings tried on held-out queries', {
-    total,
+    total: SESSION_SCORING_GRID.decay.length * combos.length,
     unit: 'settings',
   })
   for (const decay of SESSION_SCORING_GRID.decay) {
-    for (const backward of SESSION_SCORING_GRID.backward) {
-      for (const popularityExponent of SESSION_SCORING_GRID.popularityExponent) {
-        const options = { ...base, decay, backward, popularityExponent }
-        const { lists } = sessionCooccurrence(sessions, pinCount, options, rows, prepared)
-        trials.push({
-          decay,
-          backward,
-          popularityExponent,
-          ...scoreLists(lists, queries, seenStamp),
-        })
-        counter.add()
-      }
-    }
+    const row = new DampedRow(sessions, prepared, pinCount, { ...base, decay })
+    const lists = combos.map(() => createNeighbourLists(rowPins.length, base.topN))
+    rowPins.forEach((i, r) => {
+      row.accumulate(i)
+      combos.forEach((combo, c) => {
+        for (let t = 0; t < row.count; t++) {
+          const j = row.touched[t]!
+          const sum = row.forward[j]! + combo.backward * row.backward[j]!
+          if (sum !== 0) {
+            heap.push(
+              j,
+              rankScore(dampedScore(sum, combo.norms.own[i]!, combo.norms.candidate[j]!))
+            )
+          }
+        }
+        heap.drainInto(lists[c]!, r)
+      })
+      row.clear()
+    })
+    combos.forEach((combo, c) => {
+      const { backward, popularityExponent } = combo
+      const scored = scoreLists(lists[c]!, rowOf, queries, seenStamp)
+      trials.push({ decay, backward, popularityExponent, ...scored })
+      counter.add()
+    })
   }
   const best = trials.reduce((a, b) =>
     b.hr20 > a.hr20 || (b.hr20 === a.hr20 && b.mrr20 > a.mrr20) ? b : a
