@@ -30,7 +30,7 @@ import {
 } from '../core/artifact'
 import { rankOrder } from '../core/blend'
 import { shardOf } from '../core/hash'
-import { cosine, quantizeVector } from '../core/quantize'
+import { cosineRows, quantizeVector } from '../core/quantize'
 import type { Sources } from './candidate-sources'
 import { BuildError } from './errors'
 import type { PinMeta } from './inputs'
@@ -93,6 +93,8 @@ type Vectors = {
   rows: (i: number) => Int8Array | Float32Array | null
   scale: Float32Array
   signature: (i: number) => Uint8Array | null
+  /** cosine(rows(i), rows(j)), computed in place; null when either pin has no vector. */
+  cosine: (i: number, j: number) => number | null
 }
 
 function storedVectors(sources: Sources, dtype: 'int8' | 'float32'): Vectors {
@@ -104,6 +106,7 @@ function storedVectors(sources: Sources, dtype: 'int8' | 'float32'): Vectors {
       rows: () => null,
       scale: new Float32Array(0),
       signature: () => null,
+      cosine: () => null,
     }
   }
   const { dims, trained } = p2v
@@ -133,6 +136,8 @@ function storedVectors(sources: Sources, dtype: 'int8' | 'float32'): Vectors {
         : null,
     scale,
     signature: (i) => (trained[i] ? sigs.subarray(i * sigBytes, (i + 1) * sigBytes) : null),
+    cosine: (i, j) =>
+      trained[i] && trained[j] ? cosineRows(dtype === 'int8' ? q : p2v.vectors, i, j, dims) : null,
   }
 }
 
@@ -150,29 +155,51 @@ function entryOf(i: number, ids: string[], meta: PinMeta, sources: Sources, v: V
 }
 
 /**
- * Union of every source's neighbours of pin i, with scores as the reader will decode them
- * (uint16-rounded); Pin2Vec's score is the cosine of the two stored vectors, for every candidate.
+ * Which pins are in the union being built: `slot[j]` is j's position in it when `stamp[j]` is the
+ * current pin's stamp. Reused for every pin of a plan instead of a Map per pin.
+ */
+type UnionScratch = { slot: Int32Array; stamp: Int32Array; next: number }
+
+const unionScratch = (n: number): UnionScratch => ({
+  slot: new Int32Array(n),
+  stamp: new Int32Array(n),
+  next: 0,
+})
+
+/**
+ * Union of every source's neighbours of pin i, in first-proposed order, with scores as the reader
+ * will decode them (uint16-rounded); Pin2Vec's score is the cosine of the two stored vectors, for
+ * every candidate.
  */
 function candidateUnion(
   i: number,
   entry: (j: number) => PinEntry,
   sources: Sources,
-  v: Vectors
+  v: Vectors,
+  scratch: UnionScratch
 ): Candidate[] {
-  const byIndex = new Map<number, Candidate>()
+  const union: Candidate[] = []
+  const members: number[] = []
+  const stamp = ++scratch.next
   const add = (lists: NeighbourLists | null, source: SourceName): void => {
     if (!lists) {
       return
     }
     const base = i * lists.topN
+    const bit = SOURCE_BIT[source]
     for (let r = 0; r < lists.counts[i]!; r++) {
       const j = lists.indices[base + r]!
-      let c = byIndex.get(j)
-      if (!c) {
+      let c: Candidate
+      if (scratch.stamp[j] === stamp) {
+        c = union[scratch.slot[j]!]!
+      } else {
+        scratch.stamp[j] = stamp
+        scratch.slot[j] = union.length
         c = { pin: entry(j), sources: 0, scores: {} }
-        byIndex.set(j, c)
+        union.push(c)
+        members.push(j)
       }
-      c.sources |= SOURCE_BIT[source]
+      c.sources |= bit
       if (source !== 'pin2vec') {
         c.scores[source] = storedScore(lists.scores[base + r]!)
       }
@@ -182,16 +209,13 @@ function candidateUnion(
   add(sources.walk, 'walk')
   add(sources.session, 'session')
   add(sources.pin2vec?.lists ?? null, 'pin2vec')
-  const qi = v.rows(i)
-  if (qi) {
-    for (const [j, c] of byIndex) {
-      const qj = v.rows(j)
-      if (qj) {
-        c.scores.pin2vec = storedScore(Math.max(0, cosine(qi, qj)))
-      }
+  for (let k = 0; k < union.length; k++) {
+    const cos = v.cosine(i, members[k]!)
+    if (cos !== null) {
+      union[k]!.scores.pin2vec = storedScore(Math.max(0, cos))
     }
   }
-  return [...byIndex.values()]
+  return union
 }
 
 /** The record of pin i with its candidates in served-blend order (all of them, not yet capped). */
@@ -201,9 +225,10 @@ function rankedRecord(
   entry: (j: number) => PinEntry,
   sources: Sources,
   v: Vectors,
-  blend: BlendParams
+  blend: BlendParams,
+  scratch: UnionScratch
 ): PinRecord {
-  const union = candidateUnion(i, entry, sources, v)
+  const union = candidateUnion(i, entry, sources, v, scratch)
   const record: PinRecord = { pin: own, candidates: union, maxScores: candidateMaxima(union) }
   const { kept, order } = rankOrder(record, blend, { k: union.length })
   record.candidates = order.map((k) => kept[k]!)
@@ -312,7 +337,9 @@ export function planArtifacts(
   const budget = Math.min(options.maxShardBytes, MAX_KV_VALUE_BYTES)
   const placeOf = (s: number): ShardPlace => ({ index: s, shardCount, shardTag })
   /** The ranked (uncapped) records of shard s. */
+  let scratch: UnionScratch | null = null
   const recordsOf = (s: number, { order, offsets }: ShardPins): PinRecord[] => {
+    scratch ??= unionScratch(ids.length)
     const records: PinRecord[] = []
     for (let k = offsets[s]!; k < offsets[s + 1]!; k++) {
       const i = order[k]!
@@ -320,7 +347,7 @@ export function planArtifacts(
         continue
       }
       const own = { ...entry(i), vector: v.rows(i), scale: v.scale[i] ?? 1 }
-      records.push(rankedRecord(i, own, entry, sources, v, blend))
+      records.push(rankedRecord(i, own, entry, sources, v, blend, scratch))
     }
     return records
   }
