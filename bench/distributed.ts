@@ -192,6 +192,8 @@ export async function run(argv: string[]): Promise<void> {
     gap_ms: options.sessions.gapMinutes * 60_000,
     max_distance: options.sessionCooc.maxDistance,
     decay: options.sessionCooc.decay,
+    backward: options.sessionCooc.backward,
+    popularity_exponent: options.sessionCooc.popularityExponent,
     jaccard: options.sessionCooc.scoring === 'jaccard' ? 1 : 0,
   }
   await writeFile(join(dir, 'params.json'), JSON.stringify(params))

@@ -9,7 +9,7 @@
  * bench/results.json.
  */
 
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { join } from 'node:path'
@@ -46,12 +46,23 @@ function bytesUnder(dir: string): number {
 }
 
 function timed(args: string[]): { wall: number; rss: number } {
-  const out = execFileSync('/usr/bin/time', ['-v', process.execPath, CLI, ...args], {
+  // /usr/bin/time writes to stderr, after the build's own log lines: read stderr, not stdout.
+  const run = spawnSync('/usr/bin/time', ['-v', process.execPath, CLI, ...args], {
     encoding: 'utf8',
     stdio: ['ignore', 'ignore', 'pipe'],
     maxBuffer: 1 << 28,
   })
-  return parseTime(out)
+  if (run.error) {
+    throw new Error(
+      `bench scale: could not run /usr/bin/time (${run.error.message}); apt-get install -y time`
+    )
+  }
+  if (run.status !== 0) {
+    throw new Error(
+      `bench scale: build ${args.join(' ')} exited ${run.status}:\n${run.stderr.slice(-4000)}`
+    )
+  }
+  return parseTime(run.stderr)
 }
 
 /** Wall seconds and peak RSS bytes from `/usr/bin/time -v` output. */

@@ -4,8 +4,9 @@
  * before a temporal cut (boards created after it excluded) and each source alone is scored on
  * next-pin queries of the held-out sessions: recall@20 overall and on tail query pins (lowest
  * tercile of training engagement), for every board scoring (with and without walks filling short
- * lists) and both session scorings. Writes docs/benchmarks.md ("Source scorings") and
- * bench/results.json ("sources").
+ * lists) and the session scorings (the grid the build tunes over, forward-only pairs, jaccard).
+ * Scored on the validation slice, so defaults chosen here never see eval's test slice. Writes
+ * docs/benchmarks.md ("Source scorings") and bench/results.json ("sources").
  */
 
 import { existsSync } from 'node:fs'
@@ -20,8 +21,9 @@ import { loadInputs } from '../src/offline/inputs'
 import { silentLogger } from '../src/offline/log'
 import type { NeighbourLists } from '../src/offline/neighbour-lists'
 import { sessionizeOptions } from '../src/offline/sessions/options'
-import { sessionCooccurrence } from '../src/offline/sessions/session-cooc'
+import { type SessionCoocOptions, sessionCooccurrence } from '../src/offline/sessions/session-cooc'
 import { sessionize } from '../src/offline/sessions/sessionize'
+import { SESSION_SCORING_GRID } from '../src/offline/sessions/tune'
 import { machine, mergeResults, ROOT, writeDocSection } from './lib/results'
 
 const K = 20
@@ -74,9 +76,10 @@ export async function run(): Promise<void> {
       DEFAULT_BUILD_OPTIONS.sessions
     )
     const weights = sessionOptions.actionWeight
+    // Targets new to the session, as the build's blend fit and eval's tasks have them.
     const queries = nextPinQueries(
       eventsBetween(inputs.events!, split.validationCut, split.testCut),
-      sessionOptions
+      { ...sessionOptions, newOnly: true }
     )
     const { sessions } = sessionize(train.events!, sessionOptions)
     const engagement = new Int32Array(inputs.pins.size)
@@ -118,17 +121,30 @@ export async function run(): Promise<void> {
         `[sources] ${ds.name} board ${scoring}: ${JSON.stringify(results[ds.name]![`board ${scoring}`])}`
       )
     }
-    for (const scoring of ['damped', 'jaccard'] as const) {
+    // Session scorings: the 'damped' grid that the build tries on its held-out queries
+    // (src/offline/sessions/tune.ts), plus forward-only pairs (backward 0), and 'jaccard'.
+    const settings: { label: string; options: Partial<SessionCoocOptions> }[] = []
+    for (const decay of SESSION_SCORING_GRID.decay) {
+      for (const backward of [...SESSION_SCORING_GRID.backward, 0]) {
+        for (const popularityExponent of SESSION_SCORING_GRID.popularityExponent) {
+          settings.push({
+            label: `session damped, decay ${decay}, backward ${backward}, β ${popularityExponent}`,
+            options: { scoring: 'damped', decay, backward, popularityExponent },
+          })
+        }
+      }
+    }
+    settings.push({ label: 'session jaccard', options: { scoring: 'jaccard' } })
+    for (const setting of settings) {
       const { lists } = sessionCooccurrence(sessions, inputs.pins.size, {
+        ...DEFAULT_BUILD_OPTIONS.sessionCooc,
+        ...setting.options,
         topN: 50,
-        scoring,
-        maxDistance: DEFAULT_BUILD_OPTIONS.sessionCooc.maxDistance,
-        decay: DEFAULT_BUILD_OPTIONS.sessionCooc.decay,
         actionWeight: weights,
       })
-      results[ds.name]![`session ${scoring}`] = score(lists, null)
+      results[ds.name]![setting.label] = score(lists, null)
       console.error(
-        `[sources] ${ds.name} session ${scoring}: ${JSON.stringify(results[ds.name]![`session ${scoring}`])}`
+        `[sources] ${ds.name} ${setting.label}: ${JSON.stringify(results[ds.name]![setting.label])}`
       )
     }
   }
@@ -139,7 +155,7 @@ export async function run(): Promise<void> {
   await writeDocSection(
     'Source scorings',
     `Command: \`npm run bench -- sources\` (${new Date().toISOString().slice(0, 10)}; ${machine()}).
-Each source alone: recall@20 (%) of its top-20 list for the next pin of held-out sessions (last 20% of the time span), overall / on tail query pins (lowest tercile of training engagement). "+ walks" fills lists shorter than 20 with Pixie-style walk candidates.
+Each source alone, trained on the events before the validation cut: recall@20 (%) of its top-20 list for the next pin new to the session, in the validation slice (the 10% of the time span before eval's test slice; never the test slice), overall / on tail query pins (lowest tercile of training engagement). "+ walks" fills lists shorter than 20 with Pixie-style walk candidates. Session rows: decay, backward weight and popularity exponent β of the 'damped' scoring (src/offline/sessions/session-cooc.ts); the build chooses among the backward 1 / 0.5 / 0.25 rows on its own held-out queries (src/offline/sessions/tune.ts).
 
 | source | ${names.map((n) => `${n} overall | ${n} tail`).join(' | ')} |
 |---|${names.map(() => '---|---|').join('')}

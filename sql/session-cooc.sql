@@ -6,8 +6,9 @@
 -- left out; a user's events, ordered by (ts_ms, pin_id, action), start a new session after a gap of
 -- more than {{gap_ms}} ms. 'damped' ({{jaccard}} = 0): engagements of pins i <> j at positions p, q
 -- of a session of n engagements, |p - q| <= {{max_distance}}, add
---   w(i) / log2(1 + n) * w(j) * {{decay}}^(|p - q| - 1)
--- and the score is min(1, c / sqrt(m(i) m(j))), m(i) = sum of w / log2(1 + n) over i's engagements.
+--   w(i) / log2(1 + n) * w(j) * {{decay}}^(|p - q| - 1) * (q < p ? {{backward}} : 1)
+-- and the score is min(1, c / (m(i)^(1 - b) m(j)^b)), b = {{popularity_exponent}},
+-- m(i) = sum of w / log2(1 + n) over i's engagements.
 -- 'jaccard' ({{jaccard}} = 1): s / (n(i) + n(j) - s) over the sets of sessions holding each pin.
 WITH
 weighted AS (
@@ -44,7 +45,8 @@ mass AS (
   GROUP BY pin_id
 ),
 damped AS (
-  SELECT a.pin_id, b.pin_id AS candidate_id, SUM(a.wl * b.w * POWER({{decay}}, ABS(a.k - b.k) - 1)) AS c
+  SELECT a.pin_id, b.pin_id AS candidate_id, SUM(a.wl * b.w * POWER({{decay}}, ABS(a.k - b.k) - 1)
+                                            * CASE WHEN b.k < a.k THEN {{backward}} ELSE 1 END) AS c
   FROM engagements a
   JOIN engagements b
     ON a.user_id = b.user_id AND a.session = b.session
@@ -65,7 +67,8 @@ shared AS (
 scored AS (
   SELECT p.pin_id, p.candidate_id,
     ROUND((CASE WHEN {{jaccard}} = 1 THEN p.c / (mi.m + mj.m - p.c)
-                ELSE LEAST(1, p.c / SQRT(mi.m * mj.m)) END) * 1e9) AS s
+                ELSE LEAST(1, p.c / (POWER(mi.m, 1 - {{popularity_exponent}})
+                                       * POWER(mj.m, {{popularity_exponent}}))) END) * 1e9) AS s
   FROM (SELECT * FROM damped UNION ALL SELECT * FROM shared) p
   JOIN mass mi ON mi.pin_id = p.pin_id
   JOIN mass mj ON mj.pin_id = p.candidate_id

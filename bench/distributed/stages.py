@@ -163,20 +163,22 @@ def session_cooc(events, p, weights):
     eng = events.shuffle("user_id").map_partitions(engagements, meta=meta_e)
     mass = eng.groupby("pin_id").wl.sum().compute()
     D, decay = p["max_distance"], p["decay"]
+    backward, beta = p["backward"], p["popularity_exponent"]
 
     def pairs(part):
         joined = part.merge(part[["user_id", "session", "pin_id", "k", "w"]], on=["user_id", "session"], suffixes=("", "_j"))
         d = (joined.k - joined.k_j).abs()
         joined = joined[(d <= D) & (joined.pin_id != joined.pin_id_j)]
         d = (joined.k - joined.k_j).abs()
-        c = joined.wl * joined.w_j * (decay ** (d - 1))
+        direction = (joined.k_j < joined.k).map({True: backward, False: 1.0})
+        c = joined.wl * joined.w_j * (decay ** (d - 1)) * direction
         return pd.DataFrame({"pin_id": joined.pin_id, "candidate_id": joined.pin_id_j, "c": c})
 
     meta_p = pd.DataFrame({"pin_id": pd.Series(dtype=str), "candidate_id": pd.Series(dtype=str), "c": pd.Series(dtype="f8")})
     counted = eng.map_partitions(pairs, meta=meta_p).groupby(["pin_id", "candidate_id"]).c.sum(split_out=eng.npartitions).reset_index()
 
     def score(part):
-        s = (part.c / (part.pin_id.map(mass) * part.candidate_id.map(mass)) ** 0.5).clip(upper=1)
+        s = (part.c / (part.pin_id.map(mass) ** (1 - beta) * part.candidate_id.map(mass) ** beta)).clip(upper=1)
         out = rank_top(part.assign(score=s), "score", p["top_n"])
         return out.assign(score=out.s / 1e9)[["pin_id", "candidate_id", "score", "rank"]]
 

@@ -274,10 +274,32 @@ export const MODEL_FLAGS: FlagSpec<BuildOptions>[] = [
   stage(
     SESSIONS,
     '--session-decay <X>',
-    "per-step decay of a session pair's weight",
+    "per-step decay of a session pair's weight (chosen on held-out events unless --fixed-session-scoring)",
     ['sessionCooc', 'decay'],
     num({ min: 0, max: 1 })
   ),
+  stage(
+    SESSIONS,
+    '--session-backward <X>',
+    'weight of a session pair whose candidate came before the pin; 1 = undirected (chosen unless --fixed-session-scoring)',
+    ['sessionCooc', 'backward'],
+    num({ min: 0, max: 1 })
+  ),
+  stage(
+    SESSIONS,
+    '--session-popularity-exponent <X>',
+    "how much a candidate's own mass damps its session score; 0.5 = cosine (chosen unless --fixed-session-scoring)",
+    ['sessionCooc', 'popularityExponent'],
+    num({ min: 0, max: 1 })
+  ),
+  {
+    flags: '--fixed-session-scoring',
+    group: SESSIONS,
+    help: "score session co-occurrence with the three values above as given, instead of choosing them on the blend fit's held-out events",
+    apply: (o) => {
+      o.sessionCooc.tune = false
+    },
+  },
   stage(PIN2VEC, '--dims <N>', 'embedding width', ['pin2vec', 'dims'], int({ min: 1, max: 1024 })),
   stage(PIN2VEC, '--window <N>', 'maximum context window', ['pin2vec', 'window'], int({ min: 1 })),
   stage(

@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import { type BlendParams, BUCKETS } from '../core/artifact'
 import { bucketOf } from '../core/blend'
 import { assembleArtifacts } from '../offline/assemble'
-import { fitBlendOnHoldout, reusableSources } from '../offline/blend/holdout'
+import { fitBlendOnHoldout, optionsForBlend, reusableSources } from '../offline/blend/holdout'
 import { ArtifactLookup } from '../offline/blend/rankers'
 import {
   computeSplit,
@@ -81,11 +81,12 @@ async function trainPhase(
   config: EvalConfig,
   log: Logger,
   label: string,
-  reuse: ReusedSources
+  reuse: ReusedSources,
+  options: BuildOptions = config.options
 ): Promise<Phase> {
   const slice = trainingInputs(inputs, cut, config.trainOn)
   log.info(`[eval] ${label}: training on data before ${new Date(cut).toISOString()}`)
-  const sources = await computeSources(slice.inputs, config.options, log, { reuse })
+  const sources = await computeSources(slice.inputs, options, log, { reuse })
   return {
     inputs: slice.inputs,
     sources,
@@ -198,7 +199,9 @@ export async function runEval(config: EvalConfig, log: Logger) {
     config,
     log,
     'test phase',
-    reusableSources(validation, config.options.blend.pin2vec)
+    reusableSources(validation, config.options.blend.pin2vec),
+    // Session lists scored as the ones the blend was fitted on (chosen on validation).
+    optionsForBlend(config.options, validation.blend)
   )
   const blend = scaleThresholds(
     { ...validation.blend, session: sessionFit.session },

@@ -3,6 +3,7 @@
  * Computes every candidate source from loaded inputs: board co-occurrence, sessions, Pin2Vec.
  */
 
+import type { Queries } from './blend/task'
 import { type BoardSourceStats, computeBoardSources } from './board-graph'
 import type { BuildOptions } from './config'
 import type { Inputs } from './inputs'
@@ -13,6 +14,7 @@ import { type Corpus, searchNeighbours, trainPin2Vec } from './pin2vec'
 import { sessionizeOptions } from './sessions/options'
 import { sessionCooccurrence } from './sessions/session-cooc'
 import { type SessionStats, type Sessions, sessionCorpus, sessionize } from './sessions/sessionize'
+import { type SessionScoringTune, tuneSessionScoring } from './sessions/tune'
 
 export type Pin2VecSource = {
   lists: NeighbourLists
@@ -44,6 +46,8 @@ export type Sources = {
     boards?: BoardSourceStats
     sessions?: SessionStats
     actions?: Record<string, { events: number; weight: number }>
+    /** The session scoring chosen on held-out queries, with every setting tried. */
+    sessionScoring?: SessionScoringTune
   }
   timings: Record<string, number>
 }
@@ -178,13 +182,18 @@ export type SourceOptions = {
    * rows (1 = compute), e.g. the blend fit's query pins; other rows get none. Default: every pin.
    */
   listRows?: Uint8Array
+  /**
+   * Choose the session co-occurrence scoring on these held-out queries (sessions/tune.ts) and
+   * compute the session lists with it; the choice is in `sessionScoring`. The blend fit does this.
+   */
+  tuneSessionScoring?: Queries
 }
 
 export async function computeSources(
   inputs: Inputs,
   options: BuildOptions,
   log: Logger,
-  { reuse = {}, listRows }: SourceOptions = {}
+  { reuse = {}, listRows, tuneSessionScoring: tuneOn }: SourceOptions = {}
 ): Promise<Sources> {
   const pinCount = inputs.pins.size
   const budget = memoryBudget(options.maxMemoryBytes)
@@ -264,7 +273,8 @@ export async function computeSources(
       `${result.stats.sessions.toLocaleString('en')} sessions from ${result.stats.events.toLocaleString('en')} events`
     )
 
-    if (external?.session) {
+    // The SQL engine scored its lists with the options as given; a tuned scoring is computed here.
+    if (external?.session && !tuneOn) {
       session = external.session
     } else {
       const doneSessionCooc = log.step(
@@ -278,12 +288,13 @@ export async function computeSources(
         { 'neighbour lists': pinCount * options.topN * 8, 'per-pin counters': pinCount * 8 * 2 },
         'Lower --top-n, or give the build more memory (--max-memory).'
       )
-      const sessionCooc = sessionCooccurrence(
-        sessions,
-        pinCount,
-        { ...options.sessionCooc, topN: options.topN, actionWeight: weights },
-        listRows
-      )
+      let coocOptions = { ...options.sessionCooc, topN: options.topN, actionWeight: weights }
+      if (tuneOn && options.sessionCooc.tune && options.sessionCooc.scoring === 'damped') {
+        const tuned = tuneSessionScoring(sessions, pinCount, tuneOn, coocOptions, log)
+        stats.sessionScoring = tuned
+        coocOptions = { ...coocOptions, ...tuned.chosen }
+      }
+      const sessionCooc = sessionCooccurrence(sessions, pinCount, coocOptions, listRows)
       session = sessionCooc.lists
       timings.sessionCooc = doneSessionCooc(
         `${sessionCooc.pairUpdates.toLocaleString('en')} pair updates`

@@ -6,7 +6,12 @@
 import type { BlendParams, Manifest } from '../core/artifact'
 import { DEFAULT_BLEND } from '../core/defaults'
 import { planArtifacts } from './assemble'
-import { fitBlendOnHoldout, type HoldoutFit, reusableSources } from './blend/holdout'
+import {
+  fitBlendOnHoldout,
+  type HoldoutFit,
+  optionsForBlend,
+  reusableSources,
+} from './blend/holdout'
 import { computeSplit } from './blend/split'
 import { scaleThresholds } from './blend/thresholds'
 import { computeSources, type Sources } from './candidate-sources'
@@ -32,6 +37,8 @@ export type BuildReport = ReturnType<typeof buildReport> & {
   /** Peak resident memory of the build process after each stage, in bytes. */
   peakRssBytesAfter: Record<string, number>
   blendFit: HoldoutFit['report'] | null
+  /** The session co-occurrence options the served lists were computed with (after tuning). */
+  sessionCooc: BuildOptions['sessionCooc']
 }
 
 function buildReport(
@@ -121,7 +128,9 @@ export async function runBuild(config: BuildConfig, log: Logger): Promise<BuildR
   if (fit) {
     peakRssAfter.blendFit = peakRssBytes()
   }
-  const sources = await computeSources(inputs, config.options, log, { reuse: fit?.reuse ?? {} })
+  // The served lists are scored as the ones the blend was fitted on.
+  const sourceOptions = optionsForBlend(config.options, config.blend ?? fit?.blend)
+  const sources = await computeSources(inputs, sourceOptions, log, { reuse: fit?.reuse ?? {} })
   peakRssAfter.sources = peakRssBytes()
   const blend =
     config.blend ??
@@ -148,6 +157,7 @@ export async function runBuild(config: BuildConfig, log: Logger): Promise<BuildR
   peakRssAfter.write = peakRssBytes()
   const report: BuildReport = {
     ...buildReport(config, sources, manifest, stats, inputs.reports, timings),
+    sessionCooc: sourceOptions.sessionCooc,
     peakRssBytesAfter: peakRssAfter,
     blendFit: fit?.report ?? null,
   }

@@ -102,5 +102,8 @@ describe('related-pins eval end to end', () => {
     expect(await readFile(join(out, 'report.html'), 'utf8')).toContain('<h2>')
     const blend = parseBlend(JSON.parse(await readFile(join(out, 'blend.json'), 'utf8')))
     expect(blend.session).toEqual(metrics.blend.session)
+    // The session scoring chosen on validation travels with the blend it was fitted for.
+    expect(blend.sessionCooc).toEqual(metrics.blend.sessionCooc)
+    expect(blend.sessionCooc).toEqual(metrics.blend.fit.sessionScoring?.chosen)
   })
 })

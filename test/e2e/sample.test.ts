@@ -159,6 +159,21 @@ describe('generated world end to end', () => {
     expect(Math.max(model.checkRecall20, model.weightedCheckRecall20)).toBeGreaterThan(bestSingle)
   })
 
+  it('scores its session lists as chosen on the held-out queries, and ships that choice', () => {
+    const tuned = built.report.blendFit!.sessionScoring!
+    expect(tuned.trials.length).toBeGreaterThan(1)
+    const best = Math.max(...tuned.trials.map((t) => t.hr20))
+    const chosen = tuned.trials.find(
+      (t) =>
+        t.decay === tuned.chosen.decay &&
+        t.backward === tuned.chosen.backward &&
+        t.popularityExponent === tuned.chosen.popularityExponent
+    )
+    expect(chosen?.hr20).toBe(best)
+    expect(built.artifacts.manifest.blend.sessionCooc).toEqual(tuned.chosen)
+    expect(built.report.sessionCooc).toMatchObject(tuned.chosen)
+  })
+
   it('accounts for every input row in report.json', () => {
     const inputs = built.report.inputs as Record<
       string,

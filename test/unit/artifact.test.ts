@@ -256,5 +256,13 @@ describe('parseManifest', () => {
   it('checks blend files with the same rules (parseBlend)', () => {
     expect(parseBlend(DEFAULT_BLEND)).toEqual(DEFAULT_BLEND)
     expect(() => parseBlend({ ...DEFAULT_BLEND, buckets: {} })).toThrow(/tailMax/)
+    const scoring = { decay: 0.5, backward: 0.25, popularityExponent: 0 }
+    expect(parseBlend({ ...DEFAULT_BLEND, sessionCooc: scoring }).sessionCooc).toEqual(scoring)
+    expect(() =>
+      parseBlend({ ...DEFAULT_BLEND, sessionCooc: { ...scoring, backward: 2 } })
+    ).toThrow(/backward/)
+    expect(() =>
+      parseBlend({ ...DEFAULT_BLEND, sessionCooc: { decay: 0.5, backward: 1 } })
+    ).toThrow(/popularityExponent/)
   })
 })

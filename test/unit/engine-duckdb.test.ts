@@ -110,6 +110,10 @@ describe('DuckDB engine', () => {
       'cosine with a power board weight',
       { topN: 7, cooc: { scoring: 'cosine', boardWeight: 0.7 } },
     ],
+    [
+      'directed session pairs with a popularity exponent',
+      { sessionCooc: { decay: 0.5, backward: 0.25, popularityExponent: 0.2 } },
+    ],
   ]
   for (const [name, over] of cases) {
     it(`gives the node engine's lists exactly, with ${name}`, async () => {

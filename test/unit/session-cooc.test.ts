@@ -12,7 +12,14 @@ const sessions: Sessions = {
   user: Int32Array.from([0, 0]),
 }
 const actionWeight = Float64Array.from([1, 0.5, 0.25])
-const base = { topN: 5, maxDistance: 10, decay: 0.5, actionWeight }
+const base = {
+  topN: 5,
+  maxDistance: 10,
+  decay: 0.5,
+  backward: 1,
+  popularityExponent: 0.5,
+  actionWeight,
+}
 
 const scoreOf = (
   lists: ReturnType<typeof sessionCooccurrence>['lists'],
@@ -43,6 +50,31 @@ describe('session co-occurrence', () => {
     expect(scoreOf(lists, 0, 2)).toBeCloseTo(cAC / Math.sqrt(massA * massC), 6)
     expect(scoreOf(lists, 2, 1)).toBeCloseTo(Math.min(1, cBC / Math.sqrt(massB * massC)), 6)
     expect([...lists.indices.subarray(0, 2)]).toEqual([1, 2])
+  })
+
+  it('damped: backward pairs weigh `backward`, candidates are damped by mass^β', () => {
+    const { lists } = sessionCooccurrence(sessions, 3, {
+      ...base,
+      scoring: 'damped',
+      backward: 0.25,
+      popularityExponent: 0.2,
+    })
+    const lw0 = 1 / Math.log2(4)
+    const lw1 = 1 / Math.log2(3)
+    const massA = lw0 + lw1
+    const massB = 0.5 * lw0 + lw1
+    const massC = 0.25 * lw0
+    const norm = (own: number, candidate: number) => own ** 0.8 * candidate ** 0.2
+    // a comes before b in both sessions: a → b is forward, b → a backward.
+    const forwardAB = 1 * lw0 * 0.5 + lw1
+    expect(scoreOf(lists, 0, 1)).toBeCloseTo(Math.min(1, forwardAB / norm(massA, massB)), 6)
+    expect(scoreOf(lists, 1, 0)).toBeCloseTo(
+      Math.min(1, (0.25 * forwardAB) / norm(massB, massA)),
+      6
+    )
+    // c is last: everything in its list came before it.
+    const backwardCA = 0.25 * (0.25 * lw0 * 1 * 0.5)
+    expect(scoreOf(lists, 2, 0)).toBeCloseTo(Math.min(1, backwardCA / norm(massC, massA)), 6)
   })
 
   it('computes only the rows asked for, each exactly as in the full computation', () => {

@@ -72,6 +72,12 @@ export type BlendParams = {
     model: LinearModel | null
     origin: string
   } | null
+  /**
+   * How the session co-occurrence lists that this blend was fitted on were scored (chosen on
+   * held-out queries, src/offline/sessions/tune.ts). A build given this blend scores its session
+   * lists the same way; the worker does not read it. Absent = the build's own options.
+   */
+  sessionCooc?: { decay: number; backward: number; popularityExponent: number } | null
   /** Where the parameters came from, e.g. "default" or "validation slice 2024-05-01..". */
   origin: string
 }

@@ -65,6 +65,17 @@ export function parseBlend(x: unknown): BlendParams {
     }
     field(model, 'bias', isFiniteNumber, 'a finite number')
   }
+  if (x.sessionCooc !== undefined && x.sessionCooc !== null) {
+    const scoring = field(x, 'sessionCooc', isObject, 'an object or null')
+    for (const key of ['decay', 'backward', 'popularityExponent']) {
+      field(
+        scoring,
+        key,
+        (v): v is number => isFiniteNumber(v) && v >= 0 && v <= 1,
+        'a number in [0, 1]'
+      )
+    }
+  }
   if (x.session !== undefined && x.session !== null) {
     const session = field(x, 'session', isObject, 'an object or null')
     for (const key of ['recencyDecay', 'contextWeight']) {

@@ -23,6 +23,7 @@ import type { BuildOptions } from '../config'
 import type { Inputs } from '../inputs'
 import type { Logger } from '../log'
 import { sessionizeOptions } from '../sessions/options'
+import type { SessionScoringTune } from '../sessions/tune'
 import { type BlendFitReport, fitBlend } from './fit'
 import type { HoldoutPin2Vec } from './options'
 import { ArtifactLookup } from './rankers'
@@ -49,6 +50,8 @@ export type HoldoutFit = {
     queryEnd: string
     trainingEvents: number
     thresholds: BlendParams['buckets']
+    /** The session co-occurrence scoring chosen on the held-out queries (sessions/tune.ts). */
+    sessionScoring?: SessionScoringTune
     /** Where the fit's time went: training the sources, encoding them, tuning and the model. */
     seconds: { sources: number; assemble: number; fit: number }
   }
@@ -109,7 +112,10 @@ export async function fitBlendOnHoldout(
   for (const q of listRows ? queries.query : []) {
     listRows![q] = 1
   }
-  const sources = await computeSources(slice.inputs, options, log, listRows ? { listRows } : {})
+  const sources = await computeSources(slice.inputs, options, log, {
+    ...(listRows ? { listRows } : {}),
+    tuneSessionScoring: queries,
+  })
   const sourcesSeconds = (performance.now() - started) / 1000
   const trainingEvents = slice.inputs.events?.time.length ?? 0
   const fitted = await fitBlendOnSources(
@@ -125,10 +131,12 @@ export async function fitBlendOnHoldout(
       ...(listRows ? { recordsFor: listRows } : {}),
     }
   )
+  const scoring = sources.stats.sessionScoring
   return {
-    blend: fitted.blend,
+    blend: scoring ? { ...fitted.blend, sessionCooc: scoring.chosen } : fitted.blend,
     report: {
       ...fitted.report,
+      ...(scoring ? { sessionScoring: scoring } : {}),
       trainingEvents,
       seconds: { sources: sourcesSeconds, ...fitted.report.seconds },
     },
@@ -138,6 +146,20 @@ export async function fitBlendOnHoldout(
     boardsAfterCut: slice.boardsAfterCut,
     undatedBoardRows: slice.undatedBoardRows,
   }
+}
+
+/**
+ * The build options that a blend's sources must be computed with: its session co-occurrence
+ * scoring, when it was fitted on a tuned one (the blend's model learned from those scores).
+ */
+export function optionsForBlend(
+  options: BuildOptions,
+  blend: BlendParams | undefined
+): BuildOptions {
+  if (!blend?.sessionCooc) {
+    return options
+  }
+  return { ...options, sessionCooc: { ...options.sessionCooc, ...blend.sessionCooc } }
 }
 
 /**

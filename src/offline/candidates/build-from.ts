@@ -79,6 +79,13 @@ export async function buildFromCandidates(
     meta.link[i] = row.link
   }
   const sources = { ...read, pinCount: pins.size }
+  const scoring = config.blend?.sessionCooc
+  if (scoring) {
+    // The lists come from elsewhere: say what the blend's model expects them to be.
+    log.info(
+      `[candidates] this blend was fitted on session lists scored with decay ${scoring.decay}, backward ${scoring.backward}, popularity exponent ${scoring.popularityExponent}: compute the candidates' session lists with the same (sql/session-cooc.sql: decay, backward, popularity_exponent)`
+    )
+  }
   const plan = planArtifacts(
     pins.ids,
     meta,

@@ -85,6 +85,8 @@ export function stageParams(options: BuildOptions): Record<string, string | numb
     gap_ms: num(options.sessions.gapMinutes * 60_000),
     max_distance: options.sessionCooc.maxDistance,
     decay: num(options.sessionCooc.decay),
+    backward: num(options.sessionCooc.backward),
+    popularity_exponent: num(options.sessionCooc.popularityExponent),
     jaccard: options.sessionCooc.scoring === 'jaccard' ? 1 : 0,
   }
 }

@@ -22,6 +22,15 @@ export type SessionCoocStageOptions = {
   maxDistance: number
   /** Per-step decay of a session pair's weight with distance. */
   decay: number
+  /** Weight of a pair whose candidate was engaged before the pin (1 = undirected). */
+  backward: number
+  /** How strongly a candidate's own mass damps its score (0.5 = symmetric cosine). */
+  popularityExponent: number
+  /**
+   * Choose decay, backward and popularityExponent on the blend fit's held-out queries
+   * (sessions/tune.ts) instead of using the values above; only for the 'damped' scoring.
+   */
+  tune: boolean
 }
 
 export const DEFAULT_SESSION_OPTIONS: SessionStageOptions = {
@@ -34,6 +43,9 @@ export const DEFAULT_SESSION_COOC_OPTIONS: SessionCoocStageOptions = {
   scoring: 'damped',
   maxDistance: 10,
   decay: 0.8,
+  backward: 1,
+  popularityExponent: 0.5,
+  tune: true,
 }
 
 /** Weight of every action code (`actions` is the events' action vocabulary, in code order). */

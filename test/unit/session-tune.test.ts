@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest'
+import { silentLogger } from '../../src/offline/log'
+import type { Sessions } from '../../src/offline/sessions/sessionize'
+import { SESSION_SCORING_GRID, tuneSessionScoring } from '../../src/offline/sessions/tune'
+
+// Pin 0 is the query. Pins 1..25 each come before it in two sessions; pins 26..50 each come
+// after it in one. Undirected counts rank the 25 earlier pins first, so none of the later ones
+// (the held-out next pins) makes the top 20; down-weighting backward pairs puts them first.
+function world(): Sessions {
+  const pins: number[] = []
+  const offsets = [0]
+  for (let p = 1; p <= 25; p++) {
+    for (let twice = 0; twice < 2; twice++) {
+      pins.push(p, 0)
+      offsets.push(pins.length)
+    }
+  }
+  for (let n = 26; n <= 50; n++) {
+    pins.push(0, n)
+    offsets.push(pins.length)
+  }
+  return {
+    offsets: Int32Array.from(offsets),
+    pins: Int32Array.from(pins),
+    actions: new Int32Array(pins.length),
+    times: new Float64Array(pins.length),
+    user: new Int32Array(offsets.length - 1),
+  }
+}
+
+const base = {
+  topN: 50,
+  scoring: 'damped' as const,
+  maxDistance: 10,
+  decay: 0.8,
+  backward: 1,
+  popularityExponent: 0.5,
+  actionWeight: Float64Array.from([1]),
+}
+
+describe('session scoring tuned on held-out queries', () => {
+  const queries = {
+    query: new Int32Array(25),
+    target: Int32Array.from({ length: 25 }, (_, i) => 26 + i),
+  }
+
+  it('tries the whole grid and keeps the setting with the best HR@20', () => {
+    const tuned = tuneSessionScoring(world(), 51, queries, base, silentLogger)
+    const size =
+      SESSION_SCORING_GRID.decay.length *
+      SESSION_SCORING_GRID.backward.length *
+      SESSION_SCORING_GRID.popularityExponent.length
+    expect(tuned.trials).toHaveLength(size)
+    expect(tuned.queries).toBe(25)
+    const undirected = tuned.trials.filter((t) => t.backward === 1)
+    expect(Math.max(...undirected.map((t) => t.hr20))).toBe(0)
+    const best = Math.max(...tuned.trials.map((t) => t.hr20))
+    expect(best).toBeCloseTo(20 / 25, 9)
+    expect(tuned.chosen.backward).toBeLessThan(1)
+    const chosen = tuned.trials.find(
+      (t) =>
+        t.decay === tuned.chosen.decay &&
+        t.backward === tuned.chosen.backward &&
+        t.popularityExponent === tuned.chosen.popularityExponent
+    )!
+    expect(chosen.hr20).toBe(best)
+    // Decay cannot matter here (every pair is adjacent): ties keep the grid's first value.
+    expect(tuned.chosen.decay).toBe(SESSION_SCORING_GRID.decay[0])
+  })
+})
