@@ -66,16 +66,25 @@ function weightedScore(scores: Record<SourceName, number>, weights: SourceWeight
   return total
 }
 
+/** What rankOrder keeps of a ranking: the candidates it returns, their per-source and total scores. */
+export type RankedOrder = {
+  /** Candidates kept (not excluded, not the pin itself), in record order. */
+  kept: Candidate[]
+  perSource: Record<SourceName, number>[]
+  totals: Float64Array
+  /** Indices into `kept`, best first, at most k. */
+  order: number[]
+}
+
 /**
- * Rank the candidates of `record` and return the top `k`. The blend's learned model scores them
- * when the manifest has one, else the weights of the query's popularity bucket. Ties break by pin
- * id for stability.
+ * The ranking of rankRelated without its result objects: the build orders every stored candidate
+ * with it (one RelatedPin per candidate was a sixth of the write stage).
  */
-export function rankRelated(
+export function rankOrder(
   record: PinRecord,
   blend: BlendParams,
   options: RankOptions
-): RelatedPin[] {
+): RankedOrder {
   const weights = blend.weights[bucketOf(record.pin.engagement, blend.buckets)]
   const onlyBit = options.only ? SOURCE_BIT[options.only] : 0
   const kept: Candidate[] = []
@@ -119,7 +128,21 @@ export function rankRelated(
     const ib = kept[b]!.pin.id
     return ia < ib ? -1 : ia > ib ? 1 : 0
   })
-  return order.slice(0, options.k).map((i) => {
+  return { kept, perSource, totals, order: order.slice(0, options.k) }
+}
+
+/**
+ * Rank the candidates of `record` and return the top `k`. The blend's learned model scores them
+ * when the manifest has one, else the weights of the query's popularity bucket. Ties break by pin
+ * id for stability.
+ */
+export function rankRelated(
+  record: PinRecord,
+  blend: BlendParams,
+  options: RankOptions
+): RelatedPin[] {
+  const { kept, perSource, totals, order } = rankOrder(record, blend, options)
+  return order.map((i) => {
     const c = kept[i]!
     const attributed: RelatedPin['sources'] = {}
     for (const source of SOURCES) {

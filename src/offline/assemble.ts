@@ -12,25 +12,30 @@ import {
   type Candidate,
   candidateMaxima,
   encodeShard,
+  encodeShardBody,
   FORMAT_VERSION,
   MAX_KV_VALUE_BYTES,
   type Manifest,
   type PinEntry,
   type PinRecord,
   type PopularPin,
+  type SealedBody,
+  type ShardPlace,
   SOURCE_BIT,
   type SourceName,
+  shardValue,
   signatureBytes,
   signatureOf,
   storedScore,
 } from '../core/artifact'
-import { rankRelated } from '../core/blend'
+import { rankOrder } from '../core/blend'
 import { shardOf } from '../core/hash'
-import { cosine, quantizeVector } from '../core/quantize'
+import { cosineRows, quantizeVector } from '../core/quantize'
 import type { Sources } from './candidate-sources'
 import { BuildError } from './errors'
 import type { PinMeta } from './inputs'
 import type { NeighbourLists } from './neighbour-lists'
+import type { ShardSealer } from './seal-pool'
 import { NODE_SHARD_CODECS } from './shard-codecs'
 import { type ShardSlice, WHOLE } from './slice'
 
@@ -77,6 +82,8 @@ export type ArtifactPlan = {
   popularTrimmed: number
   /** The shards in index order; with a slice, only the shards s with s mod n = i. */
   shards(slice?: ShardSlice): Generator<ShardOut>
+  /** The same shards, byte for byte, with their bodies compressed and hashed by `sealer`. */
+  sealedShards(sealer: ShardSealer, slice?: ShardSlice): AsyncGenerator<ShardOut>
 }
 
 /** int8 (or float32) vectors and sign signatures of every trained pin, computed once. */
@@ -86,6 +93,8 @@ type Vectors = {
   rows: (i: number) => Int8Array | Float32Array | null
   scale: Float32Array
   signature: (i: number) => Uint8Array | null
+  /** cosine(rows(i), rows(j)), computed in place; null when either pin has no vector. */
+  cosine: (i: number, j: number) => number | null
 }
 
 function storedVectors(sources: Sources, dtype: 'int8' | 'float32'): Vectors {
@@ -97,6 +106,7 @@ function storedVectors(sources: Sources, dtype: 'int8' | 'float32'): Vectors {
       rows: () => null,
       scale: new Float32Array(0),
       signature: () => null,
+      cosine: () => null,
     }
   }
   const { dims, trained } = p2v
@@ -126,6 +136,8 @@ function storedVectors(sources: Sources, dtype: 'int8' | 'float32'): Vectors {
         : null,
     scale,
     signature: (i) => (trained[i] ? sigs.subarray(i * sigBytes, (i + 1) * sigBytes) : null),
+    cosine: (i, j) =>
+      trained[i] && trained[j] ? cosineRows(dtype === 'int8' ? q : p2v.vectors, i, j, dims) : null,
   }
 }
 
@@ -143,29 +155,51 @@ function entryOf(i: number, ids: string[], meta: PinMeta, sources: Sources, v: V
 }
 
 /**
- * Union of every source's neighbours of pin i, with scores as the reader will decode them
- * (uint16-rounded); Pin2Vec's score is the cosine of the two stored vectors, for every candidate.
+ * Which pins are in the union being built: `slot[j]` is j's position in it when `stamp[j]` is the
+ * current pin's stamp. Reused for every pin of a plan instead of a Map per pin.
+ */
+type UnionScratch = { slot: Int32Array; stamp: Int32Array; next: number }
+
+const unionScratch = (n: number): UnionScratch => ({
+  slot: new Int32Array(n),
+  stamp: new Int32Array(n),
+  next: 0,
+})
+
+/**
+ * Union of every source's neighbours of pin i, in first-proposed order, with scores as the reader
+ * will decode them (uint16-rounded); Pin2Vec's score is the cosine of the two stored vectors, for
+ * every candidate.
  */
 function candidateUnion(
   i: number,
   entry: (j: number) => PinEntry,
   sources: Sources,
-  v: Vectors
+  v: Vectors,
+  scratch: UnionScratch
 ): Candidate[] {
-  const byIndex = new Map<number, Candidate>()
+  const union: Candidate[] = []
+  const members: number[] = []
+  const stamp = ++scratch.next
   const add = (lists: NeighbourLists | null, source: SourceName): void => {
     if (!lists) {
       return
     }
     const base = i * lists.topN
+    const bit = SOURCE_BIT[source]
     for (let r = 0; r < lists.counts[i]!; r++) {
       const j = lists.indices[base + r]!
-      let c = byIndex.get(j)
-      if (!c) {
+      let c: Candidate
+      if (scratch.stamp[j] === stamp) {
+        c = union[scratch.slot[j]!]!
+      } else {
+        scratch.stamp[j] = stamp
+        scratch.slot[j] = union.length
         c = { pin: entry(j), sources: 0, scores: {} }
-        byIndex.set(j, c)
+        union.push(c)
+        members.push(j)
       }
-      c.sources |= SOURCE_BIT[source]
+      c.sources |= bit
       if (source !== 'pin2vec') {
         c.scores[source] = storedScore(lists.scores[base + r]!)
       }
@@ -175,16 +209,13 @@ function candidateUnion(
   add(sources.walk, 'walk')
   add(sources.session, 'session')
   add(sources.pin2vec?.lists ?? null, 'pin2vec')
-  const qi = v.rows(i)
-  if (qi) {
-    for (const [j, c] of byIndex) {
-      const qj = v.rows(j)
-      if (qj) {
-        c.scores.pin2vec = storedScore(Math.max(0, cosine(qi, qj)))
-      }
+  for (let k = 0; k < union.length; k++) {
+    const cos = v.cosine(i, members[k]!)
+    if (cos !== null) {
+      union[k]!.scores.pin2vec = storedScore(Math.max(0, cos))
     }
   }
-  return [...byIndex.values()]
+  return union
 }
 
 /** The record of pin i with its candidates in served-blend order (all of them, not yet capped). */
@@ -194,13 +225,13 @@ function rankedRecord(
   entry: (j: number) => PinEntry,
   sources: Sources,
   v: Vectors,
-  blend: BlendParams
+  blend: BlendParams,
+  scratch: UnionScratch
 ): PinRecord {
-  const union = candidateUnion(i, entry, sources, v)
+  const union = candidateUnion(i, entry, sources, v, scratch)
   const record: PinRecord = { pin: own, candidates: union, maxScores: candidateMaxima(union) }
-  const byId = new Map(union.map((c) => [c.pin.id, c]))
-  const ranked = rankRelated(record, blend, { k: union.length })
-  record.candidates = ranked.map((r) => byId.get(r.id)!)
+  const { kept, order } = rankOrder(record, blend, { k: union.length })
+  record.candidates = order.map((k) => kept[k]!)
   return record
 }
 
@@ -240,10 +271,9 @@ function popularPins(
 const hex16 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex').slice(0, 16)
 
 /** Pins of each shard, by counting sort of `shardOf(id)`: offsets[s]..offsets[s+1] in `order`. */
-function pinsByShard(
-  ids: string[],
-  shardCount: number
-): { order: Int32Array; offsets: Int32Array } {
+type ShardPins = { order: Int32Array; offsets: Int32Array }
+
+function pinsByShard(ids: string[], shardCount: number): ShardPins {
   const shardOfPin = new Int32Array(ids.length)
   const offsets = new Int32Array(shardCount + 1)
   ids.forEach((id, i) => {
@@ -305,43 +335,97 @@ export function planArtifacts(
   const body: ManifestBody = { ...untagged, shardTag }
   const layout = { dims: v.dims, vectorDtype: v.dtype }
   const budget = Math.min(options.maxShardBytes, MAX_KV_VALUE_BYTES)
-  function* shards(slice: ShardSlice = WHOLE): Generator<ShardOut> {
-    const { order, offsets } = pinsByShard(ids, shardCount)
-    for (let s = slice.index; s < shardCount; s += slice.count) {
-      const records: PinRecord[] = []
-      for (let k = offsets[s]!; k < offsets[s + 1]!; k++) {
-        const i = order[k]!
-        if (recordsFor && recordsFor[i] !== 1) {
-          continue
-        }
-        const own = { ...entry(i), vector: v.rows(i), scale: v.scale[i] ?? 1 }
-        records.push(rankedRecord(i, own, entry, sources, v, blend))
+  const placeOf = (s: number): ShardPlace => ({ index: s, shardCount, shardTag })
+  /** The ranked (uncapped) records of shard s. */
+  let scratch: UnionScratch | null = null
+  const recordsOf = (s: number, { order, offsets }: ShardPins): PinRecord[] => {
+    scratch ??= unionScratch(ids.length)
+    const records: PinRecord[] = []
+    for (let k = offsets[s]!; k < offsets[s + 1]!; k++) {
+      const i = order[k]!
+      if (recordsFor && recordsFor[i] !== 1) {
+        continue
       }
-      const place = { index: s, shardCount, shardTag }
-      let cap = options.maxCandidates
-      const capped = (): PinRecord[] =>
-        records.map((r) => ({ ...r, candidates: r.candidates.slice(0, cap) }))
-      let value = encodeShard(capped(), layout, place, NODE_SHARD_CODECS)
-      // Hash buckets are Poisson-sized: a crowded shard stores fewer candidates per pin.
-      while (value.length > budget && cap > 0) {
-        cap = Math.floor(cap * 0.8)
-        value = encodeShard(capped(), layout, place, NODE_SHARD_CODECS)
-      }
-      if (value.length > budget) {
-        throw new BuildError(
-          'write',
-          `shard ${s} is ${value.length} bytes without candidates, above the ${budget}-byte budget; lower --pins-per-shard or raise --max-shard-bytes`
-        )
-      }
-      const full = records.reduce(
-        (a, r) => a + Math.min(r.candidates.length, options.maxCandidates),
-        0
+      const own = { ...entry(i), vector: v.rows(i), scale: v.scale[i] ?? 1 }
+      records.push(rankedRecord(i, own, entry, sources, v, blend, scratch))
+    }
+    return records
+  }
+  const capped = (records: PinRecord[], cap: number): PinRecord[] =>
+    records.map((r) => ({ ...r, candidates: r.candidates.slice(0, cap) }))
+  /**
+   * Shard s from `value`, its encoding at maxCandidates: hash buckets are Poisson-sized, so a
+   * crowded shard is re-encoded with fewer candidates per pin until it fits the budget.
+   */
+  const fitted = (s: number, records: PinRecord[], value: Uint8Array): ShardOut => {
+    let cap = options.maxCandidates
+    while (value.length > budget && cap > 0) {
+      cap = Math.floor(cap * 0.8)
+      value = encodeShard(capped(records, cap), layout, placeOf(s), NODE_SHARD_CODECS)
+    }
+    if (value.length > budget) {
+      throw new BuildError(
+        'write',
+        `shard ${s} is ${value.length} bytes without candidates, above the ${budget}-byte budget; lower --pins-per-shard or raise --max-shard-bytes`
       )
-      const kept = records.reduce((a, r) => a + Math.min(r.candidates.length, cap), 0)
-      yield { index: s, value, recordCount: records.length, trimmedCandidates: full - kept }
+    }
+    const full = records.reduce(
+      (a, r) => a + Math.min(r.candidates.length, options.maxCandidates),
+      0
+    )
+    const kept = records.reduce((a, r) => a + Math.min(r.candidates.length, cap), 0)
+    return { index: s, value, recordCount: records.length, trimmedCandidates: full - kept }
+  }
+  function* shards(slice: ShardSlice = WHOLE): Generator<ShardOut> {
+    const pins = pinsByShard(ids, shardCount)
+    for (let s = slice.index; s < shardCount; s += slice.count) {
+      const records = recordsOf(s, pins)
+      const first = encodeShard(
+        capped(records, options.maxCandidates),
+        layout,
+        placeOf(s),
+        NODE_SHARD_CODECS
+      )
+      yield fitted(s, records, first)
     }
   }
-  return { body, popularTrimmed: trimmed, shards }
+  async function* sealedShards(
+    sealer: ShardSealer,
+    slice: ShardSlice = WHOLE
+  ): AsyncGenerator<ShardOut> {
+    const pins = pinsByShard(ids, shardCount)
+    // Shards in flight: enough to keep every sealing thread busy while this thread ranks and
+    // encodes the next ones, few enough that their records stay a few MB.
+    const depth = Math.max(2, 8 * sealer.threads)
+    type InFlight = {
+      s: number
+      records: PinRecord[]
+      rawBytes: number
+      sealed: Promise<SealedBody>
+    }
+    const window: InFlight[] = []
+    const finish = async (job: InFlight): Promise<ShardOut> => {
+      const sealed = await job.sealed
+      const first = shardValue(sealed, job.rawBytes, job.records.length, layout, placeOf(job.s))
+      return fitted(job.s, job.records, first)
+    }
+    for (let s = slice.index; s < shardCount; s += slice.count) {
+      const records = recordsOf(s, pins)
+      const raw = encodeShardBody(capped(records, options.maxCandidates), layout)
+      const rawBytes = raw.length
+      const sealed = sealer.seal(raw)
+      // A failed pool rejects every shard in flight; only the first one awaited reports it.
+      sealed.catch(() => {})
+      window.push({ s, records, rawBytes, sealed })
+      if (window.length >= depth) {
+        yield await finish(window.shift()!)
+      }
+    }
+    while (window.length > 0) {
+      yield await finish(window.shift()!)
+    }
+  }
+  return { body, popularTrimmed: trimmed, shards, sealedShards }
 }
 
 /** The build id: a content hash of the manifest body and every shard's SHA-256, in order. */

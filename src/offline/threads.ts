@@ -1,7 +1,7 @@
 /**
  * @module
  * The build's one worker-thread module: typed arrays on shared memory, the tsx bootstrap that
- * lets a thread load a `thread-entry.ts`, and one lifecycle (one result per thread, a failed or
+ * lets a thread load a `thread-entry.ts` (also used by seal-pool.ts), and one lifecycle (one result per thread, a failed or
  * silent thread fails the stage and stops the others). Used by co-occurrence and walks
  * (board-graph/) and by Pin2Vec training (pin2vec/).
  */
@@ -40,7 +40,7 @@ export function share<T extends SharedTypedArray>(array: T): T {
  * `new Worker(url, { execArgv: ['--import', 'tsx'] })` fails on Node 20.20 with tsx 4.23
  * ("Unknown file extension .ts"): the worker's entry is resolved before tsx's hooks apply.
  */
-function bootstrapSource(entry: URL): string {
+export function bootstrapSource(entry: URL): string {
   const api = JSON.stringify(import.meta.resolve('tsx/esm/api'))
   return `import(${api}).then((tsx) => tsx.tsImport(${JSON.stringify(entry.href)}, ${JSON.stringify(import.meta.url)}))`
 }

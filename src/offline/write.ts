@@ -8,7 +8,7 @@
  */
 
 import { createHash } from 'node:crypto'
-import { createReadStream } from 'node:fs'
+import { createReadStream, readFileSync, writeFileSync } from 'node:fs'
 import { mkdir, open, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
@@ -20,12 +20,12 @@ import {
   type Manifest,
   openShardSync,
   parseManifest,
-  readShardHeader,
 } from '../core/artifact'
 import { ArtifactError } from '../core/errors'
 import { type ArtifactPlan, buildIdOf, type ShardOut } from './assemble'
 import { BuildError } from './errors'
 import type { Logger } from './log'
+import { defaultSealThreads, startSealPool } from './seal-pool'
 import { NODE_SHARD_READ } from './shard-codecs'
 
 /** Cloudflare's bulk write limits per request (https://developers.cloudflare.com/kv/platform/limits/). */
@@ -136,25 +136,15 @@ export class BulkWriter {
   }
 }
 
-/** Logs count, rate and ETA at most every 10 s (plain lines: build logs go to files and CI). */
-export function progressOf(log: Logger, stage: string, total: number, what: string) {
-  const start = Date.now()
-  let last = start
-  return (done: number): void => {
-    const now = Date.now()
-    if (now - last < 10_000 || done >= total) {
-      return
-    }
-    last = now
-    const rate = done / ((now - start) / 1000)
-    const eta = (total - done) / Math.max(rate, 1e-9)
-    log.info(
-      `[${stage}] ${done.toLocaleString('en')}/${total.toLocaleString('en')} ${what}, ${Math.round(rate).toLocaleString('en')}/s, ETA ${Math.ceil(eta)} s`
-    )
-  }
+export type WriteOptions = {
+  limits?: KvBulkLimits
+  log: Logger
+  /**
+   * Threads that compress and hash shard bodies while this one ranks and encodes (default
+   * defaultSealThreads(); 0 = all on this thread). The bytes do not depend on it.
+   */
+  threads?: number
 }
-
-export type WriteOptions = { limits?: KvBulkLimits; log: Logger }
 
 export const emptyStats = (popularTrimmed: number): WriteStats => ({
   shards: 0,
@@ -209,13 +199,26 @@ export async function writeBuild(
   await mkdir(bulkDir(dir), { recursive: true })
   const digests: Buffer[] = []
   const stats = emptyStats(plan.popularTrimmed)
-  const shardProgress = progressOf(log, 'write', plan.body.shardCount, 'shards encoded')
-  for (const shard of plan.shards()) {
-    await writeFile(shardFile(dir, shard.index), shard.value)
-    digests.push(createHash('sha256').update(shard.value).digest())
-    countShard(stats, shard)
-    shardProgress(stats.shards)
+  const counter = log.counter('write', 'shards encoded', {
+    total: plan.body.shardCount,
+    unit: 'shards',
+  })
+  const sealer = startSealPool(options.threads ?? defaultSealThreads())
+  try {
+    for await (const shard of plan.sealedShards(sealer)) {
+      // Synchronous: one small file per shard, and each async write was three thread-pool round
+      // trips (open, write, close) that this thread then waited for; the sealing threads go on.
+      writeFileSync(shardFile(dir, shard.index), shard.value)
+      digests.push(createHash('sha256').update(shard.value).digest())
+      countShard(stats, shard)
+      counter.add()
+    }
+  } finally {
+    await sealer.close()
   }
+  counter.end(
+    `${stats.records.toLocaleString('en')} pins, ${stats.shardBytes.toLocaleString('en')} bytes, ${sealer.threads} sealing threads`
+  )
   const manifest: Manifest = {
     ...plan.body,
     buildId: buildIdOf(plan.body, digests),
@@ -244,17 +247,21 @@ async function writeKvBulk(
 ): Promise<string[]> {
   const writer = new BulkWriter(bulkDir(dir), options.limits ?? KV_BULK_LIMITS)
   const build = manifest.buildId
-  const progress = progressOf(options.log, 'write', manifest.shardCount, 'kv-bulk pairs')
+  const counter = options.log.counter('write', 'kv-bulk pairs', {
+    total: manifest.shardCount,
+    unit: 'pairs',
+  })
   for (const item of kvWriteOrder(manifest)) {
     if (item.phase === 'shards') {
-      const bytes = await readFile(shardFile(dir, item.shard))
+      const bytes = readFileSync(shardFile(dir, item.shard))
       await writer.add(shardPair(item.key, bytes, build))
-      progress(item.shard + 1)
+      counter.add()
     } else {
       await writer.add(textPair(manifest, item.key, item.value))
     }
   }
   await writer.close()
+  counter.end(`${writer.files.length} files`)
   return writer.files
 }
 
@@ -295,25 +302,11 @@ export async function writeArtifacts(
   dir: string,
   options: WriteOptions
 ): Promise<string[]> {
-  const plan: ArtifactPlan = {
-    body: artifacts.manifest,
-    popularTrimmed: 0,
-    *shards() {
-      for (const [index, value] of artifacts.shards.entries()) {
-        yield {
-          index,
-          value,
-          recordCount: readShardHeader(value).recordCount,
-          trimmedCandidates: 0,
-        }
-      }
-    },
-  }
   await rm(join(dir, 'shards'), { recursive: true, force: true })
   await mkdir(join(dir, 'shards'), { recursive: true })
   await mkdir(dir, { recursive: true })
-  for (const shard of plan.shards()) {
-    await writeFile(shardFile(dir, shard.index), shard.value)
+  for (const [index, value] of artifacts.shards.entries()) {
+    await writeFile(shardFile(dir, index), value)
   }
   await rm(bulkDir(dir), { recursive: true, force: true })
   await mkdir(bulkDir(dir), { recursive: true })

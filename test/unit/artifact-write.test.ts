@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, stat } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -9,14 +9,22 @@ import {
   openShardSync,
   readShardHeader,
 } from '../../src/core/artifact'
+import { ByteWriter } from '../../src/core/artifact/bytes'
 import { DEFAULT_BLEND } from '../../src/core/defaults'
 import { planArtifacts } from '../../src/offline/assemble'
 import type { Sources } from '../../src/offline/candidate-sources'
 import type { PinMeta } from '../../src/offline/inputs'
 import { silentLogger } from '../../src/offline/log'
 import { createNeighbourLists } from '../../src/offline/neighbour-lists'
+import { inlineSealer, startSealPool } from '../../src/offline/seal-pool'
 import { NODE_SHARD_READ } from '../../src/offline/shard-codecs'
-import { kvBulkFiles, readArtifacts, readKvBulk, writeBuild } from '../../src/offline/write'
+import {
+  kvBulkFiles,
+  readArtifacts,
+  readKvBulk,
+  shardFile,
+  writeBuild,
+} from '../../src/offline/write'
 
 /** A catalog of n pins where pin i's co-occurrence neighbours are i+1..i+5 (mod n). */
 function catalog(n: number): { ids: string[]; meta: PinMeta; sources: Sources } {
@@ -167,5 +175,99 @@ describe('streaming build output', () => {
     }
     // Only the digits of pinCount and shardCount differ.
     expect(Math.abs(sizes[1]! - sizes[0]!)).toBeLessThanOrEqual(6)
+  })
+})
+
+describe('parallel shard sealing', () => {
+  // Titles outside ASCII take ByteWriter's TextEncoder path; the tight budget makes some shards
+  // re-encode with fewer candidates after their first (threaded) sealing.
+  function unicodeCatalog(n: number) {
+    const c = catalog(n)
+    const title = c.meta.title as string[]
+    for (let i = 0; i < n; i += 3) {
+      title[i] = `Crème brûlée ${i} 🍮 ${i % 2 ? '\ud800' : 'naïve'}`
+    }
+    return c
+  }
+  const tight = { ...options, pinsPerShard: 6, maxCandidates: 5, maxShardBytes: 850 }
+
+  it('writes the same shard bytes and build id on 2 threads, inline, and with the serial encoder', async () => {
+    const { ids, meta, sources } = unicodeCatalog(240)
+    const plan = () => planArtifacts(ids, meta, sources, tight, DEFAULT_BLEND)
+    const serial = [...plan().shards()]
+    expect(serial.some((s) => s.trimmedCandidates > 0)).toBe(true)
+    const builds = []
+    for (const threads of [2, 0]) {
+      const dir = await mkdtemp(join(tmpdir(), 'rp-write-threads-'))
+      const out = await writeBuild(plan(), dir, { log: silentLogger, threads })
+      const files = await readdir(join(dir, 'shards'))
+      expect(files.length).toBe(serial.length)
+      for (const shard of serial) {
+        const written = new Uint8Array(await readFile(shardFile(dir, shard.index)))
+        expect(Buffer.compare(written, shard.value)).toBe(0)
+      }
+      builds.push(out)
+    }
+    expect(builds[0]!.manifest.buildId).toBe(builds[1]!.manifest.buildId)
+    expect({ ...builds[0]!.stats }).toEqual({ ...builds[1]!.stats })
+    expect(builds[0]!.stats.trimmedCandidates).toBe(
+      serial.reduce((a, s) => a + s.trimmedCandidates, 0)
+    )
+  })
+
+  it('gives the same shards from sealedShards on a pool as from shards(), in index order, per slice', async () => {
+    const { ids, meta, sources } = unicodeCatalog(90)
+    const plan = planArtifacts(ids, meta, sources, tight, DEFAULT_BLEND)
+    const slice = { index: 1, count: 3 }
+    const serial = [...plan.shards(slice)]
+    const pool = startSealPool(2)
+    try {
+      const sealed = []
+      for await (const shard of plan.sealedShards(pool, slice)) {
+        sealed.push(shard)
+      }
+      expect(sealed.map((s) => s.index)).toEqual(serial.map((s) => s.index))
+      expect(sealed).toEqual(serial)
+      const inline = []
+      for await (const shard of plan.sealedShards(inlineSealer, slice)) {
+        inline.push(shard)
+      }
+      expect(inline).toEqual(serial)
+    } finally {
+      await pool.close()
+    }
+  })
+
+  it('rejects a thread count that is not a non-negative integer', () => {
+    expect(() => startSealPool(-1)).toThrow(/write threads/)
+    expect(() => startSealPool(1.5)).toThrow(/write threads/)
+  })
+})
+
+describe('ByteWriter.string', () => {
+  it('writes the bytes TextEncoder gives, ASCII or not', () => {
+    const encoder = new TextEncoder()
+    for (const s of [
+      '',
+      'pin-000001',
+      'https://img.example/a b?c=1',
+      'é',
+      'Crème 🍮',
+      'a\ud800b',
+      '\udfff',
+      '\x7f\x80',
+    ]) {
+      const w = new ByteWriter()
+      w.string(s)
+      const bytes = encoder.encode(s)
+      const expected = new ByteWriter()
+      expected.varint(bytes.length)
+      expected.bytes(bytes)
+      expect([...w.finish()]).toEqual([...expected.finish()])
+    }
+    const long = 'x'.repeat(5000) // longer than the writer's first buffer, two-byte length
+    const w = new ByteWriter()
+    w.string(long)
+    expect(w.finish().length).toBe(5002)
   })
 })

@@ -16,7 +16,16 @@ export {
 } from './codec'
 export * from './format'
 export * from './keys'
-export { encodeShard, openShard, openShardSync, type ShardCodecs, type ShardPlace } from './shard'
+export {
+  encodeShard,
+  openShard,
+  openShardSync,
+  type SealedBody,
+  type ShardCodecs,
+  type ShardPlace,
+  sealBody,
+  shardValue,
+} from './shard'
 export {
   type Compression,
   readShardHeader,

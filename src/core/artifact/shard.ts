@@ -25,6 +25,46 @@ export type ShardCodecs = {
 
 export type ShardPlace = { index: number; shardCount: number; shardTag: string }
 
+/** A raw body as stored: compressed when a compressor is given, with the SHA-256 of what is stored. */
+export type SealedBody = { compression: Compression; body: Uint8Array; sha256: Uint8Array }
+
+/** Compress (deflate-raw when a compressor is given) and hash one raw shard body. */
+export function sealBody(raw: Uint8Array, codecs: ShardCodecs): SealedBody {
+  const body = codecs.deflateRaw ? codecs.deflateRaw(raw) : raw
+  return {
+    compression: codecs.deflateRaw ? 'deflate-raw' : 'none',
+    body,
+    sha256: codecs.sha256(body),
+  }
+}
+
+/**
+ * The shard value (header + stored body) of a sealed body of `rawBytes` uncompressed bytes. Split
+ * from encodeShard so the build can seal bodies on other threads: the bytes are the same.
+ */
+export function shardValue(
+  sealed: SealedBody,
+  rawBytes: number,
+  recordCount: number,
+  layout: ShardLayout,
+  place: ShardPlace
+): Uint8Array {
+  const header = writeShardHeader({
+    compression: sealed.compression,
+    vectorDtype: layout.vectorDtype,
+    dims: layout.dims,
+    ...place,
+    recordCount,
+    bodyBytes: sealed.body.length,
+    rawBytes,
+    sha256: sealed.sha256,
+  })
+  const out = new Uint8Array(header.length + sealed.body.length)
+  out.set(header)
+  out.set(sealed.body, header.length)
+  return out
+}
+
 /** Encode records as one shard value (header + body, deflate-raw when a compressor is given). */
 export function encodeShard(
   records: readonly PinRecord[],
@@ -33,22 +73,7 @@ export function encodeShard(
   codecs: ShardCodecs
 ): Uint8Array {
   const raw = encodeShardBody(records, layout)
-  const compression: Compression = codecs.deflateRaw ? 'deflate-raw' : 'none'
-  const body = codecs.deflateRaw ? codecs.deflateRaw(raw) : raw
-  const header = writeShardHeader({
-    compression,
-    vectorDtype: layout.vectorDtype,
-    dims: layout.dims,
-    ...place,
-    recordCount: records.length,
-    bodyBytes: body.length,
-    rawBytes: raw.length,
-    sha256: codecs.sha256(body),
-  })
-  const out = new Uint8Array(header.length + body.length)
-  out.set(header)
-  out.set(body, header.length)
-  return out
+  return shardValue(sealBody(raw, codecs), raw.length, records.length, layout, place)
 }
 
 /** What a reader expects of a shard: the build's tag and where the shard sits. */
