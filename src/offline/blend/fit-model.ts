@@ -1,15 +1,16 @@
 /**
  * @module
- * Fits the learned blend: logistic regression over candidateFeatures() with @tensorflow/tfjs,
- * label = the candidate was the next engaged pin. Deterministic (zero init, full batch).
+ * Fits the learned blend: logistic regression over candidateFeatures() (logistic.ts: the same
+ * float32 arithmetic as the @tensorflow/tfjs model it replaced), label = the candidate was the
+ * next engaged pin. Deterministic (zero init, full batch).
  */
 
-import * as tf from '@tensorflow/tfjs'
 import type { Candidate, LinearModel, PinRecord } from '../../core/artifact'
 import { sourceScores } from '../../core/blend'
 import { candidateFeatures, FEATURE_COUNT, FEATURE_NAMES } from '../../core/features'
 import { createRandom } from '../../core/random'
-import { useCpuBackend } from '../pin2vec/backend'
+import type { FitData } from './fit-data'
+import { trainLogistic } from './logistic'
 
 export type FitExample = { record: PinRecord; targetId: string }
 
@@ -50,22 +51,72 @@ export function candidatesWithTarget(
   return { candidates, target: candidates.findIndex((c) => c.pin.id === targetId) }
 }
 
-/** Feature rows and labels: each query's target plus a seeded sample of its other candidates. */
-function gather(
-  examples: FitExample[],
-  options: FitOptions
-): { x: Float32Array; y: Float32Array; rows: number; queries: number } {
-  const random = createRandom(options.seed)
-  const rows: number[][] = []
-  const labels: number[] = []
-  let queries = 0
+/** The model's training rows: FEATURE_COUNT features per row, label 1 for a target, else 0. */
+export type TrainingRows = { x: Float32Array; y: Float32Array; rows: number; queries: number }
+
+/**
+ * Collects training rows: per query, its target's row then a seeded sample of its other
+ * candidates' rows (the same draws in the same order, whatever holds the features).
+ */
+class RowCollector {
+  private readonly random: ReturnType<typeof createRandom>
+  private x = new Float32Array(1024 * FEATURE_COUNT)
+  private readonly labels: number[] = []
+  queries = 0
+  constructor(private readonly options: FitOptions) {
+    this.random = createRandom(options.seed)
+  }
+
+  /** Add one query whose `count` candidates' features are `features`; the target is `target`. */
+  add(features: Float32Array, count: number, target: number): void {
+    this.queries++
+    this.take(features, target, 1)
+    const others = new Int32Array(count - 1)
+    for (let i = 0, k = 0; i < count; i++) {
+      if (i !== target) {
+        others[k++] = i
+      }
+    }
+    for (let n = 0; n < Math.min(this.options.negativesPerQuery, others.length); n++) {
+      const j = n + this.random.int(others.length - n)
+      const swap = others[n]!
+      others[n] = others[j]!
+      others[j] = swap
+      this.take(features, others[n]!, 0)
+    }
+  }
+
+  private take(features: Float32Array, i: number, label: number): void {
+    const row = this.labels.length * FEATURE_COUNT
+    if (row + FEATURE_COUNT > this.x.length) {
+      const grown = new Float32Array(this.x.length * 2)
+      grown.set(this.x)
+      this.x = grown
+    }
+    this.x.set(features.subarray(i * FEATURE_COUNT, (i + 1) * FEATURE_COUNT), row)
+    this.labels.push(label)
+  }
+
+  rows(): TrainingRows {
+    const rows = this.labels.length
+    return {
+      x: this.x.slice(0, rows * FEATURE_COUNT),
+      y: Float32Array.from(this.labels),
+      rows,
+      queries: this.queries,
+    }
+  }
+}
+
+/** Feature rows and labels of records: each query's target plus a sample of its other candidates. */
+function gather(examples: FitExample[], options: FitOptions): TrainingRows {
+  const collector = new RowCollector(options)
   for (const { record, targetId } of examples) {
     const { candidates, target } = candidatesWithTarget(record, targetId)
     if (target < 0) {
       // A target that is no candidate teaches the ranker nothing.
       continue
     }
-    queries++
     const features = new Float32Array(candidates.length * FEATURE_COUNT)
     candidateFeatures(
       record,
@@ -73,23 +124,22 @@ function gather(
       candidates.map((c) => sourceScores(record, c)),
       features
     )
-    const take = (i: number, label: number): void => {
-      rows.push(Array.from(features.subarray(i * FEATURE_COUNT, (i + 1) * FEATURE_COUNT)))
-      labels.push(label)
-    }
-    take(target, 1)
-    const others = candidates.map((_, i) => i).filter((i) => i !== target)
-    for (let n = 0; n < Math.min(options.negativesPerQuery, others.length); n++) {
-      const j = n + random.int(others.length - n)
-      ;[others[n], others[j]] = [others[j]!, others[n]!]
-      take(others[n]!, 0)
+    collector.add(features, candidates.length, target)
+  }
+  return collector.rows()
+}
+
+/** gather() on decoded fit data: the same rows as on its records, features computed once. */
+export function gatherFitData(data: FitData, options: FitOptions): TrainingRows {
+  const collector = new RowCollector(options)
+  for (let q = 0; q < data.target.length; q++) {
+    const c = data.candidates[q]
+    const target = data.target[q]!
+    if (c && target >= 0) {
+      collector.add(c.features, c.count, target)
     }
   }
-  const x = new Float32Array(rows.length * FEATURE_COUNT)
-  for (const [i, r] of rows.entries()) {
-    x.set(r, i * FEATURE_COUNT)
-  }
-  return { x, y: Float32Array.from(labels), rows: rows.length, queries }
+  return collector.rows()
 }
 
 export async function fitBlendModel(
@@ -99,8 +149,16 @@ export async function fitBlendModel(
   onStep?: (done: number) => void
 ): Promise<{ model: LinearModel; report: FitReport } | null> {
   const started = performance.now()
-  await useCpuBackend()
-  const data = gather(examples, options)
+  return fitModelOnRows(gather(examples, options), options, onStep, started)
+}
+
+/** fitBlendModel on rows already gathered (gatherFitData). */
+export function fitModelOnRows(
+  data: TrainingRows,
+  options: FitOptions = DEFAULT_FIT_OPTIONS,
+  onStep?: (done: number) => void,
+  started = performance.now()
+): { model: LinearModel; report: FitReport } | null {
   if (data.queries < 20) {
     return null
   }
@@ -120,40 +178,17 @@ export async function fitBlendModel(
     // A constant feature gets scale 1 so standardisation never divides by zero.
     scale[f] = Math.sqrt(scale[f]!) || 1
   }
-  const x = tf.tidy(() =>
-    tf.tensor2d(data.x, [data.rows, FEATURE_COUNT]).sub(tf.tensor1d(mean)).div(tf.tensor1d(scale))
-  )
-  const y = tf.tensor2d(data.y, [data.rows, 1])
-  const w = tf.variable(tf.zeros([FEATURE_COUNT, 1]))
-  const b = tf.variable(tf.zeros([1]))
-  const optimizer = tf.train.adam(options.learningRate)
-  // Binary cross-entropy on logits z: softplus(z) − y·z (PLATFORM.md: logSigmoid's gradient throws).
-  const loss = (): tf.Scalar =>
-    tf.tidy(() => {
-      const z = x.matMul(w).add(b)
-      return tf.softplus(z).sub(y.mul(z)).mean().add(w.square().sum().mul(options.l2)) as tf.Scalar
-    })
-  let lossStart = Number.NaN
-  let lossEnd = Number.NaN
-  for (let step = 0; step < options.steps; step++) {
-    const value = optimizer.minimize(loss, true, [w, b])
-    if (step === 0 || step === options.steps - 1) {
-      const v = (await value!.data())[0]!
-      if (step === 0) {
-        lossStart = v
-      } else {
-        lossEnd = v
-      }
-    }
-    value?.dispose()
-    onStep?.(step + 1)
+  // Standardised as tfjs did: float32 (x − mean) / scale.
+  const x = new Float32Array(data.rows * FEATURE_COUNT)
+  const mean32 = Float32Array.from(mean)
+  const scale32 = Float32Array.from(scale)
+  for (let i = 0; i < data.x.length; i++) {
+    const f = i % FEATURE_COUNT
+    x[i] = Math.fround(data.x[i]! - mean32[f]!) / scale32[f]!
   }
-  const weights = Array.from(await w.data())
-  const bias = (await b.data())[0]!
-  for (const t of [x, y, w, b]) {
-    t.dispose()
-  }
-  optimizer.dispose()
+  const fit = trainLogistic(x, data.y, data.rows, FEATURE_COUNT, options, onStep)
+  const weights = Array.from(fit.weights)
+  const { bias, lossStart, lossEnd } = fit
   return {
     model: { kind: 'logistic', features: [...FEATURE_NAMES], weights, bias, mean, scale },
     report: {

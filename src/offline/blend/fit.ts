@@ -8,8 +8,9 @@
 
 import type { BlendParams } from '../../core/artifact'
 import type { Logger } from '../log'
-import { DEFAULT_FIT_OPTIONS, type FitReport, fitBlendModel } from './fit-model'
-import type { ArtifactLookup, Ranker } from './rankers'
+import { prepareFitData, recallAt20, sliceFitData } from './fit-data'
+import { DEFAULT_FIT_OPTIONS, type FitReport, fitModelOnRows, gatherFitData } from './fit-model'
+import type { ArtifactLookup } from './rankers'
 import type { Queries } from './task'
 import { type TuneResult, tuneBlend } from './tune'
 
@@ -26,54 +27,34 @@ export type BlendFitReport = {
     | null
 }
 
-const slice = (q: Queries, from: number, to: number): Queries => ({
-  query: q.query.subarray(from, to),
-  target: q.target.subarray(from, to),
-})
-
-/**
- * Share of queries whose target is in the ranker's top 20 (of the 50 it is asked for, as `eval`
- * asks): the same number as eval's recall@20, without its buckets and intervals.
- */
-function recallAt20(ranker: Ranker, queries: Queries): number {
-  const n = queries.query.length
-  let hits = 0
-  for (let q = 0; q < n; q++) {
-    const top = ranker(queries.query[q]!, 50).subarray(0, 20)
-    hits += top.includes(queries.target[q]!) ? 1 : 0
-  }
-  return n > 0 ? hits / n : 0
-}
-
 export async function fitBlend(
   lookup: ArtifactLookup,
   queries: Queries,
-  pinIds: string[],
   thresholds: BlendParams['buckets'],
   base: BlendParams,
   options: { step: number; origin: string; seed: number; log?: Logger }
 ): Promise<{ blend: BlendParams; report: BlendFitReport }> {
-  const tuned = tuneBlend(lookup, queries, thresholds, pinIds, base, options)
+  // Every query's candidates decoded once; the searches and checks below only read them.
+  const data = prepareFitData(lookup, queries, { log: options.log })
+  const sources = lookup.artifacts.manifest.sources
+  const tuned = tuneBlend(data, sources, thresholds, base, options)
   const weighted: BlendParams = { ...tuned.blend, model: null }
   // Time-ordered queries: fit both on the first 70%, check both on the last 30%.
   const cut = Math.floor(queries.query.length * 0.7)
-  const fitPart = slice(queries, 0, cut)
-  const checkPart = slice(queries, cut, queries.query.length)
+  const fitPart = sliceFitData(data, 0, cut)
+  const checkPart = sliceFitData(data, cut, queries.query.length)
   const weightedOnFitPart: BlendParams = {
-    ...tuneBlend(lookup, fitPart, thresholds, pinIds, base, options).blend,
+    ...tuneBlend(fitPart, sources, thresholds, base, options).blend,
     model: null,
   }
-  const examples = Array.from(fitPart.query, (q, i) => {
-    const record = lookup.record(q)
-    return record ? { record, targetId: pinIds[fitPart.target[i]!]! } : null
-  }).filter((e) => e !== null)
   const fitOptions = { ...DEFAULT_FIT_OPTIONS, seed: options.seed }
   const steps = options.log?.counter('blend', 'learned model', {
     total: fitOptions.steps,
     unit: 'steps',
   })
-  const fitted = await fitBlendModel(examples, fitOptions, (done) => steps?.set(done))
-  steps?.end(`${examples.length.toLocaleString('en')} queries`)
+  const rows = gatherFitData(fitPart, fitOptions)
+  const fitted = fitModelOnRows(rows, fitOptions, (done) => steps?.set(done))
+  steps?.end(`${rows.queries.toLocaleString('en')} queries`)
   if (!fitted) {
     return {
       blend: weighted,
@@ -81,19 +62,10 @@ export async function fitBlend(
     }
   }
   const withModel: BlendParams = { ...weighted, model: fitted.model }
-  const singles = Object.fromEntries(
-    lookup.artifacts.manifest.sources.map((source) => [
-      `only:${source}`,
-      lookup.ranker({ only: source }),
-    ])
-  )
-  const checkRecall20 = recallAt20(lookup.ranker({ blend: withModel }), checkPart)
-  const weightedCheckRecall20 = recallAt20(lookup.ranker({ blend: weightedOnFitPart }), checkPart)
+  const checkRecall20 = recallAt20(checkPart, { blend: withModel })
+  const weightedCheckRecall20 = recallAt20(checkPart, { blend: weightedOnFitPart })
   const singleCheckRecall20 = Object.fromEntries(
-    Object.entries(singles).map(([name, ranker]) => [
-      name.slice('only:'.length),
-      recallAt20(ranker, checkPart),
-    ])
+    sources.map((source) => [source, recallAt20(checkPart, { only: source })])
   )
   const kept = checkRecall20 > weightedCheckRecall20
   return {

@@ -205,7 +205,7 @@ export async function fitBlendOnSources(
   const assembleDone = performance.now()
   const lookup = new ArtifactLookup(artifacts, inputs.pins)
   const thresholds = tercileThresholds(Array.from(queries.query, (q) => sources.engagement[q]!))
-  const fitted = await fitBlend(lookup, queries, inputs.pins.ids, thresholds, DEFAULT_BLEND, {
+  const fitted = await fitBlend(lookup, queries, thresholds, DEFAULT_BLEND, {
     step: holdout.tuneStep,
     origin: `fitted on held-out sessions ${new Date(trainCut).toISOString()} .. ${new Date(queryEnd).toISOString()}`,
     seed: options.seed,

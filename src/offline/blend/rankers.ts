@@ -57,6 +57,11 @@ export class ArtifactLookup {
     return this.reader(shardOf(id, this.artifacts.manifest.shardCount)).get(id)
   }
 
+  /** Dense index of pin `id`, -1 when the build's pins do not have it. */
+  pinIndex(id: string): number {
+    return this.pins.get(id) ?? -1
+  }
+
   /** A ranker over this build: one source alone (`only`) or the blend with `blend` params. */
   ranker(options: { only?: SourceName; blend?: BlendParams } = {}): Ranker {
     const blend = options.blend ?? this.artifacts.manifest.blend

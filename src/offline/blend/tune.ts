@@ -2,7 +2,8 @@
  * @module
  * Blend tuning on the validation slice: per popularity bucket, the source weights (on a simplex
  * grid) that maximise recall@20 of the next engaged pin. Candidate scores come from the same
- * sourceScores() the worker uses; only the weight search is vectorised here.
+ * sourceScores() the worker uses (decoded once, fit-data.ts); only the weight search is vectorised
+ * here.
  */
 
 import {
@@ -13,13 +14,9 @@ import {
   type SourceName,
   type SourceWeights,
 } from '../../core/artifact'
-import { bucketOf, sourceScores } from '../../core/blend'
+import { bucketOf } from '../../core/blend'
 import type { Logger } from '../log'
-import { candidatesWithTarget } from './fit-model'
-import type { ArtifactLookup } from './rankers'
-import type { Queries } from './task'
-
-type Prepared = { scores: Float64Array[]; ids: string[]; target: number; bucket: Bucket }
+import { type FitData, SCORE_STRIDE } from './fit-data'
 
 /** All weight vectors over `sources` with the given step that sum to 1. */
 export function simplexGrid(sources: SourceName[], step: number): SourceWeights[] {
@@ -48,65 +45,121 @@ export function simplexGrid(sources: SourceName[], step: number): SourceWeights[
   return out
 }
 
-function prepare(
-  lookup: ArtifactLookup,
-  queries: Queries,
-  thresholds: BlendParams['buckets'],
-  pinIds: string[]
-): Prepared[] {
-  const prepared: Prepared[] = []
-  for (let q = 0; q < queries.query.length; q++) {
-    const record = lookup.record(queries.query[q]!)
-    if (!record || record.candidates.length === 0) {
-      continue
-    }
-    const { candidates, target } = candidatesWithTarget(record, pinIds[queries.target[q]!]!)
-    if (target < 0) {
-      // No weighting can rank a pin that is not a candidate: it does not inform the choice.
-      continue
-    }
-    const scores = SOURCES.map(() => new Float64Array(candidates.length))
-    candidates.forEach((c, i) => {
-      const s = sourceScores(record, c)
-      SOURCES.forEach((source, j) => {
-        scores[j]![i] = s[source]
-      })
-    })
-    prepared.push({
-      scores,
-      ids: candidates.map((c) => c.pin.id),
-      target,
-      bucket: bucketOf(record.pin.engagement, thresholds),
-    })
-  }
-  return prepared
+/**
+ * One bucket's queries reduced for the weight search. With weights ≥ 0, a candidate scoring at
+ * most the target on every source never totals above it, and one scoring at least as much never
+ * below (rounding is monotone): each query keeps only the candidates whose place depends on the
+ * weights (`open`), and counts those always ranked above its target (`above`). Exact: the hits
+ * are those of ranking every candidate.
+ */
+type Reduced = {
+  /** Queries of the bucket whose target is a candidate (what the hits are out of). */
+  queries: number
+  /** Per reduced query: the target's scores (SCORE_STRIDE each). */
+  target: Float64Array
+  above: Int32Array
+  /** Open candidates of reduced query r: [start[r], start[r + 1]). */
+  start: Int32Array
+  scores: Float64Array
+  /** 1 when the open candidate's id is smaller than the target's (it wins a tie). */
+  before: Uint8Array
 }
 
-/** Hits@20 of one weight vector on prepared queries (ties broken by id, as rankRelated does). */
-function hitsAt20(prepared: Prepared[], w: SourceWeights): number {
-  const weights = SOURCES.map((s) => w[s])
+function reduce(data: FitData, keep: (q: number) => boolean, prune: boolean): Reduced {
+  const S = SCORE_STRIDE
+  const target: number[] = []
+  const above: number[] = []
+  const start: number[] = [0]
+  const scores: number[] = []
+  const before: number[] = []
+  let queries = 0
+  for (let q = 0; q < data.target.length; q++) {
+    const c = data.candidates[q]
+    const t = data.target[q]!
+    if (!c || t < 0 || !keep(q)) {
+      continue
+    }
+    queries++
+    const rank = c.idRank[t]!
+    let always = 0
+    const first = scores.length
+    for (let i = 0; i < c.count; i++) {
+      if (i === t) {
+        continue
+      }
+      let le = prune
+      let ge = prune
+      for (let j = 0; j < S && (le || ge); j++) {
+        const si = c.scores[i * S + j]!
+        const st = c.scores[t * S + j]!
+        le &&= si <= st
+        ge &&= si >= st
+      }
+      const wins = c.idRank[i]! < rank
+      if (le && !wins) {
+        continue
+      }
+      if (ge && wins) {
+        always++
+        continue
+      }
+      for (let j = 0; j < S; j++) {
+        scores.push(c.scores[i * S + j]!)
+      }
+      before.push(wins ? 1 : 0)
+    }
+    if (always >= 20) {
+      // Never in the top 20, whatever the weights: a miss under every weighting.
+      scores.length = first
+      before.length = first / S
+      continue
+    }
+    for (let j = 0; j < S; j++) {
+      target.push(c.scores[t * S + j]!)
+    }
+    above.push(always)
+    start.push(before.length)
+  }
+  return {
+    queries,
+    target: Float64Array.from(target),
+    above: Int32Array.from(above),
+    start: Int32Array.from(start),
+    scores: Float64Array.from(scores),
+    before: Uint8Array.from(before),
+  }
+}
+
+/** Hits@20 of one weight vector (ties broken by id, as rankRelated does). */
+function hitsAt20(r: Reduced, w: SourceWeights): number {
+  // The order of weightedScore's sum, so totals are bit-identical to rankRelated's.
+  const [w0, w1, w2, w3] = SOURCES.map((s) => w[s]) as [number, number, number, number]
+  const { target, above, start, scores, before } = r
   let hits = 0
-  for (const p of prepared) {
-    const total = (i: number): number => {
-      let t = 0
-      for (let j = 0; j < weights.length; j++) {
-        t += weights[j]! * p.scores[j]![i]!
+  for (let q = 0; q < above.length; q++) {
+    let t = 0
+    t += w0 * target[q * 4]!
+    t += w1 * target[q * 4 + 1]!
+    t += w2 * target[q * 4 + 2]!
+    t += w3 * target[q * 4 + 3]!
+    let count = above[q]!
+    const end = start[q + 1]!
+    for (let i = start[q]!; i < end && count < 20; i++) {
+      let s = 0
+      s += w0 * scores[i * 4]!
+      s += w1 * scores[i * 4 + 1]!
+      s += w2 * scores[i * 4 + 2]!
+      s += w3 * scores[i * 4 + 3]!
+      if (s > t || (s === t && before[i] === 1)) {
+        count++
       }
-      return t
     }
-    const targetScore = total(p.target)
-    const targetId = p.ids[p.target]!
-    let above = 0
-    for (let i = 0; i < p.ids.length && above < 20; i++) {
-      const s = total(i)
-      if (s > targetScore || (s === targetScore && p.ids[i]! < targetId)) {
-        above++
-      }
-    }
-    hits += above < 20 ? 1 : 0
+    hits += count < 20 ? 1 : 0
   }
   return hits
 }
+
+const nonNegative = (w: SourceWeights): boolean => SOURCES.every((s) => w[s] >= 0)
 
 export type TuneResult = {
   blend: BlendParams
@@ -114,16 +167,21 @@ export type TuneResult = {
 }
 
 export function tuneBlend(
-  lookup: ArtifactLookup,
-  queries: Queries,
+  data: FitData,
+  sources: SourceName[],
   thresholds: BlendParams['buckets'],
-  pinIds: string[],
   base: BlendParams,
   options: { step: number; origin: string; log?: Logger }
 ): TuneResult {
-  const sources = lookup.artifacts.manifest.sources
+  if (SCORE_STRIDE !== 4) {
+    throw new Error('[blend] hitsAt20 is unrolled for 4 sources')
+  }
   const grid = simplexGrid(sources, options.step)
-  const prepared = prepare(lookup, queries, thresholds, pinIds)
+  // The reduction holds for weights ≥ 0 only (the grid's always are; a given base may not be).
+  const prune = grid.every(nonNegative) && BUCKETS.every((b) => nonNegative(base.weights[b]))
+  const bucketOfQuery = Array.from(data.candidates, (c) =>
+    c ? bucketOf(c.engagement, thresholds) : null
+  )
   const progress = options.log?.counter('blend', 'weight search', {
     total: BUCKETS.length * grid.length,
     unit: 'weightings',
@@ -131,8 +189,10 @@ export function tuneBlend(
   const weights = { ...base.weights }
   const hits = {} as TuneResult['hits']
   let searched = 0
+  let prepared = 0
   for (const bucket of BUCKETS) {
-    const subset = prepared.filter((p) => p.bucket === bucket)
+    const subset = reduce(data, (q) => bucketOfQuery[q] === bucket, prune)
+    prepared += subset.queries
     let best = base.weights[bucket]
     let bestHits = hitsAt20(subset, best)
     for (const w of grid) {
@@ -144,8 +204,8 @@ export function tuneBlend(
       }
     }
     weights[bucket] = best
-    hits[bucket] = { chosen: bestHits, queries: subset.length }
+    hits[bucket] = { chosen: bestHits, queries: subset.queries }
   }
-  progress?.end(`${prepared.length.toLocaleString('en')} queries with the target among candidates`)
+  progress?.end(`${prepared.toLocaleString('en')} queries with the target among candidates`)
   return { blend: { ...base, buckets: thresholds, weights, origin: options.origin }, hits }
 }
