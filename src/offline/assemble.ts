@@ -195,7 +195,13 @@ function candidateUnion(
       } else {
         scratch.stamp[j] = stamp
         scratch.slot[j] = union.length
-        c = { pin: entry(j), sources: 0, scores: {} }
+        // Every key up front, in one order: one object shape for every candidate keeps the
+        // ranking's and the encoder's property reads monomorphic (absent = undefined, as before).
+        c = {
+          pin: entry(j),
+          sources: 0,
+          scores: { cooc: undefined, pin2vec: undefined, session: undefined, walk: undefined },
+        }
         union.push(c)
         members.push(j)
       }

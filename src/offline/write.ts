@@ -85,11 +85,17 @@ export const FINAL_BULK_FILE = 'manifest-and-pointer.json'
 export const sha256Hex = (bytes: Uint8Array | string): string =>
   createHash('sha256').update(bytes).digest('hex')
 
+/** Pending text a BulkWriter gathers before one write: far fewer awaits, still bounded. */
+const BULK_WRITE_CHUNK = 1 << 20
+
 /** Appends pairs to kv-bulk/NNNNNN.json, starting a new file before a limit would be crossed. */
 export class BulkWriter {
   private file: Awaited<ReturnType<typeof open>> | null = null
   private pairs = 0
   private bytes = 0
+  /** Text not yet written to `file`, at most about BULK_WRITE_CHUNK characters plus one line. */
+  private pending: string[] = []
+  private pendingLength = 0
   readonly files: string[] = []
 
   /** Files are `<prefix>NNNNNN.json` in `dir` (a slice's prefix keeps the slices' files apart). */
@@ -118,20 +124,38 @@ export class BulkWriter {
       const path = join(this.dir, `${this.prefix}${pad(this.files.length)}.json`)
       this.file = await open(path, 'w')
       this.files.push(path)
-      await this.file.write('[\n')
+      this.push('[\n')
       this.bytes = 2
       this.pairs = 0
     }
-    await this.file.write(`${this.pairs > 0 ? ',\n' : ''}${line}`)
+    this.push(`${this.pairs > 0 ? ',\n' : ''}${line}`)
     this.pairs++
     this.bytes += size
+    if (this.pendingLength >= BULK_WRITE_CHUNK) {
+      await this.flush()
+    }
   }
 
   async close(): Promise<void> {
     if (this.file) {
-      await this.file.write('\n]\n')
+      this.push('\n]\n')
+      await this.flush()
       await this.file.close()
       this.file = null
+    }
+  }
+
+  private push(text: string): void {
+    this.pending.push(text)
+    this.pendingLength += text.length
+  }
+
+  private async flush(): Promise<void> {
+    if (this.file && this.pending.length > 0) {
+      const text = this.pending.join('')
+      this.pending = []
+      this.pendingLength = 0
+      await this.file.writeFile(text)
     }
   }
 }

@@ -19,6 +19,8 @@ import { createNeighbourLists } from '../../src/offline/neighbour-lists'
 import { inlineSealer, startSealPool } from '../../src/offline/seal-pool'
 import { NODE_SHARD_READ } from '../../src/offline/shard-codecs'
 import {
+  BulkWriter,
+  KV_BULK_LIMITS,
   kvBulkFiles,
   readArtifacts,
   readKvBulk,
@@ -269,5 +271,28 @@ describe('ByteWriter.string', () => {
     const w = new ByteWriter()
     w.string(long)
     expect(w.finish().length).toBe(5002)
+  })
+})
+
+describe('BulkWriter', () => {
+  it('writes files of several 1 MiB chunks that parse back to every pair in order', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'rp-bulk-'))
+    const writer = new BulkWriter(dir, { ...KV_BULK_LIMITS, maxBytes: 3_000_000 })
+    const pairs = Array.from({ length: 600 }, (_, i) => ({
+      key: `k${i}`,
+      value: `${i}:${'v'.repeat(9_000 + (i % 7))}"\\`,
+      metadata: { sha256: String(i), build: 'b' },
+    }))
+    for (const pair of pairs) {
+      await writer.add(pair)
+    }
+    await writer.close()
+    expect(writer.files.length).toBe(2) // 5.4 MB over files of at most 3 MB
+    const back: unknown[] = []
+    for (const file of writer.files) {
+      expect((await stat(file)).size).toBeLessThanOrEqual(3_000_000)
+      back.push(...(JSON.parse(await readFile(file, 'utf8')) as unknown[]))
+    }
+    expect(back).toEqual(pairs)
   })
 })

@@ -26,8 +26,8 @@ export type PinCandidates = {
   bits: Uint8Array
   /** Dense rank of each candidate's id among these: rankRelated breaks ties by smaller id. */
   idRank: Int32Array
-  /** Pin index of each candidate. */
-  pins: Int32Array
+  /** Pin id of each candidate (the target is found by id, as rankRelated's results name it). */
+  ids: string[]
   /** candidateFeatures() rows, FEATURE_COUNT per candidate. */
   features: Float32Array
   /** The query pin's engagement (its popularity bucket). */
@@ -52,14 +52,13 @@ function pinCandidates(lookup: ArtifactLookup, pin: number): PinCandidates | nul
   const perSource = candidates.map((c) => sourceScores(record, c))
   const scores = new Float64Array(count * SCORE_STRIDE)
   const bits = new Uint8Array(count)
-  const pins = new Int32Array(count)
+  const ids = candidates.map((c) => c.pin.id)
   for (let i = 0; i < count; i++) {
     const s = perSource[i]!
     for (let j = 0; j < SCORE_STRIDE; j++) {
       scores[i * SCORE_STRIDE + j] = s[SOURCES[j]!]
     }
     bits[i] = candidates[i]!.sources
-    pins[i] = lookup.pinIndex(candidates[i]!.pin.id)
   }
   const byId = Array.from(candidates.keys()).sort((a, b) => {
     const ia = candidates[a]!.pin.id
@@ -75,7 +74,7 @@ function pinCandidates(lookup: ArtifactLookup, pin: number): PinCandidates | nul
   }
   const features = new Float32Array(count * FEATURE_COUNT)
   candidateFeatures(record, candidates, perSource, features)
-  return { count, scores, bits, idRank, pins, features, engagement: record.pin.engagement }
+  return { count, scores, bits, idRank, ids, features, engagement: record.pin.engagement }
 }
 
 /** Decode every query pin's record once (pins repeat across queries: each is decoded once). */
@@ -99,7 +98,7 @@ export function prepareFitData(
       stored += c?.count ?? 0
     }
     candidates[q] = c
-    target[q] = c ? c.pins.indexOf(queries.target[q]!) : -1
+    target[q] = c ? c.ids.indexOf(lookup.pinId(queries.target[q]!)) : -1
     progress?.add()
   }
   progress?.end(

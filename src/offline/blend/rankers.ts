@@ -57,9 +57,9 @@ export class ArtifactLookup {
     return this.reader(shardOf(id, this.artifacts.manifest.shardCount)).get(id)
   }
 
-  /** Dense index of pin `id`, -1 when the build's pins do not have it. */
-  pinIndex(id: string): number {
-    return this.pins.get(id) ?? -1
+  /** The id of pin index `index`. */
+  pinId(index: number): string {
+    return this.pins.ids[index]!
   }
 
   /** A ranker over this build: one source alone (`only`) or the blend with `blend` params. */
