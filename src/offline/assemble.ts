@@ -20,6 +20,7 @@ import {
   type PinRecord,
   type PopularPin,
   type SealedBody,
+  type ShardCodecs,
   type ShardPlace,
   SOURCE_BIT,
   type SourceName,
@@ -302,7 +303,14 @@ function pinsByShard(ids: string[], shardCount: number): ShardPins {
  * Which pins get a record. The blend fit reads only its query pins' records: at 1M pins, encoding
  * every pin's uncapped list for it cost more than the fit itself. Default: every pin.
  */
-export type RecordSelection = { recordsFor?: Uint8Array }
+export type RecordSelection = {
+  recordsFor?: Uint8Array
+  /**
+   * How shard bodies are sealed (default: deflate level 9 and SHA-256). The blend fit reads its
+   * shards in memory right away, so it seals them uncompressed: deflate was most of its assemble.
+   */
+  codecs?: ShardCodecs
+}
 
 /** Plan a build: the manifest body now, the shards one by one on demand. */
 export function planArtifacts(
@@ -311,7 +319,7 @@ export function planArtifacts(
   sources: Sources,
   options: AssembleOptions,
   blend: BlendParams,
-  { recordsFor }: RecordSelection = {}
+  { recordsFor, codecs = NODE_SHARD_CODECS }: RecordSelection = {}
 ): ArtifactPlan {
   if (!Number.isInteger(options.maxCandidates) || options.maxCandidates < 1) {
     throw new BuildError(
@@ -367,7 +375,7 @@ export function planArtifacts(
     let cap = options.maxCandidates
     while (value.length > budget && cap > 0) {
       cap = Math.floor(cap * 0.8)
-      value = encodeShard(capped(records, cap), layout, placeOf(s), NODE_SHARD_CODECS)
+      value = encodeShard(capped(records, cap), layout, placeOf(s), codecs)
     }
     if (value.length > budget) {
       throw new BuildError(
@@ -386,12 +394,7 @@ export function planArtifacts(
     const pins = pinsByShard(ids, shardCount)
     for (let s = slice.index; s < shardCount; s += slice.count) {
       const records = recordsOf(s, pins)
-      const first = encodeShard(
-        capped(records, options.maxCandidates),
-        layout,
-        placeOf(s),
-        NODE_SHARD_CODECS
-      )
+      const first = encodeShard(capped(records, options.maxCandidates), layout, placeOf(s), codecs)
       yield fitted(s, records, first)
     }
   }

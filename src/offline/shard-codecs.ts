@@ -15,6 +15,9 @@ export const NODE_SHARD_CODECS: ShardCodecs = {
   sha256,
 }
 
+/** No compression: for shards read back in the same process right away (the blend fit's). */
+export const NODE_SHARD_CODECS_UNCOMPRESSED: ShardCodecs = { sha256 }
+
 export const NODE_SHARD_READ = {
   inflateRaw: (body: Uint8Array): Uint8Array => inflateRawSync(body),
   sha256,

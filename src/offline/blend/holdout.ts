@@ -24,6 +24,7 @@ import type { Inputs } from '../inputs'
 import type { Logger } from '../log'
 import { sessionizeOptions } from '../sessions/options'
 import type { SessionScoringTune } from '../sessions/tune'
+import { NODE_SHARD_CODECS_UNCOMPRESSED } from '../shard-codecs'
 import { type BlendFitReport, fitBlend } from './fit'
 import type { HoldoutPin2Vec } from './options'
 import { ArtifactLookup } from './rankers'
@@ -213,7 +214,11 @@ export async function fitBlendOnSources(
       maxShardBytes: MAX_KV_VALUE_BYTES,
     },
     DEFAULT_BLEND,
-    given.recordsFor ? { recordsFor: given.recordsFor } : {}
+    // Read back right here: sealed without deflate, which was most of this step's time.
+    {
+      ...(given.recordsFor ? { recordsFor: given.recordsFor } : {}),
+      codecs: NODE_SHARD_CODECS_UNCOMPRESSED,
+    }
   )
   const assembleDone = performance.now()
   const lookup = new ArtifactLookup(artifacts, inputs.pins)
