@@ -274,7 +274,8 @@ export async function computeSources(
     )
 
     // The SQL engine scored its lists with the options as given; a tuned scoring is computed here.
-    if (external?.session && !tuneOn) {
+    const tuning = tuneOn && options.sessionCooc.tune && options.sessionCooc.scoring === 'damped'
+    if (external?.session && !tuning) {
       session = external.session
     } else {
       const doneSessionCooc = log.step(
@@ -289,7 +290,7 @@ export async function computeSources(
         'Lower --top-n, or give the build more memory (--max-memory).'
       )
       let coocOptions = { ...options.sessionCooc, topN: options.topN, actionWeight: weights }
-      if (tuneOn && options.sessionCooc.tune && options.sessionCooc.scoring === 'damped') {
+      if (tuning) {
         const tuned = tuneSessionScoring(sessions, pinCount, tuneOn, coocOptions, log)
         stats.sessionScoring = tuned
         coocOptions = { ...coocOptions, ...tuned.chosen }
