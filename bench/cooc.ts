@@ -148,10 +148,12 @@ function child(mode: string, args: string[], options: ChildOptions = {}): ChildR
     const wall = /Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)/.exec(res.stderr)?.[1]
     const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(res.stderr)?.[1]
     result.outerWallS = wall
-      ? wall
-          .split(':')
-          .map(Number)
-          .reduce((a, x) => a * 60 + x, 0)
+      ? round(
+          wall
+            .split(':')
+            .map(Number)
+            .reduce((a, x) => a * 60 + x, 0)
+        )
       : null
     result.outerPeakMiB = rss ? Math.round(Number(rss) / 1024) : null
   }
@@ -256,6 +258,9 @@ function dirMiB(dir: string): number {
   return Math.round(bytes / 2 ** 20)
 }
 
+/** Spill ceiling of the raw DuckDB run; DuckDB's own max_temp_directory_size is set too. */
+const MAX_SPILL_MIB = 20 * 1024
+
 type DuckRawOptions = { memoryLimit: string; tempDirectory: string; timeoutS: number }
 
 /**
@@ -274,7 +279,7 @@ async function childDuckdb(
     config.memory_limit = options.memoryLimit
     config.temp_directory = options.tempDirectory
     // DuckDB's default allows 90% of the free disk: on a shared machine, bound it.
-    config.max_temp_directory_size = '25GiB'
+    config.max_temp_directory_size = '20GiB'
   }
   const instance = await DuckDBInstance.create(':memory:', config)
   const db = await instance.connect()
@@ -285,10 +290,18 @@ async function childDuckdb(
   let reached = -1
   let interrupted = false
   let spillMiB = 0
+  let stoppedBy = `timeout ${options.timeoutS} s`
   const progress = setInterval(() => {
     const pct = db.progress.percentage
     reached = Math.max(reached, pct)
     spillMiB = Math.max(spillMiB, dirMiB(options.tempDirectory))
+    // max_temp_directory_size was not honoured in a 10M run (29 GiB spilled at 25 GiB): stop here
+    // before a shared disk fills.
+    if (spillMiB > MAX_SPILL_MIB && !interrupted) {
+      interrupted = true
+      stoppedBy = `spill above ${MAX_SPILL_MIB} MiB`
+      db.interrupt()
+    }
     const s = ((performance.now() - start) / 1000).toFixed(0)
     console.error(
       `[bench:cooc]   duckdb ${phase} ${pct >= 0 ? pct.toFixed(1) : '…'}% after ${s} s, ${spillMiB} MiB spilled`
@@ -330,6 +343,7 @@ async function childDuckdb(
     memoryLimit: options.memoryLimit || null,
     finished: error === null,
     interrupted,
+    stoppedBy: interrupted ? stoppedBy : null,
     error,
     phase,
     loadS,
@@ -527,12 +541,19 @@ async function childEngine(
   let stats: Record<string, unknown> = {}
   if (engine === 'duckdb') {
     const { duckdbSources } = await import('../src/offline/engines/duckdb/stages')
-    const duck = await duckdbSources(
-      inputs,
-      options,
-      { memoryLimit: memoryLimit || undefined, tempDirectory },
-      log
-    )
+    let duck: Awaited<ReturnType<typeof duckdbSources>>
+    try {
+      duck = await duckdbSources(
+        inputs,
+        options,
+        { memoryLimit: memoryLimit || undefined, tempDirectory },
+        log
+      )
+    } catch (err) {
+      // A failed run (e.g. DuckDB out of memory under its limit) is a result too.
+      const error = (err instanceof Error ? err.message : String(err)).split('\n')[0]
+      return { wallS: (performance.now() - start) / 1000, peakMiB: peakMiB(), failed: true, error }
+    }
     lists = duck.cooc!
     stats = { prunedMemberships: duck.prunedMemberships, version: duck.version }
   } else {
@@ -625,13 +646,15 @@ async function runEngines(dir: string, timeoutS: number): Promise<void> {
     // A killed run leaves its spill files behind.
     await rm(spill, { recursive: true, force: true })
     await mkdir(spill, { recursive: true })
-    if (!duck) {
+    if (!duck || duck.failed) {
       rows.push({
         case: c.name,
         engine: 'duckdb',
         memoryLimit: c.memory || null,
         finished: false,
-        stoppedAfterS: timeoutS,
+        ...(duck
+          ? { failedAfterS: round(duck.wallS), peakMiB: duck.peakMiB, error: duck.error }
+          : { stoppedAfterS: timeoutS }),
       })
     } else {
       const same = await compareEngineTop(nodeOut, duckOut)
@@ -666,7 +689,9 @@ function enginesSection(rows: Record<string, unknown>[]): string {
         : `DuckDB ${r.version ?? ''} (sql/), memory_limit ${r.memoryLimit}`
     const result =
       r.finished === false
-        ? `not finished: stopped after ${r.stoppedAfterS} s`
+        ? r.error
+          ? `not finished: failed after ${r.failedAfterS} s, ${r.peakMiB} MiB: ${r.error}`
+          : `not finished: stopped after ${r.stoppedAfterS} s`
         : `${r.wallS} s, ${r.peakMiB} MiB`
     const same =
       r.engine === 'duckdb' && r.finished ? `${(Number(r.top20Identical) * 100).toFixed(3)}%` : ''
@@ -766,7 +791,7 @@ function boardsSection(runs: Record<string, unknown>): string {
     ? 'not run'
     : duck.finished
       ? cell(duck)
-      : `**not finished**: ${duck.interrupted ? 'interrupted' : 'failed'} after ${round(duck.wallS)} s in the ${duck.phase} query at ${Number(duck.reachedPercent).toFixed(1)}% of DuckDB's own progress, ${duck.spillMiB} MiB spilled at most${duck.error && !duck.interrupted ? ` (${String(duck.error).split('\n')[0]})` : ''}; ${duck.outerPeakMiB} MiB peak (load ${duck.load} → ${duck.loadAfter})`
+      : `**not finished**: ${duck.interrupted ? `interrupted (${duck.stoppedBy})` : 'failed'} after ${round(duck.wallS)} s in the ${duck.phase} query at ${Number(duck.reachedPercent).toFixed(1)}% of DuckDB's own progress, ${duck.spillMiB} MiB spilled at most${duck.error && !duck.interrupted ? ` (${String(duck.error).split('\n')[0]})` : ''}; ${duck.outerPeakMiB} MiB peak (load ${duck.load} → ${duck.loadAfter})`
   return `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on \`${runs.boards}\`, with the whole command under
 \`nice -n 19\` on a machine shared with a timed 1M-pin build and other engineers' runs. Each row is its
 own child process under \`/usr/bin/time -v\` (wall and peak RSS from outside, so ingest and output
