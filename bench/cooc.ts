@@ -6,16 +6,23 @@
  * related-pins alone. Each measurement runs in its own child process so its peak RSS is its own.
  *
  * Flags: --skip-duckdb, --skip-scale, --dir DIR (inputs and outputs, default $TMPDIR/related-pins-bench).
+ * `--engines`: the build's board stage on the node and DuckDB engines (see runEngines).
+ * `--boards PATH`: the raw task (counts, top-50, no cap or pruning) on node and on plain DuckDB SQL,
+ * and the node engine's default board stage with its pruning statistics, on a given boards file
+ * (e.g. a generated world's topical boards); each run under `/usr/bin/time -v`. DuckDB runs with
+ * `--duckdb-memory` (default 4GiB) and spills to DIR; a run longer than `--duckdb-timeout-min`
+ * (default 25) is interrupted and reported with the progress it reached.
  */
 
-import { execFileSync, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { once } from 'node:events'
-import { createWriteStream, existsSync } from 'node:fs'
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { createWriteStream, existsSync, readdirSync, statSync, type WriteStream } from 'node:fs'
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { basename, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { DuckDBInstance, version as duckdbVersion } from '@duckdb/node-api'
 import { createRandom } from '../src/core/random'
 import { computeBoardSources, DEFAULT_COOC_OPTIONS } from '../src/offline/board-graph'
 import { cooccurRange, prepareTables } from '../src/offline/board-graph/cooccur'
@@ -107,17 +114,55 @@ async function ensureInput(dir: string, name: string, s: Shape): Promise<string>
 
 type ChildResult = { wallS: number; peakMiB: number; [key: string]: unknown }
 
+type ChildOptions = {
+  /** Run under `/usr/bin/time -v` and add its wall time and peak RSS (outerWallS, outerPeakMiB). */
+  timed?: boolean
+  /** Kill the child after this many seconds and return null (it is not run under time then). */
+  timeoutS?: number
+}
+
 /** Run this file in a fresh Node process in `mode`; it prints one JSON line on stdout. */
-function child(mode: string, args: string[]): ChildResult {
-  const res = spawnSync(process.execPath, ['--import', 'tsx', SELF, '--child', mode, ...args], {
+function child(mode: string, args: string[], options: ChildOptions = {}): ChildResult | null {
+  const node = [process.execPath, '--import', 'tsx', SELF, '--child', mode, ...args]
+  const [cmd, ...cmdArgs] = options.timed ? ['/usr/bin/time', '-v', ...node] : node
+  const res = spawnSync(cmd!, cmdArgs, {
     encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', options.timed ? 'pipe' : 'inherit'],
     maxBuffer: 1 << 26,
+    ...(options.timeoutS
+      ? { timeout: options.timeoutS * 1000, killSignal: 'SIGKILL' as const }
+      : {}),
   })
+  if (options.timed) {
+    process.stderr.write(res.stderr)
+  }
+  if (res.error && (res.error as NodeJS.ErrnoException).code === 'ETIMEDOUT') {
+    console.error(`[bench:cooc]   child '${mode}' stopped after ${options.timeoutS} s`)
+    return null
+  }
   if (res.status !== 0) {
     throw new Error(`bench cooc: child '${mode}' failed with status ${res.status}`)
   }
-  return JSON.parse(res.stdout.trim().split('\n').pop()!) as ChildResult
+  const result = JSON.parse(res.stdout.trim().split('\n').pop()!) as ChildResult
+  if (options.timed) {
+    const wall = /Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)/.exec(res.stderr)?.[1]
+    const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(res.stderr)?.[1]
+    result.outerWallS = wall
+      ? round(
+          wall
+            .split(':')
+            .map(Number)
+            .reduce((a, x) => a * 60 + x, 0)
+        )
+      : null
+    result.outerPeakMiB = rss ? Math.round(Number(rss) / 1024) : null
+  }
+  return result
+}
+
+/** child() for runs that cannot time out. */
+function mustChild(mode: string, args: string[], options: ChildOptions = {}): ChildResult {
+  return child(mode, args, options)!
 }
 
 const peakMiB = (): number => Math.round(process.resourceUsage().maxRSS / 1024)
@@ -125,6 +170,13 @@ const peakMiB = (): number => Math.round(process.resourceUsage().maxRSS / 1024)
 /** Top lists as "pin,neighbour,count" lines, for the comparison with DuckDB. */
 async function writeTop(path: string, lines: string[]): Promise<void> {
   await writeFile(path, `${lines.join('\n')}\n`)
+}
+
+/** Write lines in 1 MiB chunks: at 1M pins × 50 neighbours one string would not fit V8's limit. */
+async function writeChunk(out: WriteStream, chunk: string): Promise<void> {
+  if (!out.write(chunk)) {
+    await once(out, 'drain')
+  }
 }
 
 /** Raw counts, no cap, no pruning: the exact thing the SQL computes, on the build's own code. */
@@ -146,17 +198,21 @@ async function childRaw(file: string, out: string): Promise<ChildResult> {
   tables.rowNormalised = false
   const pairUpdates = cooccurRange(tables, 0, pinCount)
   const wallS = (performance.now() - start) / 1000
-  const lines: string[] = []
   const ids = inputs.pins.ids
+  const stream = createWriteStream(out)
+  let chunk = ''
   for (let i = 0; i < pinCount; i++) {
     for (let r = 0; r < tables.lists.counts[i]!; r++) {
-      lines.push(
-        `${ids[i]},${ids[tables.lists.indices[i * TOP + r]!]},${tables.lists.scores[i * TOP + r]}`
-      )
+      chunk += `${ids[i]},${ids[tables.lists.indices[i * TOP + r]!]},${tables.lists.scores[i * TOP + r]}\n`
+    }
+    if (chunk.length > 1 << 20) {
+      await writeChunk(stream, chunk)
+      chunk = ''
     }
   }
-  await writeTop(out, lines)
-  return { wallS, peakMiB: peakMiB(), pairUpdates }
+  stream.end(chunk)
+  await once(stream, 'finish')
+  return { wallS, peakMiB: peakMiB(), pairUpdates, rows: b.pin.length, pins: pinCount }
 }
 
 /** The build's board stage with default options (cap, pruning, default scoring, walks), from the CSV. */
@@ -188,49 +244,112 @@ async function childFull(file: string): Promise<ChildResult> {
   }
 }
 
-/** The part of @duckdb/node-api used here (it is not a project dependency, so no types from it). */
-type DuckDb = {
-  DuckDBInstance: {
-    create(path: string): Promise<{ connect(): Promise<{ run(sql: string): Promise<unknown> }> }>
+/** Bytes under `dir` (DuckDB's spill files), in MiB; 0 if it does not exist. */
+function dirMiB(dir: string): number {
+  if (!existsSync(dir)) {
+    return 0
   }
-  version(): string
+  let bytes = 0
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) {
+      bytes += statSync(join(entry.parentPath, entry.name)).size
+    }
+  }
+  return Math.round(bytes / 2 ** 20)
 }
 
-/** DuckDB installed on demand into the bench directory, never as a project dependency. */
-async function loadDuckdb(dir: string): Promise<DuckDb> {
-  const prefix = join(dir, 'duckdb')
-  const entry = join(prefix, 'node_modules', '@duckdb', 'node-api', 'package.json')
-  if (!existsSync(entry)) {
-    console.error(`[bench:cooc] npm install --no-save @duckdb/node-api into ${prefix}`)
-    await mkdir(prefix, { recursive: true })
-    execFileSync(
-      'npm',
-      ['install', '--no-save', '--no-package-lock', '--prefix', prefix, '@duckdb/node-api'],
-      { stdio: 'inherit' }
-    )
-  }
-  const pkg = JSON.parse(await readFile(entry, 'utf8')) as { main?: string }
-  return (await import(
-    pathToFileURL(join(prefix, 'node_modules', '@duckdb', 'node-api', pkg.main ?? 'index.js')).href
-  )) as DuckDb
-}
+/** Spill ceiling of the raw DuckDB run; DuckDB's own max_temp_directory_size is set too. */
+const MAX_SPILL_MIB = 20 * 1024
 
-async function childDuckdb(file: string, out: string, dir: string): Promise<ChildResult> {
-  const duckdb = await loadDuckdb(dir)
+type DuckRawOptions = { memoryLimit: string; tempDirectory: string; timeoutS: number }
+
+/**
+ * Plain SQL on DuckDB: self-join on board, group by pair, window rank, top-50. With a memory
+ * limit it spills to `tempDirectory`; after `timeoutS` the query is interrupted and the result says
+ * how far DuckDB's own progress got.
+ */
+async function childDuckdb(
+  file: string,
+  out: string,
+  options: DuckRawOptions
+): Promise<ChildResult> {
   const start = performance.now()
-  const instance = await duckdb.DuckDBInstance.create(':memory:')
+  const config: Record<string, string> = { preserve_insertion_order: 'false' }
+  if (options.memoryLimit) {
+    config.memory_limit = options.memoryLimit
+    config.temp_directory = options.tempDirectory
+    // DuckDB's default allows 90% of the free disk: on a shared machine, bound it.
+    config.max_temp_directory_size = '20GiB'
+  }
+  const instance = await DuckDBInstance.create(':memory:', config)
   const db = await instance.connect()
-  await db.run(
-    `CREATE TABLE m AS SELECT DISTINCT board_id, pin_id FROM read_csv('${file}', header = true, columns = {'board_id': 'VARCHAR', 'pin_id': 'VARCHAR'})`
-  )
-  await db.run(`COPY (
+  // The progress bar setting is what makes DuckDB track query progress at all; printing stays off.
+  await db.run('SET enable_progress_bar = true')
+  await db.run('SET enable_progress_bar_print = false')
+  let phase = 'load'
+  let reached = -1
+  let interrupted = false
+  let spillMiB = 0
+  let stoppedBy = `timeout ${options.timeoutS} s`
+  const progress = setInterval(() => {
+    const pct = db.progress.percentage
+    reached = Math.max(reached, pct)
+    spillMiB = Math.max(spillMiB, dirMiB(options.tempDirectory))
+    // max_temp_directory_size was not honoured in a 10M run (29 GiB spilled at 25 GiB): stop here
+    // before a shared disk fills.
+    if (spillMiB > MAX_SPILL_MIB && !interrupted) {
+      interrupted = true
+      stoppedBy = `spill above ${MAX_SPILL_MIB} MiB`
+      db.interrupt()
+    }
+    const s = ((performance.now() - start) / 1000).toFixed(0)
+    console.error(
+      `[bench:cooc]   duckdb ${phase} ${pct >= 0 ? pct.toFixed(1) : '…'}% after ${s} s, ${spillMiB} MiB spilled`
+    )
+  }, 15_000)
+  // setTimeout treats delays above 2^31 - 1 ms as 1 ms, so "no timeout" sets none.
+  const timeout = Number.isFinite(options.timeoutS)
+    ? setTimeout(() => {
+        interrupted = true
+        db.interrupt()
+      }, options.timeoutS * 1000)
+    : undefined
+  let error: string | null = null
+  let loadS = 0
+  try {
+    await db.run(
+      `CREATE TABLE m AS SELECT DISTINCT board_id, pin_id FROM read_csv('${file}', header = true, types = {'board_id': 'VARCHAR', 'pin_id': 'VARCHAR'})`
+    )
+    loadS = (performance.now() - start) / 1000
+    phase = 'pairs'
+    reached = -1
+    await db.run(`COPY (
     SELECT i, j, c FROM (
       SELECT i, j, c, row_number() OVER (PARTITION BY i ORDER BY c DESC, j) AS r
       FROM (SELECT a.pin_id AS i, b.pin_id AS j, count(*) AS c FROM m a JOIN m b ON a.board_id = b.board_id AND a.pin_id <> b.pin_id GROUP BY 1, 2)
     ) WHERE r <= ${TOP}
   ) TO '${out}' (HEADER false)`)
+  } catch (err) {
+    error = err instanceof Error ? err.message : String(err)
+  } finally {
+    clearInterval(progress)
+    clearTimeout(timeout)
+  }
   const wallS = (performance.now() - start) / 1000
-  return { wallS, peakMiB: peakMiB(), version: duckdb.version() }
+  return {
+    wallS,
+    peakMiB: peakMiB(),
+    version: duckdbVersion(),
+    memoryLimit: options.memoryLimit || null,
+    finished: error === null,
+    interrupted,
+    stoppedBy: interrupted ? stoppedBy : null,
+    error,
+    phase,
+    loadS,
+    reachedPercent: reached,
+    spillMiB,
+  }
 }
 
 /**
@@ -291,28 +410,40 @@ export async function run(argv: string[]): Promise<void> {
       'skip-scale': { type: 'boolean' },
       dir: { type: 'string' },
       engines: { type: 'boolean' },
+      boards: { type: 'string' },
+      'duckdb-memory': { type: 'string' },
+      'duckdb-timeout-min': { type: 'string' },
     },
   })
   const dir = values.dir ?? join(tmpdir(), 'related-pins-bench')
   await mkdir(dir, { recursive: true })
+  const timeoutS = Number(values['duckdb-timeout-min'] ?? 25) * 60
   if (values.engines) {
-    await runEngines(dir)
+    await runEngines(dir, timeoutS)
+    return
+  }
+  if (values.boards) {
+    await runBoards(dir, values.boards, {
+      memoryLimit: values['duckdb-memory'] ?? '4GiB',
+      tempDirectory: join(dir, 'duckdb-spill'),
+      timeoutS,
+    })
     return
   }
   const small = await ensureInput(dir, 'cooc', SMALL)
   console.error('[bench:cooc] related-pins raw counts (no cap, no pruning) on 1M memberships')
-  const raw = child('raw', [small, join(dir, 'ours-top.csv')])
+  const raw = mustChild('raw', [small, join(dir, 'ours-top.csv')])
   console.error(`[bench:cooc]   ${raw.wallS.toFixed(1)} s, ${raw.peakMiB} MiB`)
   console.error(
     '[bench:cooc] related-pins default board stage (cap, pruning, default scoring, walks) on 1M memberships'
   )
-  const full = child('full', [small])
+  const full = mustChild('full', [small])
   console.error(`[bench:cooc]   ${full.wallS.toFixed(1)} s, ${full.peakMiB} MiB`)
   let duck: ChildResult | null = null
   let check: Awaited<ReturnType<typeof compareTop>> | null = null
   if (!values['skip-duckdb']) {
     console.error('[bench:cooc] DuckDB self-join + group by + window rank on the same file')
-    duck = child('duckdb', [small, join(dir, 'duck-top.csv'), dir])
+    duck = mustChild('duckdb', [small, join(dir, 'duck-top.csv'), '', dir, '0'])
     console.error(`[bench:cooc]   ${duck.wallS.toFixed(1)} s, ${duck.peakMiB} MiB`)
     check = await compareTop(join(dir, 'ours-top.csv'), join(dir, 'duck-top.csv'))
     console.error(
@@ -323,7 +454,7 @@ export async function run(argv: string[]): Promise<void> {
   if (!values['skip-scale']) {
     const big = await ensureInput(dir, 'cooc', SCALE)
     console.error('[bench:cooc] related-pins default board stage on 10M memberships')
-    scale = child('full', [big])
+    scale = mustChild('full', [big])
     console.error(`[bench:cooc]   ${scale.wallS.toFixed(1)} s, ${scale.peakMiB} MiB`)
   }
   const result = {
@@ -397,9 +528,11 @@ async function childEngine(
   file: string,
   engine: string,
   memoryLimit: string,
-  out: string
+  out: string,
+  tempDirectory: string
 ): Promise<ChildResult> {
-  const log = createLogger({ silent: true })
+  // DuckDB's progress lines on stderr, so a run that is stopped shows how far it got.
+  const log = createLogger({ silent: engine !== 'duckdb', tty: false, intervalMs: 30_000 })
   const options = buildOptions({ walk: { minCooc: 0 } })
   const inputs = await loadInputs({ boards: file }, options.ingest, log)
   const b = inputs.boards!
@@ -408,12 +541,19 @@ async function childEngine(
   let stats: Record<string, unknown> = {}
   if (engine === 'duckdb') {
     const { duckdbSources } = await import('../src/offline/engines/duckdb/stages')
-    const duck = await duckdbSources(
-      inputs,
-      options,
-      { memoryLimit: memoryLimit || undefined },
-      log
-    )
+    let duck: Awaited<ReturnType<typeof duckdbSources>>
+    try {
+      duck = await duckdbSources(
+        inputs,
+        options,
+        { memoryLimit: memoryLimit || undefined, tempDirectory },
+        log
+      )
+    } catch (err) {
+      // A failed run (e.g. DuckDB out of memory under its limit) is a result too.
+      const error = (err instanceof Error ? err.message : String(err)).split('\n')[0]
+      return { wallS: (performance.now() - start) / 1000, peakMiB: peakMiB(), failed: true, error }
+    }
     lists = duck.cooc!
     stats = { prunedMemberships: duck.prunedMemberships, version: duck.version }
   } else {
@@ -463,60 +603,230 @@ async function compareEngineTop(a: string, b: string): Promise<{ pins: number; s
   return { pins, share: pins === 0 ? 1 : same / pins }
 }
 
-/** `--engines`: the node and DuckDB engines on 1M and 10M memberships, and DuckDB in 2 GiB. */
-async function runEngines(dir: string): Promise<void> {
+/**
+ * `--engines`: the node and DuckDB engines on 1M and 10M memberships, and DuckDB out of core in
+ * 2 GiB. A DuckDB run longer than `timeoutS` is killed and recorded as not finished.
+ */
+async function runEngines(dir: string, timeoutS: number): Promise<void> {
   const cases: { name: string; shape: Shape; memory: string }[] = [
-    // 6 GiB keeps the machine's other users (and the 9 GiB budget of a shared box) safe.
+    // 6 GiB at 1M keeps the process under the 7 GiB a shared box allows one engineer. At 10M the
+    // node side holds the ingested memberships too (1.4 GiB in the node engine's run), and DuckDB's
+    // RSS runs above its memory_limit, so 6 GiB would pass 7 GiB: 4 GiB there.
     { name: '1M', shape: SMALL, memory: '6GiB' },
-    { name: '10M', shape: SCALE, memory: '6GiB' },
+    { name: '10M', shape: SCALE, memory: '4GiB' },
     { name: '10M', shape: SCALE, memory: '2GiB' },
   ]
   const rows: Record<string, unknown>[] = []
+  const spill = join(dir, 'duckdb-spill')
+  await mkdir(spill, { recursive: true })
   for (const c of cases) {
     const file = await ensureInput(dir, 'cooc', c.shape)
     const nodeOut = join(dir, `engine-node-${c.name}.txt`)
-    if (c.memory !== '2GiB' || !existsSync(nodeOut)) {
+    if (!rows.some((r) => r.case === c.name && r.engine === 'node')) {
       console.error(
         `[bench:cooc] node engine, default board stage (walks off), ${c.name} memberships`
       )
-      const node = child('engine', [file, 'node', '', nodeOut])
+      const node = mustChild('engine', [file, 'node', '', nodeOut, spill])
       console.error(`[bench:cooc]   ${node.wallS.toFixed(1)} s, ${node.peakMiB} MiB`)
-      rows.push({ case: c.name, engine: 'node', wallS: round(node.wallS), peakMiB: node.peakMiB })
+      rows.push({
+        case: c.name,
+        engine: 'node',
+        wallS: round(node.wallS),
+        peakMiB: node.peakMiB,
+        rows: node.rows,
+        pairUpdates: node.pairUpdates,
+        threads: node.threads,
+      })
     }
     const duckOut = join(dir, `engine-duckdb-${c.name}${c.memory}.txt`)
     console.error(
       `[bench:cooc] DuckDB engine (sql/), ${c.name} memberships, memory_limit ${c.memory || 'default'}`
     )
-    const duck = child('engine', [file, 'duckdb', c.memory, duckOut])
-    const same = await compareEngineTop(nodeOut, duckOut)
-    console.error(
-      `[bench:cooc]   ${duck.wallS.toFixed(1)} s, ${duck.peakMiB} MiB, top-20 identical ${(same.share * 100).toFixed(3)}%`
-    )
-    rows.push({
-      case: c.name,
-      engine: 'duckdb',
-      memoryLimit: c.memory || null,
-      wallS: round(duck.wallS),
-      peakMiB: duck.peakMiB,
-      top20Identical: same.share,
-      pins: same.pins,
-      version: duck.version,
-    })
+    const duck = child('engine', [file, 'duckdb', c.memory, duckOut, spill], { timeoutS })
+    // A killed run leaves its spill files behind.
+    await rm(spill, { recursive: true, force: true })
+    await mkdir(spill, { recursive: true })
+    if (!duck || duck.failed) {
+      rows.push({
+        case: c.name,
+        engine: 'duckdb',
+        memoryLimit: c.memory || null,
+        finished: false,
+        ...(duck
+          ? { failedAfterS: round(duck.wallS), peakMiB: duck.peakMiB, error: duck.error }
+          : { stoppedAfterS: timeoutS }),
+      })
+    } else {
+      const same = await compareEngineTop(nodeOut, duckOut)
+      console.error(
+        `[bench:cooc]   ${duck.wallS.toFixed(1)} s, ${duck.peakMiB} MiB, top-20 identical ${(same.share * 100).toFixed(3)}%`
+      )
+      rows.push({
+        case: c.name,
+        engine: 'duckdb',
+        memoryLimit: c.memory || null,
+        finished: true,
+        wallS: round(duck.wallS),
+        peakMiB: duck.peakMiB,
+        top20Identical: same.share,
+        pins: same.pins,
+        version: duck.version,
+      })
+    }
     await mergeResults('coocEngines', { runs: rows })
+    await writeDocSection(ENGINES_TITLE, enginesSection(rows))
   }
   console.log(JSON.stringify(rows, null, 2))
+}
+
+const ENGINES_TITLE = 'Board co-occurrence engines (`npm run bench -- cooc --engines`)'
+
+function enginesSection(rows: Record<string, unknown>[]): string {
+  const table = rows.map((r) => {
+    const what =
+      r.engine === 'node'
+        ? `node, ${r.threads} thread(s), ${Number(r.pairUpdates).toLocaleString('en')} pair updates`
+        : `DuckDB ${r.version ?? ''} (sql/), memory_limit ${r.memoryLimit}`
+    const result =
+      r.finished === false
+        ? r.error
+          ? `not finished: failed after ${r.failedAfterS} s, ${r.peakMiB} MiB: ${r.error}`
+          : `not finished: stopped after ${r.stoppedAfterS} s`
+        : `${r.wallS} s, ${r.peakMiB} MiB`
+    const same =
+      r.engine === 'duckdb' && r.finished ? `${(Number(r.top20Identical) * 100).toFixed(3)}%` : ''
+    return `| ${r.case} | ${what} | ${result} | ${same} |`
+  })
+  return `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, load ${loadavg()}, with the whole
+command under \`nice -n 19\` on a machine shared with a timed 1M-pin build and other engineers' runs.
+The build's board stage from ingested memberships (defaults, walks off; the node engine on its default
+threads, DuckDB on its default threads, spilling to the bench directory), on the generated inputs of
+the section above (1M: 100k boards, 50k pins; 10M: 1M boards, 1M pins, a = ${SCALE.sizeExponent}). Peak = the child
+process's max RSS. Top-20 identical = share of pins whose top-20 id sets equal the node engine's.
+At 10M the 6 GiB memory_limit the bench used before is lowered to 4 GiB: with the node side's
+memberships in the same process and DuckDB's RSS above its limit, 6 GiB would pass the 7 GiB one
+engineer may use on this machine.
+
+| memberships | engine | wall, peak RSS | top-20 identical |
+|---|---|---|---|
+${table.join('\n')}`
+}
+
+const loadavg = (): string =>
+  spawnSync('cat', ['/proc/loadavg'], { encoding: 'utf8' }).stdout.split(' ').slice(0, 3).join(' ')
+
+/**
+ * `--boards PATH`: on one boards file, the raw task on both engines (the headline ratio) and the
+ * node engine's default board stage with its pruning statistics beside it, each child under
+ * `/usr/bin/time -v`. Results in bench/results.json `coocBoards`.
+ */
+async function runBoards(dir: string, boards: string, duck: DuckRawOptions): Promise<void> {
+  await mkdir(duck.tempDirectory, { recursive: true })
+  const runs: Record<string, unknown> = {
+    boards,
+    file: basename(boards),
+    duckdbTimeoutS: duck.timeoutS,
+  }
+  const save = async (): Promise<void> => {
+    await mergeResults('coocBoards', runs)
+    await writeDocSection(BOARDS_TITLE, boardsSection(runs))
+  }
+  console.error(`[bench:cooc] node default board stage (cap, pruning, walks) on ${boards}`)
+  const load1 = loadavg()
+  const full = mustChild('full', [boards], { timed: true })
+  runs.full = { ...full, load: load1 }
+  await save()
+  console.error(`[bench:cooc]   ${full.outerWallS} s, ${full.outerPeakMiB} MiB`)
+  console.error(`[bench:cooc] node raw counts top-${TOP} (no cap, no pruning) on ${boards}`)
+  const load2 = loadavg()
+  const oursTop = join(dir, 'boards-ours-top.csv')
+  const raw = mustChild('raw', [boards, oursTop], { timed: true })
+  runs.raw = { ...raw, load: load2 }
+  await save()
+  console.error(`[bench:cooc]   ${raw.outerWallS} s, ${raw.outerPeakMiB} MiB`)
+  console.error(
+    `[bench:cooc] DuckDB self-join + group by + window rank, memory_limit ${duck.memoryLimit}, stop after ${duck.timeoutS} s`
+  )
+  const load3 = loadavg()
+  const duckTop = join(dir, 'boards-duck-top.csv')
+  const d = mustChild(
+    'duckdb',
+    [boards, duckTop, duck.memoryLimit, duck.tempDirectory, String(duck.timeoutS)],
+    { timed: true }
+  )
+  runs.duckdb = { ...d, load: load3, loadAfter: loadavg() }
+  await rm(duck.tempDirectory, { recursive: true, force: true })
+  if (d.finished) {
+    // The comparison holds both files' lists in memory: only when they are small enough.
+    const size = (await stat(duckTop)).size + (await stat(oursTop)).size
+    runs.sameTopLists = size < 400 * 2 ** 20 ? (await compareTop(oursTop, duckTop)).identical : null
+    runs.ratio = round(Number(d.outerWallS) / Number(raw.outerWallS))
+  }
+  await save()
+  console.log(JSON.stringify(runs, null, 2))
+}
+
+const BOARDS_TITLE =
+  'Board co-occurrence on a given boards file (`npm run bench -- cooc --boards PATH`)'
+
+function boardsSection(runs: Record<string, unknown>): string {
+  const full = runs.full as ChildResult | undefined
+  const raw = runs.raw as ChildResult | undefined
+  const duck = runs.duckdb as ChildResult | undefined
+  const cell = (c: ChildResult | undefined) =>
+    c ? `${c.outerWallS} s, ${c.outerPeakMiB} MiB (load ${c.load})` : 'not run'
+  const st = full?.stats as
+    | {
+        memberships: number
+        duplicateMemberships: number
+        cappedGroups: number
+        cappedMemberships: number
+        pairUpdates: number
+        threads: number
+        pruning: Record<string, number>
+        walk: { queries: number } | null
+      }
+    | undefined
+  const duckCell = !duck
+    ? 'not run'
+    : duck.finished
+      ? cell(duck)
+      : `**not finished**: ${duck.interrupted ? `interrupted (${duck.stoppedBy})` : 'failed'} after ${round(duck.wallS)} s in the ${duck.phase} query at ${Number(duck.reachedPercent).toFixed(1)}% of DuckDB's own progress, ${duck.spillMiB} MiB spilled at most${duck.error && !duck.interrupted ? ` (${String(duck.error).split('\n')[0]})` : ''}; ${duck.outerPeakMiB} MiB peak (load ${duck.load} → ${duck.loadAfter})`
+  return `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on \`${runs.boards}\`, with the whole command under
+\`nice -n 19\` on a machine shared with a timed 1M-pin build and other engineers' runs. Each row is its
+own child process under \`/usr/bin/time -v\` (wall and peak RSS from outside, so ingest and output
+are included); the load average is read as each row starts. The raw task is the one the SQL computes:
+co-occurrence counts over distinct memberships, top-${TOP} per pin, no cap, no pruning; related-pins
+counts it on 1 thread, DuckDB ${duck?.version ?? ''} on its default threads with memory_limit
+${duck?.memoryLimit ?? '–'} and a temp directory to spill to, interrupted if it runs longer than ${runs.duckdbTimeoutS} s.
+
+| case | related-pins | DuckDB | DuckDB / related-pins |
+|---|---|---|---|
+| raw counts, top-${TOP}, no cap or pruning | ${cell(raw)}${raw ? `, ${Number(raw.pairUpdates).toLocaleString('en')} pair updates` : ''} | ${duckCell} | ${runs.ratio ? `**${runs.ratio}×**` : duck && !duck.finished ? `> ${round(Number(duck.wallS) / Number(raw?.outerWallS))}× (DuckDB unfinished)` : '–'} |
+| default board stage (1000-pin cap, diversity pruning, ${DEFAULT_COOC_OPTIONS.scoring} scoring, walks) | ${cell(full)} | | |
+
+${runs.sameTopLists === undefined || runs.sameTopLists === null ? 'Raw top lists not compared (DuckDB unfinished, or the lists too large to compare in memory).' : `Raw-count top-${TOP} lists identical to DuckDB's (up to the order of ties): **${runs.sameTopLists}**.`}
+${
+  st
+    ? `Default stage: ${Number(full!.rows).toLocaleString('en')} membership rows, ${st.duplicateMemberships.toLocaleString('en')} duplicates; the 1000-pin cap sampled ${st.cappedGroups.toLocaleString('en')} boards and dropped ${st.cappedMemberships.toLocaleString('en')} memberships; the diversity pruning dropped ${st.pruning.diverseBoardsDropped?.toLocaleString('en')} boards (${st.pruning.diverseMembershipsDropped?.toLocaleString('en')} memberships) of ${st.pruning.diverseBoardsTested?.toLocaleString('en')} tested; the pin degree cap dropped ${st.pruning.pinDegreeMembershipsDropped?.toLocaleString('en')} memberships; ${st.pairUpdates.toLocaleString('en')} pair updates on ${st.threads} thread(s), ${st.walk?.queries.toLocaleString('en') ?? 0} pins walked; stages (s) ${JSON.stringify(full!.stages)}, ingest ${round(Number(full!.ingestS))} s.`
+    : ''
+}`
 }
 
 async function childMain(args: string[]): Promise<void> {
   const [mode, ...rest] = args
   const result =
     mode === 'engine'
-      ? await childEngine(rest[0]!, rest[1]!, rest[2] ?? '', rest[3]!)
+      ? await childEngine(rest[0]!, rest[1]!, rest[2] ?? '', rest[3]!, rest[4] ?? tmpdir())
       : mode === 'raw'
         ? await childRaw(rest[0]!, rest[1]!)
         : mode === 'full'
           ? await childFull(rest[0]!)
-          : await childDuckdb(rest[0]!, rest[1]!, rest[2]!)
+          : await childDuckdb(rest[0]!, rest[1]!, {
+              memoryLimit: rest[2] ?? '',
+              tempDirectory: rest[3] ?? tmpdir(),
+              timeoutS: Number(rest[4]) || Number.POSITIVE_INFINITY,
+            })
   process.stdout.write(`${JSON.stringify(result)}\n`)
 }
 

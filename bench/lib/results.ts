@@ -46,7 +46,8 @@ export async function writeDocSection(title: string, markdown: string): Promise<
     next = `${doc.trimEnd()}\n\n${body}`
   } else {
     const after = doc.indexOf('\n## ', start + heading.length)
-    next = doc.slice(0, start) + body + (after === -1 ? '' : doc.slice(after + 1))
+    // The blank line before the next heading belonged to the replaced section: put it back.
+    next = doc.slice(0, start) + body + (after === -1 ? '' : `\n${doc.slice(after + 1)}`)
   }
   await writeFile(DOC, next)
 }
