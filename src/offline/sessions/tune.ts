@@ -31,8 +31,8 @@ export type SessionScoringChoice = Pick<
 /**
  * The grid. Its bounds come from sweeps on the validation slices of online-retail and the
  * generated world, scored as the served answer is (pins already engaged in the session skipped;
- * `npm run bench -- sources`): forward-only pairs win on online-retail (decay 0.5), undirected
- * ones with no decay on the generated world; β 0.5 (the symmetric cosine) wins on neither but is
+ * `npm run bench -- sources`): forward-only pairs win on online-retail (decay 0.5), backward 0.5–1
+ * with no decay on the generated world; β 0.5 (the symmetric cosine) wins on neither but is
  * kept as the neutral choice.
  */
 export const SESSION_SCORING_GRID = {
