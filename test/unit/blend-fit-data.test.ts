@@ -3,7 +3,6 @@ import {
   type BlendParams,
   BUCKETS,
   type LinearModel,
-  type PinEntry,
   type PinRecord,
   SOURCE_BIT,
   SOURCES,
@@ -26,16 +25,7 @@ import { tercileThresholds } from '../../src/offline/blend/thresholds'
 import { simplexGrid, tuneBlend } from '../../src/offline/blend/tune'
 import { artifactsFromRecords } from '../../src/offline/records-build'
 import { Vocab } from '../../src/offline/vocab'
-
-const entry = (id: string, engagement: number): PinEntry => ({
-  id,
-  title: id,
-  imageUrl: '',
-  link: '',
-  engagement,
-  vector: null,
-  scale: 1,
-})
+import { pinEntry as entry } from '../fixtures/pin-entry'
 
 /**
  * Records whose scores take few values (ties, dominated and dominating candidates), some listing

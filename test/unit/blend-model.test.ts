@@ -1,20 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import type { PinEntry, PinRecord } from '../../src/core/artifact'
+import type { PinRecord } from '../../src/core/artifact'
 import { rankRelated } from '../../src/core/blend'
 import { DEFAULT_BLEND } from '../../src/core/defaults'
 import { FEATURE_COUNT } from '../../src/core/features'
 import { createRandom } from '../../src/core/random'
 import { type FitExample, fitBlendModel } from '../../src/offline/blend/fit-model'
-
-const entry = (id: string, engagement: number): PinEntry => ({
-  id,
-  title: id,
-  imageUrl: '',
-  link: '',
-  engagement,
-  vector: null,
-  scale: 1,
-})
+import { pinEntry as entry } from '../fixtures/pin-entry'
 
 /** Queries whose next pin is the candidate with the highest session score, cooc being noise. */
 function examples(count: number, seed: number): FitExample[] {

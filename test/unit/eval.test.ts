@@ -13,6 +13,7 @@ import { simplexGrid } from '../../src/offline/blend/tune'
 import type { EventTable, Inputs } from '../../src/offline/inputs'
 import { artifactsFromRecords } from '../../src/offline/records-build'
 import { Vocab } from '../../src/offline/vocab'
+import { pinEntry } from '../fixtures/pin-entry'
 
 /** One-pin queries: query pin i, target 100 + i, no history. */
 function oneTargetQueries(n: number): SessionQueries {
@@ -196,15 +197,8 @@ describe('blend tuning grid', () => {
 })
 
 describe('evaluation scores the worker ranking', () => {
-  const entry = (id: string, v: number[] | null, engagement = 1): PinEntry => ({
-    id,
-    title: id,
-    imageUrl: '',
-    link: '',
-    engagement,
-    vector: v ? Int8Array.from(v) : null,
-    scale: 1,
-  })
+  const entry = (id: string, v: number[] | null, engagement = 1): PinEntry =>
+    pinEntry(id, engagement, v)
   const query = entry('q', [10, 0, 0], 1)
   const record: PinRecord = {
     pin: query,

@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import type { PinEntry, PinRecord } from '../../src/core/artifact'
+import type { PinRecord } from '../../src/core/artifact'
 import { DEFAULT_BLEND } from '../../src/core/defaults'
 import { rerankRelated } from '../../src/core/rerank'
 import { DEFAULT_SESSION, sessionCandidates } from '../../src/core/session-model'
-
-const entry = (id: string, engagement = 1): PinEntry => ({
-  id,
-  title: id,
-  imageUrl: '',
-  link: '',
-  engagement,
-  vector: null,
-  scale: 1,
-})
+import { pinEntry as entry } from '../fixtures/pin-entry'
 
 /** A record whose candidates carry only a session score (the default blend weighs it 0.5). */
 const record = (id: string, candidates: [string, number][]): PinRecord => ({
