@@ -77,6 +77,11 @@ export class TopK {
     if (!this.worse(this.scores[0] as number, this.items[0] as number, score, item)) {
       return
     }
+    this.replaceRoot(item, score)
+  }
+
+  /** Put (item, score) at the root, in place of the worst pair, and sift it down. */
+  private replaceRoot(item: number, score: number): void {
     let i = 0
     for (;;) {
       const l = 2 * i + 1
@@ -109,23 +114,18 @@ export class TopK {
 
   /** Write the kept pairs, best first, into row `row` of `lists`, then empty the heap. */
   drainInto(lists: NeighbourLists, row: number): void {
-    const order = Array.from({ length: this.size }, (_, i) => i)
-    order.sort((a, b) =>
-      this.worse(
-        this.scores[a] as number,
-        this.items[a] as number,
-        this.scores[b] as number,
-        this.items[b] as number
-      )
-        ? 1
-        : -1
-    )
     const base = row * lists.topN
-    order.forEach((h, rank) => {
-      lists.indices[base + rank] = this.items[h] as number
-      lists.scores[base + rank] = this.scores[h] as number
-    })
     lists.counts[row] = this.size
-    this.size = 0
+    // Pop the worst pair (the root) into the last free slot until the heap is empty: the same
+    // order as sorting (pairs are totally ordered), without allocating for every row.
+    while (this.size > 0) {
+      const at = base + this.size - 1
+      lists.indices[at] = this.items[0] as number
+      lists.scores[at] = this.scores[0] as number
+      this.size--
+      if (this.size > 0) {
+        this.replaceRoot(this.items[this.size] as number, this.scores[this.size] as number)
+      }
+    }
   }
 }
