@@ -36,6 +36,7 @@ import type { Sources } from './candidate-sources'
 import { BuildError } from './errors'
 import type { PinMeta } from './inputs'
 import type { NeighbourLists } from './neighbour-lists'
+import { PinEntries } from './pin-entries'
 import type { ShardSealer } from './seal-pool'
 import { NODE_SHARD_CODECS } from './shard-codecs'
 import { type ShardSlice, WHOLE } from './slice'
@@ -328,7 +329,12 @@ export function planArtifacts(
     )
   }
   const v = storedVectors(sources, options.vectorDtype)
-  const entry = (j: number): PinEntry => entryOf(j, ids, meta, sources, v)
+  const entries = new PinEntries(
+    ids.length,
+    (j) => entryOf(j, ids, meta, sources, v),
+    v.dtype === 'none' ? 0 : signatureBytes(v.dims)
+  )
+  const entry = (j: number): PinEntry => entries.entry(j)
   const shardCount = Math.max(1, Math.ceil(ids.length / options.pinsPerShard))
   const present = (['cooc', 'pin2vec', 'walk', 'session'] as const).filter((s) =>
     s === 'pin2vec' ? Boolean(sources.pin2vec) : Boolean(sources[s])
@@ -375,7 +381,7 @@ export function planArtifacts(
     let cap = options.maxCandidates
     while (value.length > budget && cap > 0) {
       cap = Math.floor(cap * 0.8)
-      value = encodeShard(capped(records, cap), layout, placeOf(s), codecs)
+      value = encodeShard(capped(records, cap), layout, placeOf(s), codecs, entries.encodedEntry)
     }
     if (value.length > budget) {
       throw new BuildError(
@@ -394,7 +400,13 @@ export function planArtifacts(
     const pins = pinsByShard(ids, shardCount)
     for (let s = slice.index; s < shardCount; s += slice.count) {
       const records = recordsOf(s, pins)
-      const first = encodeShard(capped(records, options.maxCandidates), layout, placeOf(s), codecs)
+      const first = encodeShard(
+        capped(records, options.maxCandidates),
+        layout,
+        placeOf(s),
+        codecs,
+        entries.encodedEntry
+      )
       yield fitted(s, records, first)
     }
   }
@@ -420,7 +432,11 @@ export function planArtifacts(
     }
     for (let s = slice.index; s < shardCount; s += slice.count) {
       const records = recordsOf(s, pins)
-      const raw = encodeShardBody(capped(records, options.maxCandidates), layout)
+      const raw = encodeShardBody(
+        capped(records, options.maxCandidates),
+        layout,
+        entries.encodedEntry
+      )
       const rawBytes = raw.length
       const sealed = sealer.seal(raw)
       // A failed pool rejects every shard in flight; only the first one awaited reports it.

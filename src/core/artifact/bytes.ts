@@ -86,6 +86,10 @@ export class ByteWriter {
   finish(): Uint8Array {
     return this.buf.slice(0, this.length)
   }
+  /** The bytes written so far, without a copy: valid until the next write (or `length = 0`). */
+  written(): Uint8Array {
+    return this.buf.subarray(0, this.length)
+  }
 }
 
 export class ByteReader {

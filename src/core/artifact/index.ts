@@ -5,14 +5,17 @@
  */
 
 export { type Artifacts, type KvEntry, kvEntries } from './artifacts'
+export { ByteWriter } from './bytes'
 export {
   candidateMaxima,
+  type EncodedEntryOf,
   encodeScore,
   encodeShardBody,
   SCORE_MAX,
   type ShardLayout,
   ShardReader,
   storedScore,
+  writeEntry,
 } from './codec'
 export * from './format'
 export * from './keys'

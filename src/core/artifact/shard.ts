@@ -6,7 +6,7 @@
  */
 
 import { ArtifactError } from '../errors'
-import { encodeShardBody, type ShardLayout, ShardReader } from './codec'
+import { type EncodedEntryOf, encodeShardBody, type ShardLayout, ShardReader } from './codec'
 import type { PinRecord } from './format'
 import {
   type Compression,
@@ -70,9 +70,10 @@ export function encodeShard(
   records: readonly PinRecord[],
   layout: ShardLayout,
   place: ShardPlace,
-  codecs: ShardCodecs
+  codecs: ShardCodecs,
+  encodedEntry?: EncodedEntryOf
 ): Uint8Array {
-  const raw = encodeShardBody(records, layout)
+  const raw = encodeShardBody(records, layout, encodedEntry)
   return shardValue(sealBody(raw, codecs), raw.length, records.length, layout, place)
 }
 

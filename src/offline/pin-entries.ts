@@ -1,0 +1,77 @@
+/**
+ * @module
+ * Each pin's shard-table entry, made and encoded once per plan. A pin sits in the table of every
+ * shard where it is a candidate (about 50 at default settings), and building a fresh entry object
+ * and encoding its strings each time was a third of the write stage's main thread (profile of a
+ * 100k-pin build). Objects and bytes are made on first use, so memory grows with the pins seen:
+ * about 250 B per pin (1M pins: ~250 MB).
+ */
+
+import { ByteWriter, type PinEntry, writeEntry } from '../core/artifact'
+
+/** Encoded entries are appended to chunks of this size (an entry larger than one gets its own). */
+const CHUNK_BYTES = 1 << 22
+
+export class PinEntries {
+  private readonly objects: (PinEntry | undefined)[]
+  /** The pin index of each entry object handed out (encodedEntry gets the object only). */
+  private readonly indexOf = new Map<PinEntry, number>()
+  /** Entry i's bytes are chunks[chunk[i] - 1][start[i], start[i] + length[i]); chunk 0 = not yet. */
+  private readonly chunk: Int32Array
+  private readonly start: Int32Array
+  private readonly length: Int32Array
+  private readonly chunks: Uint8Array[] = []
+  private used = CHUNK_BYTES
+  private readonly writer = new ByteWriter()
+
+  constructor(
+    count: number,
+    private readonly make: (i: number) => PinEntry,
+    private readonly sigBytes: number
+  ) {
+    this.objects = new Array<PinEntry | undefined>(count)
+    this.chunk = new Int32Array(count)
+    this.start = new Int32Array(count)
+    this.length = new Int32Array(count)
+  }
+
+  /** Pin i's entry; the same object every time, so it must not be changed. */
+  entry(i: number): PinEntry {
+    let e = this.objects[i]
+    if (!e) {
+      e = this.make(i)
+      this.objects[i] = e
+      this.indexOf.set(e, i)
+    }
+    return e
+  }
+
+  /** writeEntry's bytes of an entry from `entry` (undefined for any other object). */
+  readonly encodedEntry = (pin: PinEntry): Uint8Array | undefined => {
+    const i = this.indexOf.get(pin)
+    if (i === undefined) {
+      return undefined
+    }
+    if (this.chunk[i] === 0) {
+      this.encode(i, pin)
+    }
+    const at = this.start[i]!
+    return this.chunks[this.chunk[i]! - 1]!.subarray(at, at + this.length[i]!)
+  }
+
+  private encode(i: number, pin: PinEntry): void {
+    const w = this.writer
+    w.length = 0
+    writeEntry(w, pin, this.sigBytes)
+    const bytes = w.written()
+    if (this.used + bytes.length > CHUNK_BYTES) {
+      this.chunks.push(new Uint8Array(Math.max(CHUNK_BYTES, bytes.length)))
+      this.used = 0
+    }
+    this.chunks.at(-1)!.set(bytes, this.used)
+    this.chunk[i] = this.chunks.length
+    this.start[i] = this.used
+    this.length[i] = bytes.length
+    this.used += bytes.length
+  }
+}
