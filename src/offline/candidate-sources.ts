@@ -12,7 +12,7 @@ import { checkMemory, type MemoryBudget, memoryBudget } from './memory'
 import type { NeighbourLists } from './neighbour-lists'
 import { type Corpus, searchNeighbours, trainPin2Vec } from './pin2vec'
 import { sessionizeOptions } from './sessions/options'
-import { sessionCooccurrence } from './sessions/session-cooc'
+import { prepareSessionCooc, sessionCooccurrence } from './sessions/session-cooc'
 import { type SessionStats, type Sessions, sessionCorpus, sessionize } from './sessions/sessionize'
 import { type SessionScoringTune, tuneSessionScoring } from './sessions/tune'
 
@@ -290,12 +290,17 @@ export async function computeSources(
         'Lower --top-n, or give the build more memory (--max-memory).'
       )
       let coocOptions = { ...options.sessionCooc, topN: options.topN, actionWeight: weights }
+      // Where each pin occurs and its mass: shared by the grid and the lists (they do not
+      // depend on the settings tuned).
+      const prepared = prepareSessionCooc(sessions, pinCount, coocOptions.scoring, weights)
       if (tuning) {
-        const tuned = tuneSessionScoring(sessions, pinCount, tuneOn, coocOptions, log)
+        const tuned = await tuneSessionScoring(sessions, pinCount, tuneOn, coocOptions, log, {
+          prepared,
+        })
         stats.sessionScoring = tuned
         coocOptions = { ...coocOptions, ...tuned.chosen }
       }
-      const sessionCooc = sessionCooccurrence(sessions, pinCount, coocOptions, listRows)
+      const sessionCooc = sessionCooccurrence(sessions, pinCount, coocOptions, listRows, prepared)
       session = sessionCooc.lists
       timings.sessionCooc = doneSessionCooc(
         `${sessionCooc.pairUpdates.toLocaleString('en')} pair updates`

@@ -45,8 +45,8 @@ describe('session scoring tuned on held-out queries', () => {
     target: Int32Array.from({ length: 25 }, (_, i) => 26 + i),
   }
 
-  it('tries the whole grid and keeps the setting with the best HR@20', () => {
-    const tuned = tuneSessionScoring(world(), 51, queries, base, silentLogger)
+  it('tries the whole grid and keeps the setting with the best HR@20', async () => {
+    const tuned = await tuneSessionScoring(world(), 51, queries, base, silentLogger)
     const size =
       SESSION_SCORING_GRID.decay.length *
       SESSION_SCORING_GRID.backward.length *
@@ -69,22 +69,22 @@ describe('session scoring tuned on held-out queries', () => {
     expect(tuned.chosen.decay).toBe(SESSION_SCORING_GRID.decay[0])
   })
 
-  it('skips the pins already engaged in the session, as the served answer does', () => {
+  it('skips the pins already engaged in the session, as the served answer does', async () => {
     // The user saw all 25 earlier pins before the query: skipped, the later pins rank.
     const tokens = Int32Array.from([...Array.from({ length: 25 }, (_, i) => 1 + i), 0])
     const withHistory = {
       ...queries,
       history: { tokens, start: new Int32Array(25), end: new Int32Array(25).fill(26) },
     }
-    const tuned = tuneSessionScoring(world(), 51, withHistory, base, silentLogger)
+    const tuned = await tuneSessionScoring(world(), 51, withHistory, base, silentLogger)
     const undirected = tuned.trials.filter((t) => t.backward === 1)
     expect(Math.min(...undirected.map((t) => t.hr20))).toBeCloseTo(20 / 25, 9)
   })
 
-  it('scores each setting exactly as the lists the build serves with it', () => {
+  it('scores each setting exactly as the lists the build serves with it', async () => {
     // Mixed world: earlier pins seen twice, later ones once, at distances 1 and 2.
     const sessions = world()
-    const tuned = tuneSessionScoring(sessions, 51, queries, base, silentLogger)
+    const tuned = await tuneSessionScoring(sessions, 51, queries, base, silentLogger)
     for (const trial of tuned.trials) {
       const { lists } = sessionCooccurrence(sessions, 51, { ...base, ...trial })
       let hits = 0
@@ -95,5 +95,24 @@ describe('session scoring tuned on held-out queries', () => {
       }
       expect(trial.hr20).toBeCloseTo(hits / queries.query.length, 12)
     }
+  })
+
+  it('gives the same trials on two threads as on one', async () => {
+    // Queries on several pins (the threads split the query pins' rows), some with history.
+    const sessions = world()
+    const several = {
+      query: Int32Array.from({ length: 40 }, (_, q) => [0, 1, 26, 30][q % 4]!),
+      target: Int32Array.from({ length: 40 }, (_, q) => [27, 0, 0, 2][q % 4]! + (q % 3)),
+      history: {
+        tokens: Int32Array.from([1, 2, 3, 26]),
+        start: Int32Array.from({ length: 40 }, (_, q) => q % 4),
+        end: new Int32Array(40).fill(4),
+      },
+    }
+    const one = await tuneSessionScoring(sessions, 51, several, base, silentLogger, { threads: 1 })
+    const two = await tuneSessionScoring(sessions, 51, several, base, silentLogger, { threads: 2 })
+    expect(one.trials.some((t) => t.hr20 > 0)).toBe(true)
+    expect(two.trials).toEqual(one.trials)
+    expect(two.chosen).toEqual(one.chosen)
   })
 })

@@ -116,7 +116,7 @@ export class DampedRow {
   private readonly decayAt: Float64Array
 
   constructor(
-    private readonly sessions: Sessions,
+    private readonly sessions: Pick<Sessions, 'offsets' | 'pins' | 'actions'>,
     private readonly prepared: SessionCoocPrepared,
     pinCount: number,
     private readonly options: Pick<SessionCoocOptions, 'maxDistance' | 'decay' | 'actionWeight'>

@@ -8,17 +8,21 @@
  * own held-out next-pin queries, the list of the session source alone with the pins already
  * engaged in the session skipped (as the served answer skips them), and keeps the best.
  * Only the query pins' rows are computed, once per decay (the other two parameters are applied
- * to the same sums), so the grid costs little next to the one full computation that follows.
+ * to the same sums). Popular query pins have long rows, so at 1M pins the grid costs more than
+ * the full computation that follows; on large inputs it runs on two threads.
  */
 
+import { availableParallelism } from 'node:os'
 import type { Logger } from '../log'
 import { createNeighbourLists, type NeighbourLists, rankScore, TopK } from '../neighbour-lists'
+import { runThreads, share } from '../threads'
 import {
   DampedRow,
   dampedScore,
   popularityNorms,
   prepareSessionCooc,
   type SessionCoocOptions,
+  type SessionCoocPrepared,
 } from './session-cooc'
 import type { Sessions } from './sessionize'
 
@@ -59,111 +63,213 @@ export type HeldOutQueries = {
   history?: { tokens: Int32Array; start: Int32Array; end: Int32Array }
 }
 
-/**
- * HR@20 and MRR@20 of the lists for the queries: the target among the query pin's first 20
- * candidates that the user had not engaged yet in the session (the served answer skips those).
- */
-function scoreLists(
-  lists: NeighbourLists,
-  rowOf: Int32Array,
-  queries: HeldOutQueries,
-  seenStamp: Int32Array
-): { hr20: number; mrr20: number } {
-  let hits = 0
-  let reciprocal = 0
-  const h = queries.history
-  for (let q = 0; q < queries.query.length; q++) {
-    const row = rowOf[queries.query[q]!]!
-    if (h) {
-      for (let k = h.start[q]!; k < h.end[q]!; k++) {
-        seenStamp[h.tokens[k]!] = q
-      }
-    }
-    let rank = 0
-    for (let r = 0; r < lists.counts[row]! && rank < K; r++) {
-      const candidate = lists.indices[row * lists.topN + r]!
-      if (h && seenStamp[candidate] === q) {
-        continue
-      }
-      if (candidate === queries.target[q]) {
-        hits++
-        reciprocal += 1 / (rank + 1)
-        break
-      }
-      rank++
+/** Queries grouped by the row of their query pin: row r's are queries[offsets[r] .. offsets[r + 1]). */
+type RowQueries = { rowPins: Int32Array; offsets: Int32Array; queries: Int32Array }
+
+function groupByRow(queries: HeldOutQueries, pinCount: number): RowQueries {
+  const rowOf = new Int32Array(pinCount).fill(-1)
+  const pins: number[] = []
+  for (const q of queries.query) {
+    if (rowOf[q] === -1) {
+      rowOf[q] = pins.length
+      pins.push(q)
     }
   }
-  const total = Math.max(1, queries.query.length)
-  return { hr20: hits / total, mrr20: reciprocal / total }
+  const offsets = new Int32Array(pins.length + 1)
+  for (const q of queries.query) {
+    offsets[rowOf[q]! + 1]!++
+  }
+  for (let r = 0; r < pins.length; r++) {
+    offsets[r + 1]! += offsets[r]!
+  }
+  const next = offsets.slice(0, pins.length)
+  const grouped = new Int32Array(queries.query.length)
+  queries.query.forEach((pin, q) => {
+    grouped[next[rowOf[pin]!]!++] = q
+  })
+  return { rowPins: Int32Array.from(pins), offsets, queries: grouped }
 }
 
 /**
- * Score every grid setting on `queries` and return the best (HR@20, then MRR@20; ties keep the
- * earlier setting). One pass over the sessions per decay: the backward weights and popularity
- * exponents are applied to its forward and backward sums (DampedRow), for the query pins' rows.
+ * One share of the grid's work: the rows r = first, first + step, … of every decay. Everything is
+ * typed arrays, so worker threads get it on shared memory without a copy.
  */
-export function tuneSessionScoring(
-  sessions: Sessions,
-  pinCount: number,
-  queries: HeldOutQueries,
-  base: SessionCoocOptions,
-  log: Logger
-): SessionScoringTune {
-  // The query pins' rows, compactly: rowOf[pin] = its row in the per-setting lists, or -1.
-  const rowOf = new Int32Array(pinCount).fill(-1)
-  const rowPins: number[] = []
-  for (const q of queries.query) {
-    if (rowOf[q] === -1) {
-      rowOf[q] = rowPins.length
-      rowPins.push(q)
-    }
-  }
-  const prepared = prepareSessionCooc(sessions, pinCount, base.scoring, base.actionWeight)
+export type TuneJob = {
+  sessions: Pick<Sessions, 'offsets' | 'pins' | 'actions'>
+  prepared: SessionCoocPrepared
+  pinCount: number
+  base: Pick<SessionCoocOptions, 'topN' | 'maxDistance' | 'actionWeight'>
+  rows: RowQueries
+  target: Int32Array
+  history?: HeldOutQueries['history']
+  first: number
+  step: number
+  /**
+   * Out: rank[(setting × queries) + q] = the 0-based rank of query q's target among its first 20
+   * unseen candidates under setting (decay-major grid order), or -1. Each job writes its rows'
+   * queries only.
+   */
+  rank: Int32Array
+}
+
+/** The grid settings in trial order: decay, then backward, then popularity exponent. */
+const gridSettings = (): SessionScoringChoice[] =>
+  SESSION_SCORING_GRID.decay.flatMap((decay) =>
+    SESSION_SCORING_GRID.backward.flatMap((backward) =>
+      SESSION_SCORING_GRID.popularityExponent.map((popularityExponent) => ({
+        decay,
+        backward,
+        popularityExponent,
+      }))
+    )
+  )
+
+/**
+ * Fill `job.rank` for the job's rows: per decay one pass over each row's sessions; the backward
+ * weights and popularity exponents are applied to its forward and backward sums (DampedRow), each
+ * setting's list is ranked as the served list is, and each of the row's queries is looked up in it
+ * with the pins already engaged in its session skipped (as the served answer skips them).
+ */
+export function rankTargets(job: TuneJob): void {
+  const { sessions, prepared, pinCount, base, rows, target, history, rank } = job
+  const queryCount = target.length
   const combos = SESSION_SCORING_GRID.backward.flatMap((backward) =>
     SESSION_SCORING_GRID.popularityExponent.map((popularityExponent) => ({
       backward,
-      popularityExponent,
       norms: popularityNorms(prepared.mass, popularityExponent),
     }))
   )
   const heap = new TopK(base.topN)
+  const lists = createNeighbourLists(combos.length, base.topN)
   const seenStamp = new Int32Array(pinCount).fill(-1)
-  const trials: SessionScoringTrial[] = []
-  const counter = log.counter('session-cooc', 'session scorings tried on held-out queries', {
-    total: SESSION_SCORING_GRID.decay.length * combos.length,
-    unit: 'settings',
-  })
-  for (const decay of SESSION_SCORING_GRID.decay) {
+  SESSION_SCORING_GRID.decay.forEach((decay, d) => {
     const row = new DampedRow(sessions, prepared, pinCount, { ...base, decay })
-    const lists = combos.map(() => createNeighbourLists(rowPins.length, base.topN))
-    rowPins.forEach((i, r) => {
+    for (let r = job.first; r < rows.rowPins.length; r += job.step) {
+      const i = rows.rowPins[r]!
       row.accumulate(i)
-      combos.forEach((combo, c) => {
+      for (let c = 0; c < combos.length; c++) {
+        const { backward, norms } = combos[c]!
+        const own = norms.own[i]!
         for (let t = 0; t < row.count; t++) {
           const j = row.touched[t]!
-          const sum = row.forward[j]! + combo.backward * row.backward[j]!
+          const sum = row.forward[j]! + backward * row.backward[j]!
           if (sum !== 0) {
-            heap.push(
-              j,
-              rankScore(dampedScore(sum, combo.norms.own[i]!, combo.norms.candidate[j]!))
-            )
+            heap.push(j, rankScore(dampedScore(sum, own, norms.candidate[j]!)))
           }
         }
-        heap.drainInto(lists[c]!, r)
-      })
+        heap.drainInto(lists, c)
+      }
       row.clear()
-    })
-    combos.forEach((combo, c) => {
-      const { backward, popularityExponent } = combo
-      const scored = scoreLists(lists[c]!, rowOf, queries, seenStamp)
-      trials.push({ decay, backward, popularityExponent, ...scored })
-      counter.add()
-    })
+      for (let g = rows.offsets[r]!; g < rows.offsets[r + 1]!; g++) {
+        const q = rows.queries[g]!
+        if (history) {
+          for (let k = history.start[q]!; k < history.end[q]!; k++) {
+            seenStamp[history.tokens[k]!] = q
+          }
+        }
+        for (let c = 0; c < combos.length; c++) {
+          rank[(d * combos.length + c) * queryCount + q] = rankOf(
+            lists,
+            c,
+            target[q]!,
+            q,
+            seenStamp
+          )
+        }
+      }
+    }
+  })
+}
+
+/** The target's rank among row c's first K candidates not stamped q (seen), or -1. */
+function rankOf(
+  lists: NeighbourLists,
+  c: number,
+  target: number,
+  q: number,
+  seenStamp: Int32Array
+): number {
+  let rank = 0
+  for (let r = 0; r < lists.counts[c]! && rank < K; r++) {
+    const candidate = lists.indices[c * lists.topN + r]!
+    if (seenStamp[candidate] === q) {
+      continue
+    }
+    if (candidate === target) {
+      return rank
+    }
+    rank++
   }
+  return -1
+}
+
+/** Below this many session engagements the grid runs on the calling thread (threads cost ~1 s). */
+const THREADED_MIN_ENGAGEMENTS = 1_000_000
+
+/**
+ * Score every grid setting on `queries` and return the best (HR@20, then MRR@20; ties keep the
+ * earlier setting). The query pins' rows are split between `threads` worker threads (default: 2
+ * on large inputs); the result does not depend on the split.
+ */
+export async function tuneSessionScoring(
+  sessions: Sessions,
+  pinCount: number,
+  queries: HeldOutQueries,
+  base: SessionCoocOptions,
+  log: Logger,
+  options: { threads?: number; prepared?: SessionCoocPrepared } = {}
+): Promise<SessionScoringTune> {
+  const settings = gridSettings()
+  const queryCount = queries.query.length
+  const threads =
+    options.threads ??
+    (sessions.pins.length >= THREADED_MIN_ENGAGEMENTS ? Math.min(2, availableParallelism()) : 1)
+  const done = log.step(
+    'session-cooc',
+    `${settings.length} session scorings tried on ${queryCount.toLocaleString('en')} held-out queries, ${threads} thread(s)`
+  )
+  const prepared =
+    options.prepared ?? prepareSessionCooc(sessions, pinCount, base.scoring, base.actionWeight)
+  const job = {
+    sessions: { offsets: sessions.offsets, pins: sessions.pins, actions: sessions.actions },
+    prepared,
+    pinCount,
+    base: { topN: base.topN, maxDistance: base.maxDistance, actionWeight: base.actionWeight },
+    rows: groupByRow(queries, pinCount),
+    target: queries.target,
+    ...(queries.history ? { history: queries.history } : {}),
+    first: 0,
+    step: 1,
+    rank: new Int32Array(settings.length * queryCount),
+  } satisfies TuneJob
+  if (threads <= 1) {
+    rankTargets(job)
+  } else {
+    const shared = shareJob(job)
+    await runThreads<TuneJob, null>(
+      THREAD_ENTRY,
+      Array.from({ length: threads }, (_, first) => ({ ...shared, first, step: threads })),
+      { stage: 'sessions', label: 'session scoring' }
+    )
+    job.rank.set(shared.rank)
+  }
+  const trials = settings.map((setting, k): SessionScoringTrial => {
+    let hits = 0
+    let reciprocal = 0
+    for (let q = 0; q < queryCount; q++) {
+      const r = job.rank[k * queryCount + q]!
+      if (r >= 0) {
+        hits++
+        reciprocal += 1 / (r + 1)
+      }
+    }
+    const total = Math.max(1, queryCount)
+    return { ...setting, hr20: hits / total, mrr20: reciprocal / total }
+  })
   const best = trials.reduce((a, b) =>
     b.hr20 > a.hr20 || (b.hr20 === a.hr20 && b.mrr20 > a.mrr20) ? b : a
   )
-  counter.end(
+  done(
     `best: decay ${best.decay}, backward ${best.backward}, popularity exponent ${best.popularityExponent} (HR@20 ${(100 * best.hr20).toFixed(2)}%)`
   )
   return {
@@ -173,6 +279,48 @@ export function tuneSessionScoring(
       popularityExponent: best.popularityExponent,
     },
     trials,
-    queries: queries.query.length,
+    queries: queryCount,
+  }
+}
+
+const THREAD_ENTRY = new URL('./tune-thread-entry.ts', import.meta.url)
+
+/** The job with every array on shared memory (copied once), for the worker threads. */
+function shareJob(job: TuneJob): TuneJob {
+  const { sessions, prepared, rows, history } = job
+  return {
+    ...job,
+    sessions: {
+      offsets: share(sessions.offsets),
+      pins: share(sessions.pins),
+      actions: share(sessions.actions),
+    },
+    prepared: {
+      ...prepared,
+      occ: {
+        offsets: share(prepared.occ.offsets),
+        session: share(prepared.occ.session),
+        position: share(prepared.occ.position),
+      },
+      lengthWeight: share(prepared.lengthWeight),
+      mass: share(prepared.mass),
+    },
+    base: { ...job.base, actionWeight: share(job.base.actionWeight) },
+    rows: {
+      rowPins: share(rows.rowPins),
+      offsets: share(rows.offsets),
+      queries: share(rows.queries),
+    },
+    target: share(job.target),
+    ...(history
+      ? {
+          history: {
+            tokens: share(history.tokens),
+            start: share(history.start),
+            end: share(history.end),
+          },
+        }
+      : {}),
+    rank: share(job.rank),
   }
 }
