@@ -9,7 +9,7 @@
  * bench/results.json.
  */
 
-import { execFileSync, spawnSync } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { join } from 'node:path'
@@ -45,24 +45,43 @@ function bytesUnder(dir: string): number {
   }, 0)
 }
 
-function timed(args: string[]): { wall: number; rss: number } {
-  // /usr/bin/time writes to stderr, after the build's own log lines: read stderr, not stdout.
-  const run = spawnSync('/usr/bin/time', ['-v', process.execPath, CLI, ...args], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'ignore', 'pipe'],
-    maxBuffer: 1 << 28,
+/**
+ * Run the CLI under `/usr/bin/time -v`. The build's own progress lines are passed through to this
+ * process's stderr as they come (a 1M-pin build runs for many minutes); the end of stderr, where
+ * /usr/bin/time writes, is kept for parseTime.
+ */
+function timed(args: string[]): Promise<{ wall: number; rss: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('/usr/bin/time', ['-v', process.execPath, CLI, ...args], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    })
+    let tail = ''
+    child.stderr.setEncoding('utf8')
+    child.stderr.on('data', (chunk: string) => {
+      process.stderr.write(chunk)
+      tail = (tail + chunk).slice(-64_000)
+    })
+    child.on('error', (err) =>
+      reject(
+        new Error(
+          `bench scale: could not run /usr/bin/time (${err.message}); apt-get install -y time`
+        )
+      )
+    )
+    child.on('close', (code) => {
+      if (code !== 0) {
+        reject(
+          new Error(`bench scale: build ${args.join(' ')} exited ${code}:\n${tail.slice(-4000)}`)
+        )
+        return
+      }
+      try {
+        resolve(parseTime(tail))
+      } catch (err) {
+        reject(err)
+      }
+    })
   })
-  if (run.error) {
-    throw new Error(
-      `bench scale: could not run /usr/bin/time (${run.error.message}); apt-get install -y time`
-    )
-  }
-  if (run.status !== 0) {
-    throw new Error(
-      `bench scale: build ${args.join(' ')} exited ${run.status}:\n${run.stderr.slice(-4000)}`
-    )
-  }
-  return parseTime(run.stderr)
 }
 
 /** Wall seconds and peak RSS bytes from `/usr/bin/time -v` output. */
@@ -94,7 +113,7 @@ async function buildOnce(pins: number, seed: string, dir: string): Promise<Run> 
   const out = join(dir, `out${pins}`)
   console.error(`[scale] building ${pins.toLocaleString('en')} pins → ${out}`)
   const loadBefore = loadavg()[0]!
-  const { wall, rss } = timed([
+  const { wall, rss } = await timed([
     'build',
     ...['--boards', join(world, 'boards.csv'), '--events', join(world, 'events.csv')],
     ...['--pins', join(world, 'pins.csv'), '--out', out],
@@ -139,6 +158,13 @@ export function scaleTable(runs: Run[]): string {
     (r) =>
       `${r.pins.toLocaleString('en')}: ${((100 * (r.stages.blendFit ?? 0)) / total(r)).toFixed(1)}%`
   )
+  const met = (ok: boolean): string => (ok ? 'met' : '**not met**')
+  const goals = runs
+    .filter((r) => r.pins >= 1_000_000)
+    .map(
+      (r) =>
+        `Goals at ${r.pins.toLocaleString('en')} pins: wall ≤ 15 min ${met(r.wallSeconds <= 900)} (${(r.wallSeconds / 60).toFixed(1)} min), peak RSS ≤ 8 GiB ${met(r.peakRssBytes <= 8 * 2 ** 30)} (${gib(r.peakRssBytes)} GiB), blend fit ≤ 20% of wall ${met((r.stages.blendFit ?? 0) <= 0.2 * r.wallSeconds)}, ≥ 10 results in every answer ${met(r.served.answersWithMin === r.served.pins)}, ≥ ${r.served.minShare} of every top 10 on topic ${met(r.served.answersOnTopic === r.served.pins)}.`
+    )
   return [
     head,
     rule,
@@ -164,6 +190,7 @@ export function scaleTable(runs: Run[]): string {
             .join(', ')}`
       )
       .join('; ')}.`,
+    ...(goals.length > 0 ? ['', ...goals] : []),
   ].join('\n')
 }
 
