@@ -193,6 +193,28 @@ export const dampedScore = (c: number, ownNorm: number, candidateNorm: number): 
   Math.min(1, c / (ownNorm * candidateNorm))
 
 /**
+ * Push the candidates of row i (summed in `row`) into `heap`, scored with backward weight
+ * `backward` and the popularity norms of one β: what the served lists and every trial of the
+ * tuner's grid rank by. Pairs that only added 0 are no evidence, so not candidates.
+ */
+export function pushScoredRow(
+  row: DampedRow,
+  i: number,
+  backward: number,
+  norms: ReturnType<typeof popularityNorms>,
+  heap: TopK
+): void {
+  const own = norms.own[i]!
+  for (let t = 0; t < row.count; t++) {
+    const j = row.touched[t]!
+    const c = row.forward[j]! + backward * row.backward[j]!
+    if (c !== 0) {
+      heap.push(j, rankScore(dampedScore(c, own, norms.candidate[j]!)))
+    }
+  }
+}
+
+/**
  * Each pin's list is computed on its own row, so `rows` (1 = compute; default all) restricts the
  * work to the pins whose lists are read, e.g. the blend fit's query pins; other rows stay empty.
  */
@@ -222,14 +244,7 @@ export function sessionCooccurrence(
       continue
     }
     pairUpdates += row.accumulate(i)
-    for (let t = 0; t < row.count; t++) {
-      const j = row.touched[t]!
-      const c = row.forward[j]! + options.backward * row.backward[j]!
-      if (c === 0) {
-        continue // only zero-weight pairs: no evidence, not a candidate
-      }
-      heap.push(j, rankScore(dampedScore(c, norms.own[i]!, norms.candidate[j]!)))
-    }
+    pushScoredRow(row, i, options.backward, norms, heap)
     row.clear()
     heap.drainInto(lists, i)
   }

@@ -14,13 +14,13 @@
 
 import { availableParallelism } from 'node:os'
 import type { Logger } from '../log'
-import { createNeighbourLists, type NeighbourLists, rankScore, TopK } from '../neighbour-lists'
+import { createNeighbourLists, type NeighbourLists, TopK } from '../neighbour-lists'
 import { runThreads, share } from '../threads'
 import {
   DampedRow,
-  dampedScore,
   popularityNorms,
   prepareSessionCooc,
+  pushScoredRow,
   type SessionCoocOptions,
   type SessionCoocPrepared,
 } from './session-cooc'
@@ -104,6 +104,8 @@ export type TuneJob = {
   history?: HeldOutQueries['history']
   first: number
   step: number
+  /** progress[0]: rows done over all decays, by every job (Atomics; read by the main thread). */
+  progress: Int32Array
   /**
    * Out: rank[(setting × queries) + q] = the 0-based rank of query q's target among its first 20
    * unseen candidates under setting (decay-major grid order), or -1. Each job writes its rows'
@@ -133,11 +135,12 @@ const gridSettings = (): SessionScoringChoice[] =>
 export function rankTargets(job: TuneJob): void {
   const { sessions, prepared, pinCount, base, rows, target, history, rank } = job
   const queryCount = target.length
+  // One pair of norm arrays per exponent (2 × 8 B per pin each), shared by the backward weights.
+  const normsOf = SESSION_SCORING_GRID.popularityExponent.map((beta) =>
+    popularityNorms(prepared.mass, beta)
+  )
   const combos = SESSION_SCORING_GRID.backward.flatMap((backward) =>
-    SESSION_SCORING_GRID.popularityExponent.map((popularityExponent) => ({
-      backward,
-      norms: popularityNorms(prepared.mass, popularityExponent),
-    }))
+    normsOf.map((norms) => ({ backward, norms }))
   )
   const heap = new TopK(base.topN)
   const lists = createNeighbourLists(combos.length, base.topN)
@@ -148,18 +151,11 @@ export function rankTargets(job: TuneJob): void {
       const i = rows.rowPins[r]!
       row.accumulate(i)
       for (let c = 0; c < combos.length; c++) {
-        const { backward, norms } = combos[c]!
-        const own = norms.own[i]!
-        for (let t = 0; t < row.count; t++) {
-          const j = row.touched[t]!
-          const sum = row.forward[j]! + backward * row.backward[j]!
-          if (sum !== 0) {
-            heap.push(j, rankScore(dampedScore(sum, own, norms.candidate[j]!)))
-          }
-        }
+        pushScoredRow(row, i, combos[c]!.backward, combos[c]!.norms, heap)
         heap.drainInto(lists, c)
       }
       row.clear()
+      Atomics.add(job.progress, 0, 1)
       for (let g = rows.offsets[r]!; g < rows.offsets[r + 1]!; g++) {
         const q = rows.queries[g]!
         if (history) {
@@ -224,10 +220,6 @@ export async function tuneSessionScoring(
   const threads =
     options.threads ??
     (sessions.pins.length >= THREADED_MIN_ENGAGEMENTS ? Math.min(2, availableParallelism()) : 1)
-  const done = log.step(
-    'session-cooc',
-    `${settings.length} session scorings tried on ${queryCount.toLocaleString('en')} held-out queries, ${threads} thread(s)`
-  )
   const prepared =
     options.prepared ?? prepareSessionCooc(sessions, pinCount, base.scoring, base.actionWeight)
   const job = {
@@ -240,19 +232,31 @@ export async function tuneSessionScoring(
     ...(queries.history ? { history: queries.history } : {}),
     first: 0,
     step: 1,
+    progress: new Int32Array(new SharedArrayBuffer(4)),
     rank: new Int32Array(settings.length * queryCount),
   } satisfies TuneJob
+  const counter = log.counter(
+    'session-cooc',
+    `query rows scored under ${settings.length} session scorings (${queryCount.toLocaleString('en')} held-out queries, ${threads} thread(s))`,
+    { total: job.rows.rowPins.length * SESSION_SCORING_GRID.decay.length, unit: 'rows' }
+  )
   if (threads <= 1) {
     rankTargets(job)
   } else {
     const shared = shareJob(job)
-    await runThreads<TuneJob, null>(
-      THREAD_ENTRY,
-      Array.from({ length: threads }, (_, first) => ({ ...shared, first, step: threads })),
-      { stage: 'sessions', label: 'session scoring' }
-    )
+    const timer = setInterval(() => counter.set(Atomics.load(job.progress, 0)), 1000)
+    try {
+      await runThreads<TuneJob, null>(
+        THREAD_ENTRY,
+        Array.from({ length: threads }, (_, first) => ({ ...shared, first, step: threads })),
+        { stage: 'sessions', label: 'session scoring' }
+      )
+    } finally {
+      clearInterval(timer)
+    }
     job.rank.set(shared.rank)
   }
+  counter.set(Atomics.load(job.progress, 0))
   const trials = settings.map((setting, k): SessionScoringTrial => {
     let hits = 0
     let reciprocal = 0
@@ -269,7 +273,7 @@ export async function tuneSessionScoring(
   const best = trials.reduce((a, b) =>
     b.hr20 > a.hr20 || (b.hr20 === a.hr20 && b.mrr20 > a.mrr20) ? b : a
   )
-  done(
+  counter.end(
     `best: decay ${best.decay}, backward ${best.backward}, popularity exponent ${best.popularityExponent} (HR@20 ${(100 * best.hr20).toFixed(2)}%)`
   )
   return {
