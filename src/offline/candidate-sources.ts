@@ -72,13 +72,19 @@ export type ReusedSources = {
 }
 
 /** The DuckDB engine's stages, loaded only when asked for (the binding is a native module). */
-async function runDuckdbStages(inputs: Inputs, options: BuildOptions, log: Logger) {
+async function runDuckdbStages(
+  inputs: Inputs,
+  options: BuildOptions,
+  log: Logger,
+  stages: { sessions: boolean }
+) {
   const { duckdbSources } = await import('./engines/duckdb/stages')
   return duckdbSources(
     inputs,
     options,
     { memoryLimit: options.engine.duckdbMemoryLimit || undefined },
-    log
+    log,
+    stages
   )
 }
 
@@ -206,9 +212,15 @@ export async function computeSources(
   let pin2vec: Pin2VecSource | null = null
   let session: NeighbourLists | null = null
   let sessions: Sessions | null = null
-  // Engine hook: with --engine duckdb the two co-occurrence stages run as the SQL of sql/.
+  // A tuned session scoring is chosen and its lists computed here, whatever the engine.
+  const tuneQueries =
+    tuneOn && options.sessionCooc.tune && options.sessionCooc.scoring === 'damped' ? tuneOn : null
+  // Engine hook: with --engine duckdb the two co-occurrence stages run as the SQL of sql/ (the
+  // session stage only when its scoring is not being tuned).
   const external =
-    options.engine.name === 'duckdb' ? await runDuckdbStages(inputs, options, log) : null
+    options.engine.name === 'duckdb'
+      ? await runDuckdbStages(inputs, options, log, { sessions: !tuneQueries })
+      : null
 
   if (inputs.boards) {
     const board = await computeBoardSources(
@@ -273,9 +285,7 @@ export async function computeSources(
       `${result.stats.sessions.toLocaleString('en')} sessions from ${result.stats.events.toLocaleString('en')} events`
     )
 
-    // The SQL engine scored its lists with the options as given; a tuned scoring is computed here.
-    const tuning = tuneOn && options.sessionCooc.tune && options.sessionCooc.scoring === 'damped'
-    if (external?.session && !tuning) {
+    if (external?.session) {
       session = external.session
     } else {
       const doneSessionCooc = log.step(
@@ -293,8 +303,8 @@ export async function computeSources(
       // Where each pin occurs and its mass: shared by the grid and the lists (they do not
       // depend on the settings tuned).
       const prepared = prepareSessionCooc(sessions, pinCount, coocOptions.scoring, weights)
-      if (tuning) {
-        const tuned = await tuneSessionScoring(sessions, pinCount, tuneOn, coocOptions, log, {
+      if (tuneQueries) {
+        const tuned = await tuneSessionScoring(sessions, pinCount, tuneQueries, coocOptions, log, {
           prepared,
         })
         stats.sessionScoring = tuned

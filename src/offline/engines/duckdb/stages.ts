@@ -30,7 +30,8 @@ export async function duckdbSources(
   inputs: Inputs,
   options: BuildOptions,
   duckOptions: DuckdbOptions,
-  log: Logger
+  log: Logger,
+  { sessions = true }: { sessions?: boolean } = {}
 ): Promise<DuckdbSources> {
   const dir = await mkdtemp(join(duckOptions.tempDirectory ?? tmpdir(), 'related-pins-duckdb-'))
   const db = await openDuckdb({ ...duckOptions, tempDirectory: join(dir, 'spill') })
@@ -84,7 +85,7 @@ export async function duckdbSources(
       timings.cooccurWithLoad = (performance.now() - start) / 1000
     }
     let session: NeighbourLists | null = null
-    if (inputs.events) {
+    if (inputs.events && sessions) {
       const e = inputs.events
       const start = performance.now()
       const eventsCsv = join(dir, 'events.csv')
