@@ -1,8 +1,9 @@
 /**
  * @module
  * /__debug routes, only when the DEBUG binding is '1' (tests and `npm run bench -- edge`): a hello
- * route for the throughput baseline, the registered routes (checked against the OpenAPI
- * description), and a CPU timer for the ranking path with KV excluded.
+ * route for the throughput baseline, a bare KV read (the local KV's own cost), the registered
+ * routes (checked against the OpenAPI description), and CPU timers for the ranking path with KV
+ * excluded.
  */
 
 import type { Hono } from 'hono'
@@ -41,6 +42,22 @@ export function registerDebug(app: Hono<AppEnv>): void {
         .filter((r) => !seen.has(`${r.method} ${r.path}`) && seen.add(`${r.method} ${r.path}`))
         .map((r) => ({ method: r.method, path: r.path }))
     )
+  })
+
+  /**
+   * The local KV alone, for the edge bench's cost split: read the value of the shard that `pin`
+   * hashes to straight from KV (no isolate cache, no integrity check, no decoding) and answer its
+   * size, with the X-Cache-Layer / X-KV-* headers the related routes send.
+   */
+  app.get('/__debug/kv-read/:pin', async (c) => {
+    const { manifest } = await c.var.store.build()
+    const key = shardKey(manifest.buildId, shardOf(c.req.param('pin'), manifest.shardCount))
+    const value = await c.env.ARTIFACTS.get(key, 'arrayBuffer')
+    const bytes = value?.byteLength ?? 0
+    c.header('X-Cache-Layer', 'kv')
+    c.header('X-KV-Reads', '1')
+    c.header('X-KV-Bytes', String(bytes))
+    return c.json({ key, bytes })
   })
 
   /**

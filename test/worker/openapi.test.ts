@@ -90,5 +90,17 @@ describe('/v1/openapi.json', () => {
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe('not_found')
     }
     expect(await (await worker.fetch('/__debug/hello')).text()).toBe('hello')
+    expect((await debugOff.fetch('/__debug/kv-read/oak-table')).status).toBe(404)
+  })
+
+  it("reads a pin's shard value from KV alone on /__debug/kv-read (the edge bench's KV cost)", async () => {
+    const res = await worker.fetch('/__debug/kv-read/oak-table')
+    expect(res.status).toBe(200)
+    const body = (await res.json()) as { key: string; bytes: number }
+    expect(body.key).toMatch(/\/shard\/\d+$/)
+    expect(body.bytes).toBeGreaterThan(72) // a shard header and a body
+    expect(res.headers.get('X-KV-Reads')).toBe('1')
+    expect(res.headers.get('X-KV-Bytes')).toBe(String(body.bytes))
+    expect(res.headers.get('X-Cache-Layer')).toBe('kv')
   })
 })
