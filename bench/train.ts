@@ -233,8 +233,8 @@ const GENSIM_SCRIPT = `
 import json, sys, time
 from gensim.models import Word2Vec
 from gensim.models.word2vec import LineSentence
-path, out, epochs, workers, mode = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
-m = Word2Vec(vector_size=${DIMS}, window=${WINDOW}, negative=${NEGATIVES}, sg=1, sample=${SAMPLE}, min_count=1, workers=workers, epochs=epochs, seed=1)
+path, out, epochs, workers, mode, sample = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5], float(sys.argv[6])
+m = Word2Vec(vector_size=${DIMS}, window=${WINDOW}, negative=${NEGATIVES}, sg=1, sample=sample, min_count=1, workers=workers, epochs=epochs, seed=1)
 if mode == 'file':
     m.build_vocab(corpus_file=path)
     t = time.perf_counter()
@@ -276,16 +276,21 @@ function runGensim(
   split: Split & { path: string },
   epochs: number,
   mode: 'file' | 'iterable',
-  pairsPerWord: number
+  pairsPerWord: number,
+  sample = SAMPLE
 ): Peer {
   const script = join(TMP, 'gensim-train.py')
   const out = join(TMP, `gensim-${mode}.vec`)
   execFileSync('mkdir', ['-p', TMP])
   require_write(script, GENSIM_SCRIPT)
-  const r = spawnSync('/usr/bin/python3', [script, split.path, out, String(epochs), '2', mode], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 26,
-  })
+  const r = spawnSync(
+    '/usr/bin/python3',
+    [script, split.path, out, String(epochs), '2', mode, String(sample)],
+    {
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+    }
+  )
   if (r.status !== 0) {
     return {
       ok: false,
@@ -398,6 +403,10 @@ export async function run(argv: string[]): Promise<void> {
   console.error(
     `[bench:train] corpus ${split.train.tokens.length} train tokens, ${split.train.offsets.length - 1} sessions, ${split.heldout.offsets.length - 1} held out`
   )
+  if (argv.includes('--rounds')) {
+    await roundsAgainstGensim(argv, split, pins, epochs, flag('rounds', 3), flag('sample', 1e-3))
+    return
+  }
 
   const variants: Variant[] = quick
     ? [{ kernel: 'wasm', threads: 2 }]
@@ -515,6 +524,86 @@ export async function run(argv: string[]): Promise<void> {
 }
 
 const round = (x: number): number => Math.round(x * 10000) / 10000
+
+/**
+ * `--rounds R [--sample S]`: R interleaved rounds of related-pins' training at the build's
+ * defaults (wasm kernel, 2 threads; sample 1e-3 unless given) and gensim's faster mode
+ * (corpus_file, 2 workers, same sample), on the same corpus; median and range of pairs/s, of the
+ * per-round ratio and of recall@20. The machine is shared and noisy: one round proves little.
+ */
+async function roundsAgainstGensim(
+  argv: string[],
+  split: Split & { path: string },
+  pins: number,
+  epochs: number,
+  rounds: number,
+  sample: number
+): Promise<void> {
+  type Row = {
+    ours: number
+    gensim: number
+    ratio: number
+    oursRecall: number
+    gensimRecall: number
+  }
+  const rows: Row[] = []
+  for (let r = 0; r < rounds; r++) {
+    const result = await trainPin2Vec(
+      split.train,
+      pins,
+      { dims: DIMS, window: WINDOW, negatives: NEGATIVES, sample, epochs, threads: 2, seed: 1 + r },
+      silentLogger
+    )
+    const values = result.embeddings.dataSync() as Float32Array
+    result.embeddings.dispose()
+    const oursRecall = recallAt(values, result.trained, pins, split.heldout)
+    const peer = runGensim(split, epochs, 'file', result.pairs / result.effectiveWords, sample)
+    if (!peer.ok) {
+      throw new Error(`[bench:train] ${peer.note}`)
+    }
+    const v = await readVectors(join(TMP, 'gensim-file.vec'), pins)
+    const gensimRecall = recallAt(v.values, v.trained, pins, split.heldout)
+    rows.push({
+      ours: result.pairsPerSec,
+      gensim: peer.pairsPerSec,
+      ratio: result.pairsPerSec / peer.pairsPerSec,
+      oursRecall,
+      gensimRecall,
+    })
+    console.error(
+      `[bench:train] round ${r + 1}/${rounds}: related-pins ${Math.round(result.pairsPerSec)} pairs/s (recall@20 ${oursRecall.toFixed(4)}), gensim ${Math.round(peer.pairsPerSec)} pairs/s (${gensimRecall.toFixed(4)}), ratio ${(result.pairsPerSec / peer.pairsPerSec).toFixed(2)}`
+    )
+  }
+  const stat = (pick: (x: Row) => number) => {
+    const xs = rows.map(pick).sort((a, b) => a - b)
+    return { median: xs[Math.floor(xs.length / 2)]!, min: xs[0]!, max: xs.at(-1)! }
+  }
+  const summary = {
+    sample,
+    epochs,
+    rounds,
+    pins,
+    trainTokens: split.train.tokens.length,
+    oursPairsPerSec: stat((x) => x.ours),
+    gensimPairsPerSec: stat((x) => x.gensim),
+    ratio: stat((x) => x.ratio),
+    oursRecallAt20: stat((x) => x.oursRecall),
+    gensimRecallAt20: stat((x) => x.gensimRecall),
+  }
+  await mergeResults('trainRounds', summary)
+  const f = (s: { median: number; min: number; max: number }, d: number, k = 1) =>
+    `${(s.median * k).toFixed(d)} (${(s.min * k).toFixed(d)}–${(s.max * k).toFixed(d)})`
+  await writeDocSection(
+    'Pin2Vec against gensim at the build defaults',
+    `Command: \`npm run bench -- train ${argv.join(' ')}\`, ${new Date().toISOString().slice(0, 10)}, ${machine()}. Same corpus as above (${pins.toLocaleString('en')} pins, ${split.train.tokens.length.toLocaleString('en')} training tokens); both trainers at the build's defaults: skip-gram, 64 dims, window 5, 5 negatives, sample ${sample}, ${epochs} epochs, 2 threads (related-pins: wasm kernel, Hogwild; gensim: corpus_file, 2 workers). ${rounds} interleaved rounds (ours then gensim in each); median (min–max) over rounds; the ratio is taken within each round.
+
+| | related-pins | gensim | ratio |
+|---|---|---|---|
+| pairs/s (thousands) | ${f(summary.oursPairsPerSec, 0, 1e-3)} | ${f(summary.gensimPairsPerSec, 0, 1e-3)} | **${f(summary.ratio, 2)}×** |
+| recall@20 of the next pin | ${f(summary.oursRecallAt20, 4)} | ${f(summary.gensimRecallAt20, 4)} | |`
+  )
+  console.log(JSON.stringify(summary, null, 2))
+}
 
 function renderDoc(
   argv: string[],
