@@ -13,7 +13,7 @@ import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { join } from 'node:path'
-import { mergeResults, ROOT, writeDocSection } from './lib/results'
+import { machine, mergeResults, ROOT, writeDocSection } from './lib/results'
 import { type TopicCheck, topicCheck } from './lib/topic-check'
 
 type Run = {
@@ -35,6 +35,17 @@ function flag(argv: string[], name: string, fallback: string): string {
 }
 
 const CLI = join(ROOT, 'bin', 'related-pins.mjs')
+
+/** The checkout's commit, for the docs (with "+changes" when the tree is not clean). */
+function commit(): string {
+  const run = (args: string[]): string =>
+    execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' }).trim()
+  try {
+    return `${run(['rev-parse', '--short', 'HEAD'])}${run(['status', '--porcelain', '--untracked-files=no']) ? '+changes' : ''}`
+  } catch {
+    return 'unknown'
+  }
+}
 
 /** Bytes of every file under `dir`. */
 function bytesUnder(dir: string): number {
@@ -206,7 +217,7 @@ export async function run(argv: string[]): Promise<void> {
   await mergeResults('scale', { seed, runs })
   await writeDocSection(
     'Scale',
-    `Default \`related-pins build\` on generated worlds (\`related-pins generate --pins N --seed ${seed}\`), each build a separate process under \`/usr/bin/time -v\`; per-stage seconds from its report.json; ratio = largest / smallest world.
+    `Default \`related-pins build\` on generated worlds (\`related-pins generate --pins N --seed ${seed}\`), each build a separate process under \`/usr/bin/time -v\`; per-stage seconds from its report.json; ratio = largest / smallest world. Run of ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, commit ${commit()}, ${machine()}.
 
 \`\`\`sh
 npm run bench -- scale --pins ${sizes.join(',')} --seed ${seed}
