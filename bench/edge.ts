@@ -459,11 +459,11 @@ function verdict(edge: {
     `one KV value per cold lookup ≤ 16 KiB on average ${met(edge.distinct.kvBytesPerRequest <= 16384)} (${edge.distinct.kvBytesPerRequest} B per distinct request) and ≤ 32 KiB at most ${met(bytes(edge.maxShardBytes, 32768))} (${edge.maxShardBytes} B),`,
     `manifest ≤ 64 KiB ${met(bytes(edge.manifestBytes, 65536))} (${edge.manifestBytes} B).`,
     `The answer memo and the Cache API are real features, but only workload (c) is served by them; the headline ratios are (a) and (b).`,
-    `In (b) the worker was answered about ${kvReadsPerSecond} KV reads/s by Miniflare's persisted local KV (SQLite and blob files on the same 2 cores as workerd and wrk), while its own miss-path CPU (median ${edge.missCpuMs.median} ms) alone would allow about ${cpuBound} requests/s per core;`,
+    `In (b) the worker was answered about ${kvReadsPerSecond} KV reads/s by Miniflare's persisted local KV (SQLite and blob files on the same 2 cores as workerd and wrk), while its own miss-path CPU (median ${edge.missCpuMs.median} ms) alone would allow about ${cpuBound} requests/s per core.`,
     `Workload (d) reads the same shard values from the same local KV with nothing else done: ${Math.round(edge.kvOnly.rps.median)} req/s, so (b) ran at ${edge.distinctOverKv.median.toFixed(2)} (${edge.distinctOverKv.min.toFixed(2)}–${edge.distinctOverKv.max.toFixed(2)}) of the local KV's own ceiling;`,
     edge.distinctOverKv.median >= 0.8
       ? `most of (b)'s distance from the trivial route is the cost of Miniflare's local KV, which a deployed worker does not run.`
-      : `the worker's own work, not the local KV read, is most of (b)'s cost.`,
+      : `the rest of the request path, not the local KV read, is most of (b)'s cost.`,
     `Without the Cache API write of each miss, (e), the same distinct traffic ran at ${Math.round(edge.distinctNoCacheApi.rps.median)} req/s (${edge.distinctNoCacheApi.overTrivial.median.toFixed(2)}× the trivial route), against ${Math.round(edge.distinct.rps.median)} with it: ${edge.distinctNoCacheApi.rps.median > 1.2 * edge.distinct.rps.median ? "Miniflare keeps the Cache API on the same disk and cores, and locally its writes are a large part of (b)'s cost" : 'the Cache API write is not what limits (b)'}.`,
     `The KV reads and bytes per request are what carries over to production.`,
   ].join(' ')
