@@ -595,7 +595,7 @@ async function roundsAgainstGensim(
     `${(s.median * k).toFixed(d)} (${(s.min * k).toFixed(d)}–${(s.max * k).toFixed(d)})`
   await writeDocSection(
     'Pin2Vec against gensim at the build defaults',
-    `Command: \`npm run bench -- train ${argv.join(' ')}\`, ${new Date().toISOString().slice(0, 10)}, ${machine()}. Same corpus as above (${pins.toLocaleString('en')} pins, ${split.train.tokens.length.toLocaleString('en')} training tokens); both trainers at the build's defaults: skip-gram, 64 dims, window 5, 5 negatives, sample ${sample}, ${epochs} epochs, 2 threads (related-pins: wasm kernel, Hogwild; gensim: corpus_file, 2 workers). ${rounds} interleaved rounds (ours then gensim in each); median (min–max) over rounds; the ratio is taken within each round.
+    `Command: \`npm run bench -- train ${argv.join(' ')}\`, ${new Date().toISOString().slice(0, 10)}, ${machine()}. Same corpus as in "Pin2Vec training" above (${pins.toLocaleString('en')} pins, ${split.train.tokens.length.toLocaleString('en')} training tokens); both trainers at the build's defaults: skip-gram, 64 dims, window 5, 5 negatives, sample ${sample}, ${epochs} epochs, 2 threads (related-pins: wasm kernel, Hogwild; gensim: corpus_file, 2 workers). ${rounds} interleaved rounds (ours then gensim in each); median (min–max) over rounds; the ratio is taken within each round.
 
 | | related-pins | gensim | ratio |
 |---|---|---|---|
