@@ -280,48 +280,34 @@ export async function run(argv: string[]): Promise<void> {
     noCacheApi: WrkResult
   }
   const runs: Round[] = []
+  // Each round starts its lists at another place, so no round replays the one before.
+  const rotated = (paths: string[], offset: number): string[] =>
+    paths.slice(offset).concat(paths.slice(0, offset))
+  /** wrk on a fresh isolate (its caches cold) over `paths`, then the isolate is stopped. */
+  const coldRun = async (paths: string[], bindings: Record<string, string> = {}) => {
+    const w = await start(bindings)
+    try {
+      return await wrk(w.url.origin, paths, seconds, connections)
+    } finally {
+      await w.mf.dispose()
+    }
+  }
   for (let r = 0; r < rounds; r++) {
     // (a) after the trivial route on the same fresh isolate: /__debug/hello reads nothing, so the
     // isolate's caches are still cold when the Zipf run starts.
     const w1 = await start()
     const hello = await wrk(w1.url.origin, ['/__debug/hello'], seconds, connections)
-    const a = await wrk(
-      w1.url.origin,
-      zipf.slice(r * 50_000).concat(zipf.slice(0, r * 50_000)),
-      seconds,
-      connections
-    )
+    const a = await wrk(w1.url.origin, rotated(zipf, r * 50_000), seconds, connections)
     await w1.mf.dispose()
-    const w2 = await start()
-    const b = await wrk(
-      w2.url.origin,
-      distinct.slice(r * 30_000).concat(distinct.slice(0, r * 30_000)),
-      seconds,
-      connections
-    )
-    await w2.mf.dispose()
+    const b = await coldRun(rotated(distinct, r * 30_000))
     const w3 = await start()
     for (const path of hot) {
       await (await fetch(w3.url.origin + path)).arrayBuffer()
     }
     const c = await wrk(w3.url.origin, hot, seconds, connections)
     await w3.mf.dispose()
-    const w4 = await start()
-    const d = await wrk(
-      w4.url.origin,
-      kvOnly.slice(r * 30_000).concat(kvOnly.slice(0, r * 30_000)),
-      seconds,
-      connections
-    )
-    await w4.mf.dispose()
-    const w5 = await start({ CACHE_API: 'off' })
-    const e = await wrk(
-      w5.url.origin,
-      distinct.slice(r * 30_000).concat(distinct.slice(0, r * 30_000)),
-      seconds,
-      connections
-    )
-    await w5.mf.dispose()
+    const d = await coldRun(rotated(kvOnly, r * 30_000))
+    const e = await coldRun(rotated(distinct, r * 30_000), { CACHE_API: 'off' })
     runs.push({ hello, zipf: a, distinct: b, hot: c, kv: d, noCacheApi: e })
     console.error(
       `[edge] round ${r + 1}/${rounds}: hello ${Math.round(hello.rps)}, zipf ${Math.round(a.rps)} (${round(a.rps / hello.rps)}×), distinct ${Math.round(b.rps)} (${round(b.rps / hello.rps)}×), hot ${Math.round(c.rps)} (${round(c.rps / hello.rps)}×), bare KV reads ${Math.round(d.rps)}, distinct without the Cache API ${Math.round(e.rps)} (${round(e.rps / hello.rps)}×) req/s`
