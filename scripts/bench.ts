@@ -19,6 +19,7 @@ const NAMES = [
   'distributed',
   'engines',
   'knn',
+  'topics',
 ] as const
 
 async function main(argv: string[]): Promise<number> {

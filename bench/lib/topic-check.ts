@@ -30,6 +30,11 @@ export type TopicCheck = {
   minShare: number
   /** The worst answers, for the log. */
   worst: { pin: string; results: number; share: number }[]
+  /**
+   * Per source (as the answer's `sources` names them): top-10 slots it proposed, and how many of
+   * those were on the query's topic. A pin proposed by two sources counts for both.
+   */
+  bySource: Record<string, { slots: number; onTopic: number }>
 }
 
 /** pin id → topic id, streamed from truth.csv (pin_id,topic_id,topic_name). */
@@ -76,14 +81,24 @@ export async function topicCheck(
       }
     }
     const rows: { pin: string; results: number; share: number }[] = []
+    const bySource: TopicCheck['bySource'] = {}
     for (const pin of sample) {
       const res = await fetch(`${url.origin}/v1/pins/${encodeURIComponent(pin)}/related?k=10`)
       if (!res.ok) {
         throw new Error(`topic check: ${pin} answered ${res.status}: ${await res.text()}`)
       }
-      const body = (await res.json()) as { related: { id: string }[] }
+      const body = (await res.json()) as {
+        related: { id: string; sources: Record<string, number> }[]
+      }
       const top = body.related.slice(0, 10)
       const same = top.filter((r) => topics.get(r.id) === topics.get(pin)).length
+      for (const r of top) {
+        for (const source of Object.keys(r.sources)) {
+          const b = (bySource[source] ??= { slots: 0, onTopic: 0 })
+          b.slots++
+          b.onTopic += topics.get(r.id) === topics.get(pin) ? 1 : 0
+        }
+      }
       rows.push({ pin, results: body.related.length, share: top.length ? same / top.length : 0 })
     }
     return {
@@ -94,6 +109,7 @@ export async function topicCheck(
       answersOnTopic: rows.filter((r) => r.share >= minShare).length,
       minShare,
       worst: [...rows].sort((a, b) => a.share - b.share || a.results - b.results).slice(0, 5),
+      bySource,
     }
   } finally {
     await mf.dispose()
