@@ -94,7 +94,8 @@ export async function topicCheck(
       const same = top.filter((r) => topics.get(r.id) === topics.get(pin)).length
       for (const r of top) {
         for (const source of Object.keys(r.sources)) {
-          const b = (bySource[source] ??= { slots: 0, onTopic: 0 })
+          bySource[source] ??= { slots: 0, onTopic: 0 }
+          const b = bySource[source]
           b.slots++
           b.onTopic += topics.get(r.id) === topics.get(pin) ? 1 : 0
         }
