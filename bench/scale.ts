@@ -29,10 +29,17 @@ type Run = {
   load: [number, number]
 }
 
-function flag(argv: string[], name: string, fallback: string): string {
+/** `--name VALUE` from argv, or `fallback` (shared with bench/topics.ts). */
+export function flag(argv: string[], name: string, fallback: string): string {
   const i = argv.indexOf(`--${name}`)
   return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1]! : fallback
 }
+
+/** Where the bench keeps the generated world of `pins` pins and its build, under `dir`. */
+export const scaleDirs = (dir: string, pins: number): { world: string; out: string } => ({
+  world: join(dir, `w${pins}`),
+  out: join(dir, `out${pins}`),
+})
 
 const CLI = join(ROOT, 'bin', 'related-pins.mjs')
 
@@ -110,7 +117,7 @@ export function parseTime(text: string): { wall: number; rss: number } {
 }
 
 async function buildOnce(pins: number, seed: string, dir: string): Promise<Run> {
-  const world = join(dir, `w${pins}`)
+  const { world, out } = scaleDirs(dir, pins)
   if (!existsSync(join(world, 'events.csv'))) {
     console.error(`[scale] generating ${pins.toLocaleString('en')} pins → ${world}`)
     execFileSync(
@@ -121,7 +128,6 @@ async function buildOnce(pins: number, seed: string, dir: string): Promise<Run> 
       }
     )
   }
-  const out = join(dir, `out${pins}`)
   console.error(`[scale] building ${pins.toLocaleString('en')} pins → ${out}`)
   const loadBefore = loadavg()[0]!
   const { wall, rss } = await timed([

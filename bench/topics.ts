@@ -9,19 +9,14 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { machine, mergeResults, writeDocSection } from './lib/results'
 import { type TopicCheck, topicCheck } from './lib/topic-check'
-
-function flag(argv: string[], name: string, fallback: string): string {
-  const i = argv.indexOf(`--${name}`)
-  return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1]! : fallback
-}
+import { flag, scaleDirs } from './scale'
 
 export async function run(argv: string[]): Promise<void> {
   const sizes = flag(argv, 'pins', '100000,1000000').split(',').map(Number)
   const dir = flag(argv, 'dir', '/tmp/related-pins-scale')
   const runs: { pins: number; buildId: string; sessionCooc: unknown; check: TopicCheck }[] = []
   for (const pins of sizes) {
-    const out = join(dir, `out${pins}`)
-    const world = join(dir, `w${pins}`)
+    const { world, out } = scaleDirs(dir, pins)
     if (!existsSync(join(out, 'report.json')) || !existsSync(join(world, 'truth.csv'))) {
       throw new Error(
         `bench topics: no build of ${pins} pins in ${dir}; run \`npm run bench -- scale --dir ${dir}\` first`
