@@ -26,6 +26,7 @@ import { FORMAT_VERSION, type Manifest } from '../src/core/artifact'
 import { createRandom } from '../src/core/random'
 import { seedFromDir, startLocalWorker } from '../src/local/miniflare'
 import { machine, mergeResults, ROOT, writeDocSection } from './lib/results'
+import { formatRange, type MedianRange, median, medianRange, quantile } from './lib/stats'
 
 const DATA = join(ROOT, 'bench', 'data')
 const TMP = join(ROOT, 'bench', 'tmp')
@@ -180,11 +181,6 @@ async function wrk(
   }
 }
 
-const quantile = (xs: number[], q: number): number => {
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? Number.NaN
-}
-const median = (xs: number[]): number => quantile(xs, 0.5)
 const round = (x: number, d = 3): number => Math.round(x * 10 ** d) / 10 ** d
 
 /** Zipf(s) sampler over ranks 1..n by inverse CDF (binary search on the cumulative weights). */
@@ -340,8 +336,8 @@ export async function run(argv: string[]): Promise<void> {
   await w.mf.dispose()
 
   const stat = (pick: (x: (typeof runs)[number]) => number) => {
-    const xs = runs.map(pick)
-    return { median: round(median(xs)), min: round(Math.min(...xs)), max: round(Math.max(...xs)) }
+    const r = medianRange(runs.map(pick))
+    return { median: round(r.median), min: round(r.min), max: round(r.max) }
   }
   type Workload = 'zipf' | 'distinct' | 'hot' | 'kv' | 'noCacheApi'
   const layerMedian = (key: Workload) =>
@@ -387,8 +383,7 @@ export async function run(argv: string[]): Promise<void> {
   }
   console.log(JSON.stringify({ edge }, null, 2))
   await mergeResults('edge', edge)
-  const fmt = (s: { median: number; min: number; max: number }, d = 2) =>
-    `${s.median.toFixed(d)} (${s.min.toFixed(d)}–${s.max.toFixed(d)})`
+  const fmt = (s: MedianRange, d = 2) => formatRange(s, d)
   const row = (
     name: string,
     key: 'zipf' | 'distinct' | 'hot' | 'kvOnly' | 'distinctNoCacheApi',

@@ -31,6 +31,7 @@ import {
 } from '../src/offline/pin2vec/index'
 import { exactSearch, gatherRows, normalisedRows } from '../src/offline/pin2vec/knn-exact'
 import { machine, mergeResults, ROOT, writeDocSection } from './lib/results'
+import { formatRange, medianRange } from './lib/stats'
 
 const DATA = join(ROOT, 'bench', 'data')
 const TMP = join(ROOT, 'bench', 'tmp')
@@ -574,10 +575,7 @@ async function roundsAgainstGensim(
       `[bench:train] round ${r + 1}/${rounds}: related-pins ${Math.round(result.pairsPerSec)} pairs/s (recall@20 ${oursRecall.toFixed(4)}), gensim ${Math.round(peer.pairsPerSec)} pairs/s (${gensimRecall.toFixed(4)}), ratio ${(result.pairsPerSec / peer.pairsPerSec).toFixed(2)}`
     )
   }
-  const stat = (pick: (x: Row) => number) => {
-    const xs = rows.map(pick).sort((a, b) => a - b)
-    return { median: xs[Math.floor(xs.length / 2)]!, min: xs[0]!, max: xs.at(-1)! }
-  }
+  const stat = (pick: (x: Row) => number) => medianRange(rows.map(pick))
   const summary = {
     sample,
     epochs,
@@ -591,8 +589,7 @@ async function roundsAgainstGensim(
     gensimRecallAt20: stat((x) => x.gensimRecall),
   }
   await mergeResults('trainRounds', summary)
-  const f = (s: { median: number; min: number; max: number }, d: number, k = 1) =>
-    `${(s.median * k).toFixed(d)} (${(s.min * k).toFixed(d)}–${(s.max * k).toFixed(d)})`
+  const f = formatRange
   await writeDocSection(
     'Pin2Vec against gensim at the build defaults',
     `Command: \`npm run bench -- train ${argv.join(' ')}\`, ${new Date().toISOString().slice(0, 10)}, ${machine()}. Same corpus as in "Pin2Vec training" above (${pins.toLocaleString('en')} pins, ${split.train.tokens.length.toLocaleString('en')} training tokens); both trainers at the build's defaults: skip-gram, 64 dims, window 5, 5 negatives, sample ${sample}, ${epochs} epochs, 2 threads (related-pins: wasm kernel, Hogwild; gensim: corpus_file, 2 workers). ${rounds} interleaved rounds (ours then gensim in each); median (min–max) over rounds; the ratio is taken within each round.
