@@ -7,7 +7,7 @@
  */
 
 import type { Hono } from 'hono'
-import { openShard, shardKey } from '../core/artifact'
+import { type Manifest, openShard, shardKey } from '../core/artifact'
 import { shardOf } from '../core/hash'
 import type { AppEnv } from './env'
 import { rankQuery, relatedQuery } from './query'
@@ -22,6 +22,13 @@ const timed = (reps: number) =>
   })
 const CPU_QUERY = timed(50)
 const MISS_CPU_QUERY = timed(20)
+
+/** The KV value of the shard `pin` hashes to, read past the store and every cache. */
+async function rawShard(kv: KVNamespace, manifest: Manifest, pin: string) {
+  const index = shardOf(pin, manifest.shardCount)
+  const key = shardKey(manifest.buildId, index)
+  return { index, key, value: await kv.get(key, 'arrayBuffer') }
+}
 
 export function registerDebug(app: Hono<AppEnv>): void {
   app.use('/__debug/*', async (c, next) => {
@@ -51,8 +58,7 @@ export function registerDebug(app: Hono<AppEnv>): void {
    */
   app.get('/__debug/kv-read/:pin', async (c) => {
     const { manifest } = await c.var.store.build()
-    const key = shardKey(manifest.buildId, shardOf(c.req.param('pin'), manifest.shardCount))
-    const value = await c.env.ARTIFACTS.get(key, 'arrayBuffer')
+    const { key, value } = await rawShard(c.env.ARTIFACTS, manifest, c.req.param('pin'))
     const bytes = value?.byteLength ?? 0
     c.header('X-Cache-Layer', 'kv')
     c.header('X-KV-Reads', '1')
@@ -102,8 +108,7 @@ export function registerDebug(app: Hono<AppEnv>): void {
     const first = await tick()
     const samples: { pin: string; ms: number; shardBytes: number }[] = []
     for (const pin of pins) {
-      const index = shardOf(pin, manifest.shardCount)
-      const value = await c.env.ARTIFACTS.get(shardKey(manifest.buildId, index), 'arrayBuffer')
+      const { index, value } = await rawShard(c.env.ARTIFACTS, manifest, pin)
       if (!value) {
         continue
       }
