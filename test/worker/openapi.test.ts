@@ -93,6 +93,19 @@ describe('/v1/openapi.json', () => {
     expect((await debugOff.fetch('/__debug/kv-read/oak-table')).status).toBe(404)
   })
 
+  it('times the miss path of a pin on /__debug/miss-cpu from its raw shard value', async () => {
+    const res = await worker.fetch('/__debug/miss-cpu?pins=oak-table&reps=2')
+    expect(res.status).toBe(200)
+    const body = (await res.json()) as {
+      reps: number
+      samples: { pin: string; ms: number; shardBytes: number }[]
+    }
+    expect(body.reps).toBe(2)
+    expect(body.samples.map((s) => s.pin)).toEqual(['oak-table'])
+    expect(body.samples[0]!.shardBytes).toBeGreaterThan(72)
+    expect(body.samples[0]!.ms).toBeGreaterThanOrEqual(0)
+  })
+
   it("reads a pin's shard value from KV alone on /__debug/kv-read (the edge bench's KV cost)", async () => {
     const res = await worker.fetch('/__debug/kv-read/oak-table')
     expect(res.status).toBe(200)
