@@ -114,17 +114,17 @@ export type TuneJob = {
   rank: Int32Array
 }
 
-/** The grid settings in trial order: decay, then backward, then popularity exponent. */
+/** What one pass over a decay's sums scores: backward weight, then popularity exponent. */
+const PER_DECAY = SESSION_SCORING_GRID.backward.flatMap((backward) =>
+  SESSION_SCORING_GRID.popularityExponent.map((popularityExponent) => ({
+    backward,
+    popularityExponent,
+  }))
+)
+
+/** The grid settings in trial order (decay-major): setting d * PER_DECAY.length + c. */
 const gridSettings = (): SessionScoringChoice[] =>
-  SESSION_SCORING_GRID.decay.flatMap((decay) =>
-    SESSION_SCORING_GRID.backward.flatMap((backward) =>
-      SESSION_SCORING_GRID.popularityExponent.map((popularityExponent) => ({
-        decay,
-        backward,
-        popularityExponent,
-      }))
-    )
-  )
+  SESSION_SCORING_GRID.decay.flatMap((decay) => PER_DECAY.map((p) => ({ decay, ...p })))
 
 /**
  * Fill `job.rank` for the job's rows: per decay one pass over each row's sessions; the backward
@@ -139,9 +139,10 @@ export function rankTargets(job: TuneJob): void {
   const normsOf = SESSION_SCORING_GRID.popularityExponent.map((beta) =>
     popularityNorms(prepared.mass, beta)
   )
-  const combos = SESSION_SCORING_GRID.backward.flatMap((backward) =>
-    normsOf.map((norms) => ({ backward, norms }))
-  )
+  const combos = PER_DECAY.map(({ backward, popularityExponent }) => ({
+    backward,
+    norms: normsOf[SESSION_SCORING_GRID.popularityExponent.indexOf(popularityExponent)]!,
+  }))
   const heap = new TopK(base.topN)
   const lists = createNeighbourLists(combos.length, base.topN)
   const seenStamp = new Int32Array(pinCount).fill(-1)
