@@ -23,7 +23,7 @@ import type { NeighbourLists } from '../src/offline/neighbour-lists'
 import { sessionizeOptions } from '../src/offline/sessions/options'
 import { type SessionCoocOptions, sessionCooccurrence } from '../src/offline/sessions/session-cooc'
 import { sessionize } from '../src/offline/sessions/sessionize'
-import { SESSION_SCORING_GRID } from '../src/offline/sessions/tune'
+import { gridSettings } from '../src/offline/sessions/tune'
 import { machine, mergeResults, ROOT, writeDocSection } from './lib/results'
 
 const K = 20
@@ -134,17 +134,12 @@ export async function run(): Promise<void> {
     }
     // Session scorings: the 'damped' grid that the build tries on its held-out queries
     // (src/offline/sessions/tune.ts), and 'jaccard'.
-    const settings: { label: string; options: Partial<SessionCoocOptions> }[] = []
-    for (const decay of SESSION_SCORING_GRID.decay) {
-      for (const backward of SESSION_SCORING_GRID.backward) {
-        for (const popularityExponent of SESSION_SCORING_GRID.popularityExponent) {
-          settings.push({
-            label: `session damped, decay ${decay}, backward ${backward}, β ${popularityExponent}`,
-            options: { scoring: 'damped', decay, backward, popularityExponent },
-          })
-        }
-      }
-    }
+    const settings: { label: string; options: Partial<SessionCoocOptions> }[] = gridSettings().map(
+      ({ decay, backward, popularityExponent }) => ({
+        label: `session damped, decay ${decay}, backward ${backward}, β ${popularityExponent}`,
+        options: { scoring: 'damped', decay, backward, popularityExponent },
+      })
+    )
     settings.push({ label: 'session jaccard', options: { scoring: 'jaccard' } })
     for (const setting of settings) {
       const { lists } = sessionCooccurrence(sessions, inputs.pins.size, {

@@ -123,7 +123,7 @@ const PER_DECAY = SESSION_SCORING_GRID.backward.flatMap((backward) =>
 )
 
 /** The grid settings in trial order (decay-major): setting d * PER_DECAY.length + c. */
-const gridSettings = (): SessionScoringChoice[] =>
+export const gridSettings = (): SessionScoringChoice[] =>
   SESSION_SCORING_GRID.decay.flatMap((decay) => PER_DECAY.map((p) => ({ decay, ...p })))
 
 /**
