@@ -11,6 +11,8 @@ import { build } from 'esbuild'
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const COMPATIBILITY_DATE = '2026-04-20'
+/** As in wrangler.toml: node:zlib inflates shards (src/worker/inflate.ts). */
+export const COMPATIBILITY_FLAGS = ['nodejs_compat']
 
 /** Bundle src/worker/index.ts to `outFile` (default dist/worker.js) and return its path. */
 export async function bundleWorker(outFile = join(ROOT, 'dist', 'worker.js')): Promise<string> {
@@ -26,6 +28,8 @@ export async function bundleWorker(outFile = join(ROOT, 'dist', 'worker.js')): P
     conditions: ['workerd', 'worker', 'browser'],
     jsx: 'automatic',
     jsxImportSource: 'hono/jsx',
+    // workerd provides node:* modules itself under nodejs_compat.
+    external: ['node:*'],
     logLevel: 'warning',
   })
   return outFile

@@ -9,7 +9,7 @@ import type { Readable } from 'node:stream'
 import { Miniflare } from 'miniflare'
 import { type Artifacts, kvEntries } from '../core/artifact'
 import { kvBulkFiles, readKvBulk } from '../offline/write'
-import { bundleWorker, COMPATIBILITY_DATE } from './bundle'
+import { bundleWorker, COMPATIBILITY_DATE, COMPATIBILITY_FLAGS } from './bundle'
 
 export type LocalWorkerOptions = {
   port?: number
@@ -32,6 +32,7 @@ export async function startLocalWorker(
     modules: true,
     scriptPath,
     compatibilityDate: COMPATIBILITY_DATE,
+    compatibilityFlags: COMPATIBILITY_FLAGS,
     kvNamespaces: options.kvNamespaceId ? { ARTIFACTS: options.kvNamespaceId } : ['ARTIFACTS'],
     ...(options.kvPersist ? { kvPersist: options.kvPersist } : {}),
     ...(options.handleRuntimeStdio ? { handleRuntimeStdio: options.handleRuntimeStdio } : {}),

@@ -7,9 +7,17 @@
  */
 
 import type { Hono } from 'hono'
-import { type Manifest, openShard, shardKey } from '../core/artifact'
+import {
+  indexShard,
+  inflateShard,
+  type Manifest,
+  openShard,
+  shardKey,
+  verifyShard,
+} from '../core/artifact'
 import { shardOf } from '../core/hash'
 import type { AppEnv } from './env'
+import { inflateShardBody } from './inflate'
 import { rankQuery, relatedQuery } from './query'
 import { pinAnswer } from './related'
 import { DEFAULT_K, idList, integer, MAX_K, pinQuery, validate } from './schema'
@@ -22,6 +30,9 @@ const timed = (reps: number) =>
   })
 const CPU_QUERY = timed(50)
 const MISS_CPU_QUERY = timed(20)
+
+/** ms per run of each part of the miss path, each timed on its own (decode includes indexing). */
+type MissCpuParts = Record<'verify' | 'inflate' | 'decode' | 'rank' | 'json', number>
 
 /** The KV value of the shard `pin` hashes to, read past the store and every cache. */
 async function rawShard(kv: KVNamespace, manifest: Manifest, pin: string) {
@@ -96,8 +107,10 @@ export function registerDebug(app: Hono<AppEnv>): void {
    * The miss path's CPU, for each pin of `pins`: its shard value is read from KV once (untimed),
    * then `reps` runs time what a request whose shard is not in the isolate does after the KV read:
    * header check, SHA-256 of the body, inflate, index, record decode, blend and JSON of k results.
-   * workerd advances its clock only between I/O events, so the clock is read after awaiting a
-   * timer on both sides; `clockAdvanced` says whether it moved at all during the whole route.
+   * Each part is also timed on its own over `reps` runs (on the previous part's output), so the
+   * bench can say where the time goes. workerd advances its clock only between I/O events, so the
+   * clock is read after awaiting a timer on both sides; `clockAdvanced` says whether it moved at
+   * all during the whole route.
    */
   app.get('/__debug/miss-cpu', async (c) => {
     const { pins, reps, ...params } = validate(MISS_CPU_QUERY, c.req.query())
@@ -105,8 +118,15 @@ export function registerDebug(app: Hono<AppEnv>): void {
     const { manifest } = build
     const tick = (): Promise<number> =>
       new Promise((resolve) => setTimeout(() => resolve(Date.now()), 0))
+    const timeReps = async (run: () => unknown): Promise<number> => {
+      const t0 = await tick()
+      for (let i = 0; i < reps; i++) {
+        await run()
+      }
+      return ((await tick()) - t0) / reps
+    }
     const first = await tick()
-    const samples: { pin: string; ms: number; shardBytes: number }[] = []
+    const samples: { pin: string; ms: number; shardBytes: number; parts: MissCpuParts }[] = []
     for (const pin of pins) {
       const { index, value } = await rawShard(c.env.ARTIFACTS, manifest, pin)
       if (!value) {
@@ -114,18 +134,27 @@ export function registerDebug(app: Hono<AppEnv>): void {
       }
       const bytes = new Uint8Array(value)
       const q = relatedQuery([pin], params, c.var.config)
-      const t0 = await tick()
-      for (let i = 0; i < reps; i++) {
-        const reader = await openShard(bytes, {
-          index,
-          shardCount: manifest.shardCount,
-          shardTag: manifest.shardTag,
-        })
+      const place = { index, shardCount: manifest.shardCount, shardTag: manifest.shardTag }
+      const whole = async () => {
+        const reader = await openShard(bytes, place, inflateShardBody)
         const seed = reader.get(pin)
-        const r = rankQuery(build, q, [seed], [])
-        JSON.stringify(pinAnswer(r, seed ?? undefined))
+        JSON.stringify(pinAnswer(rankQuery(build, q, [seed], []), seed ?? undefined))
       }
-      samples.push({ pin, ms: ((await tick()) - t0) / reps, shardBytes: bytes.length })
+      const ms = await timeReps(whole)
+      const verified = await verifyShard(bytes, place)
+      const raw = await inflateShard(verified, inflateShardBody)
+      const reader = indexShard(verified.header, raw)
+      const seed = reader.get(pin)
+      const result = rankQuery(build, q, [seed], [])
+      const parts: MissCpuParts = {
+        verify: await timeReps(() => verifyShard(bytes, place)),
+        inflate: await timeReps(() => inflateShard(verified, inflateShardBody)),
+        // A fresh reader each run: a reader caches the table entries it has decoded.
+        decode: await timeReps(() => indexShard(verified.header, raw).get(pin)),
+        rank: await timeReps(() => rankQuery(build, q, [seed], [])),
+        json: await timeReps(() => JSON.stringify(pinAnswer(result, seed ?? undefined))),
+      }
+      samples.push({ pin, ms, shardBytes: bytes.length, parts })
     }
     return c.json({ reps, samples, clockAdvanced: (await tick()) > first })
   })

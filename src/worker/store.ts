@@ -16,6 +16,7 @@ import {
 } from '../core/artifact'
 import { ArtifactError } from '../core/errors'
 import { shardOf } from '../core/hash'
+import { inflateShardBody } from './inflate'
 
 export type ArtifactStoreOptions = {
   /** Serve this build id instead of following the pointer key. */
@@ -224,13 +225,18 @@ export class ArtifactStore {
       )
     }
     counter.kvBytes += buffer.byteLength
-    // Header, place in this build, SHA-256 of the body, then inflate (src/core/artifact/shard.ts).
+    // Header, place in this build, SHA-256 of the body, then inflate (src/core/artifact/shard.ts)
+    // with node:zlib (inflate.ts).
     try {
-      return await openShard(new Uint8Array(buffer), {
-        index,
-        shardCount: manifest.shardCount,
-        shardTag: manifest.shardTag,
-      })
+      return await openShard(
+        new Uint8Array(buffer),
+        {
+          index,
+          shardCount: manifest.shardCount,
+          shardTag: manifest.shardTag,
+        },
+        inflateShardBody
+      )
     } catch (err) {
       if (err instanceof ArtifactError) {
         const why = err.message.replace(/^\[artifact\] (shard \d+:? ?)?/, '')

@@ -98,12 +98,18 @@ describe('/v1/openapi.json', () => {
     expect(res.status).toBe(200)
     const body = (await res.json()) as {
       reps: number
-      samples: { pin: string; ms: number; shardBytes: number }[]
+      samples: { pin: string; ms: number; shardBytes: number; parts: Record<string, number> }[]
     }
     expect(body.reps).toBe(2)
     expect(body.samples.map((s) => s.pin)).toEqual(['oak-table'])
     expect(body.samples[0]!.shardBytes).toBeGreaterThan(72)
     expect(body.samples[0]!.ms).toBeGreaterThanOrEqual(0)
+    // Each part of the miss path timed on its own, for the bench's breakdown.
+    const parts = body.samples[0]!.parts
+    expect(Object.keys(parts)).toEqual(['verify', 'inflate', 'decode', 'rank', 'json'])
+    for (const ms of Object.values(parts)) {
+      expect(ms).toBeGreaterThanOrEqual(0)
+    }
   })
 
   it("reads a pin's shard value from KV alone on /__debug/kv-read (the edge bench's KV cost)", async () => {

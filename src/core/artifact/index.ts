@@ -21,6 +21,9 @@ export * from './format'
 export * from './keys'
 export {
   encodeShard,
+  type InflateRaw,
+  indexShard,
+  inflateShard,
   openShard,
   openShardSync,
   type SealedBody,
@@ -28,6 +31,8 @@ export {
   type ShardPlace,
   sealBody,
   shardValue,
+  type VerifiedShard,
+  verifyShard,
 } from './shard'
 export {
   type Compression,

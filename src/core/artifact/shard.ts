@@ -106,11 +106,14 @@ function reader(header: ShardHeader, raw: Uint8Array): ShardReader {
   return new ShardReader(raw, { dims: header.dims, vectorDtype: header.vectorDtype })
 }
 
+/** The header and stored body of a shard value, both checked: what openShard does before inflating. */
+export type VerifiedShard = { header: ShardHeader; body: Uint8Array }
+
 /**
- * Check and open a shard value (worker side): header, place, SHA-256 of the body (Web Crypto),
- * then inflate. Throws ArtifactError: format_version, shard_invalid or checksum.
+ * The worker's integrity step: header, place in this build, SHA-256 of the stored body (Web
+ * Crypto). Throws ArtifactError: format_version, shard_invalid or checksum.
  */
-export async function openShard(value: Uint8Array, expected: ShardPlace): Promise<ShardReader> {
+export async function verifyShard(value: Uint8Array, expected: ShardPlace): Promise<VerifiedShard> {
   const header = readShardHeader(value)
   checkPlace(header, expected)
   const body = shardBody(value)
@@ -118,8 +121,27 @@ export async function openShard(value: Uint8Array, expected: ShardPlace): Promis
   if (!sameDigest(digest, header.sha256)) {
     throw new ArtifactError('checksum', `shard ${header.index} does not match its checksum`)
   }
+  return { header, body }
+}
+
+/** Inflates a raw-deflate body. The worker passes node:zlib's synchronous one (src/worker/inflate.ts). */
+export type InflateRaw = (body: Uint8Array) => Uint8Array | Promise<Uint8Array>
+
+/**
+ * The raw (uncompressed) body of a verified shard. Without `inflate`, DecompressionStream, which
+ * every runtime here has; in workerd its stream plumbing costs twice node:zlib's inflate.
+ */
+export async function inflateShard(
+  { header, body }: VerifiedShard,
+  inflate: InflateRaw = inflateRaw
+): Promise<Uint8Array> {
+  return header.compression === 'none' ? body : inflate(body)
+}
+
+/** Index a raw body: a shard_invalid ArtifactError for anything that does not parse. */
+export function indexShard(header: ShardHeader, raw: Uint8Array): ShardReader {
   try {
-    return reader(header, header.compression === 'none' ? body : await inflateRaw(body))
+    return reader(header, raw)
   } catch (err) {
     if (err instanceof ArtifactError) {
       throw err
@@ -128,6 +150,29 @@ export async function openShard(value: Uint8Array, expected: ShardPlace): Promis
       cause: err,
     })
   }
+}
+
+/**
+ * Check and open a shard value (worker side): verifyShard, then inflate and index. Throws
+ * ArtifactError: format_version, shard_invalid or checksum.
+ */
+export async function openShard(
+  value: Uint8Array,
+  expected: ShardPlace,
+  inflate?: InflateRaw
+): Promise<ShardReader> {
+  const verified = await verifyShard(value, expected)
+  let raw: Uint8Array
+  try {
+    raw = await inflateShard(verified, inflate)
+  } catch (err) {
+    throw new ArtifactError(
+      'shard_invalid',
+      `shard ${verified.header.index}: ${(err as Error).message}`,
+      { cause: err }
+    )
+  }
+  return indexShard(verified.header, raw)
 }
 
 /**
