@@ -24,6 +24,11 @@ export type WorkerConfig = {
   cacheApi: boolean
   /** False when RESPONSE_MEMO is 'off': the isolate's memo of finished answers is skipped. */
   responseMemo: boolean
+  /**
+   * CACHE_ADMISSION: which miss of a request stores its answer in the memo and the Cache API,
+   * 'second' (default: a request that missed before in this isolate, admission.ts) or 'first'.
+   */
+  cacheAdmission: 'first' | 'second'
   /** The /__debug routes, when DEBUG is '1'. Never in production. */
   debug: boolean
 }
@@ -67,6 +72,14 @@ export function workerConfig(env: Bindings): WorkerConfig {
   return config
 }
 
+function cacheAdmission(raw: string | undefined): WorkerConfig['cacheAdmission'] {
+  const value = set(raw) ?? 'second'
+  if (value !== 'first' && value !== 'second') {
+    throw new ConfigError(`CACHE_ADMISSION must be 'first' or 'second', got '${value}'`)
+  }
+  return value
+}
+
 function parseConfig(env: Bindings): WorkerConfig {
   const ttl = Number(env.POINTER_TTL_MS)
   return {
@@ -76,6 +89,7 @@ function parseConfig(env: Bindings): WorkerConfig {
     pointerTtlMs: set(env.POINTER_TTL_MS) && Number.isFinite(ttl) && ttl >= 0 ? ttl : undefined,
     cacheApi: env.CACHE_API !== 'off',
     responseMemo: env.RESPONSE_MEMO !== 'off',
+    cacheAdmission: cacheAdmission(env.CACHE_ADMISSION),
     debug: env.DEBUG === '1',
   }
 }

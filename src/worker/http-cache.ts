@@ -7,6 +7,7 @@
 
 import type { Context } from 'hono'
 import { fnv1a32 } from '../core/hash'
+import { secondMissFilter } from './admission'
 import type { AppEnv } from './env'
 import { responseMemo } from './response-memo'
 import type { BuildView } from './store'
@@ -66,8 +67,10 @@ const usageHeaders = (res: Response, build: BuildView, layer?: CacheLayer): void
 }
 
 /**
- * Answer from the Cache API when it holds this exact (build, normalised request), else produce the
- * answer and store it in the background. ETag and 304 are handled first: they cost nothing.
+ * Answer from the memo or the Cache API when one holds this exact (build, normalised request),
+ * else produce the answer and, if the admission policy lets it (admission.ts: by default from the
+ * request's second miss in this isolate), store it in the memo and, in the background, the Cache
+ * API. ETag and 304 are handled first: they cost nothing.
  */
 export async function cachedAnswer(
   c: Context<AppEnv>,
@@ -98,12 +101,16 @@ export async function cachedAnswer(
     return res
   }
   const res = await produce()
-  if (res.status === 200) {
+  const store =
+    res.status === 200 &&
+    (memo || cache) &&
+    (c.var.config.cacheAdmission === 'first' || secondMissFilter.admit(key))
+  if (store) {
     await memo?.put(key, res)
   }
   res.headers.set('X-Cache', cache ? 'MISS' : 'BYPASS')
   usageHeaders(res, build)
-  if (cache && res.status === 200) {
+  if (store && cache) {
     c.executionCtx.waitUntil(cache.put(key, res.clone()))
   }
   return res

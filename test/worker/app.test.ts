@@ -146,6 +146,23 @@ describe('app.request() over the committed tiny build', () => {
     )
   })
 
+  it('fails an unknown CACHE_ADMISSION as a config error naming the binding', async () => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined)
+    try {
+      const bad = { ...env(seeded(built)), CACHE_ADMISSION: 'third' }
+      const res = await createApp().request('/v1/pins/oak-table/related', {}, bad)
+      expect(res.status).toBe(500)
+      expect(await res.json()).toEqual({
+        error: {
+          code: 'config_invalid',
+          message: "[config] CACHE_ADMISSION must be 'first' or 'second', got 'third'",
+        },
+      })
+    } finally {
+      errors.mockRestore()
+    }
+  })
+
   it('fails a bad DEDUP_THRESHOLD binding as one config error: 500 config_invalid, logged once', async () => {
     const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined)
     try {

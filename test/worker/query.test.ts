@@ -305,12 +305,16 @@ describe('multi-seed /v1/related', () => {
 })
 
 describe('isolate memo of answers', () => {
-  it('answers a repeated request from memory, with no KV read, and keeps builds apart by key', async () => {
+  it('answers a request from memory once it has missed twice, with no KV read, and keeps builds apart by key', async () => {
     const memoWorker = await startWorker(built)
     try {
       const first = await memoWorker.fetch('/v1/pins/copper-pan/related?k=5')
       expect(first.headers.get('x-cache')).toBe('MISS')
       const body = await json(first)
+      // Admission on the second miss (src/worker/admission.ts): the first answer was not kept.
+      const second = await memoWorker.fetch('/v1/pins/copper-pan/related?k=5')
+      expect(second.headers.get('x-cache')).toBe('MISS')
+      expect(second.headers.get('x-cache-layer')).toBe('shard-cache')
       const again = await memoWorker.fetch('/v1/pins/copper-pan/related?k=05')
       expect(again.headers.get('x-cache')).toBe('MEMORY')
       expect(again.headers.get('x-kv-reads')).toBe('0')
@@ -329,6 +333,10 @@ describe('Cache API', () => {
     const first = await worker.fetch('/v1/pins/copper-pan/related?k=07&exclude=b,a&utm_source=x')
     expect(first.headers.get('x-cache')).toBe('MISS')
     const body = await json(first)
+    // The second miss of the same normalised request is the one stored (admission.ts).
+    await new Promise((r) => setTimeout(r, 50))
+    const second = await worker.fetch('/v1/pins/copper-pan/related?exclude=a,b&k=7')
+    expect(second.headers.get('x-cache')).toBe('MISS')
     await new Promise((r) => setTimeout(r, 50)) // cache.put runs in waitUntil
     const again = await worker.fetch(
       '/v1/pins/copper-pan/related?fallback=popular&exclude=a,b,a&k=7'
@@ -342,13 +350,29 @@ describe('Cache API', () => {
   })
 
   it('shares entries between GET and POST of the same multi-seed query', async () => {
-    const get = await worker.fetch('/v1/related?pins=raised-bed,copper-pan&k=3')
-    expect(get.headers.get('x-cache')).toBe('MISS')
+    for (let miss = 0; miss < 2; miss++) {
+      const get = await worker.fetch('/v1/related?pins=raised-bed,copper-pan&k=3')
+      expect(get.headers.get('x-cache')).toBe('MISS')
+    }
     await new Promise((r) => setTimeout(r, 50))
     const post = await worker.fetch('/v1/related', {
       method: 'POST',
       body: JSON.stringify({ pins: ['copper-pan', 'raised-bed'], k: 3 }),
     })
     expect(post.headers.get('x-cache')).toBe('HIT')
+  })
+
+  it('stores every first miss with CACHE_ADMISSION=first', async () => {
+    const eager = await startWorker(built, { RESPONSE_MEMO: 'off', CACHE_ADMISSION: 'first' })
+    try {
+      const first = await eager.fetch('/v1/pins/copper-pan/related?k=9')
+      expect(first.headers.get('x-cache')).toBe('MISS')
+      await new Promise((r) => setTimeout(r, 50))
+      const again = await eager.fetch('/v1/pins/copper-pan/related?k=9')
+      expect(again.headers.get('x-cache')).toBe('HIT')
+      expect(await json(again)).toEqual(await json(first))
+    } finally {
+      await eager.dispose()
+    }
   })
 })
