@@ -12,9 +12,15 @@ import {
   SOURCE_BIT,
   SOURCES,
   type SourceName,
-  type SourceWeights,
 } from './artifact/format'
-import { candidateFeatures, FEATURE_COUNT, scoreModel } from './features'
+import {
+  type CandidateColumns,
+  columnFeatures,
+  columnMaxima,
+  columnsOf,
+  FEATURE_COUNT,
+  scoreModel,
+} from './features'
 import { cosine } from './quantize'
 
 export type RelatedPin = {
@@ -58,12 +64,61 @@ export function sourceScores(record: PinRecord, c: Candidate): Record<SourceName
   }
 }
 
-function weightedScore(scores: Record<SourceName, number>, weights: SourceWeights): number {
-  let total = 0
-  for (const source of SOURCES) {
-    total += weights[source] * scores[source]
+/** What blendTotals needs of the query pin: its engagement and its stored per-source maxima. */
+export type QueryPin = { engagement: number; maxScores?: Record<SourceName, number> }
+
+/**
+ * The blend score of every candidate of `cols`: the learned model when the blend has one, else the
+ * weights of the query's popularity bucket; with `only`, that source's score. The worker and the
+ * build both rank through this (the build from columns it fills without candidate objects).
+ */
+export function blendTotals(
+  query: QueryPin,
+  cols: CandidateColumns,
+  blend: BlendParams,
+  only?: SourceName
+): Float64Array {
+  const totals = new Float64Array(cols.count)
+  const n = SOURCES.length
+  if (only) {
+    const j = SOURCES.indexOf(only)
+    for (let i = 0; i < cols.count; i++) {
+      totals[i] = cols.scores[i * n + j]!
+    }
+  } else if (blend.model) {
+    const features = new Float32Array(cols.count * FEATURE_COUNT)
+    // Stored maxima (format v2) are over the full candidate union, before the list was capped.
+    columnFeatures(query.engagement, query.maxScores ?? columnMaxima(cols), cols, features)
+    scoreModel(blend.model, features, cols.count, totals)
+  } else {
+    const weights = blend.weights[bucketOf(query.engagement, blend.buckets)]
+    for (let i = 0; i < cols.count; i++) {
+      let total = 0
+      for (let j = 0; j < n; j++) {
+        total += weights[SOURCES[j]!] * cols.scores[i * n + j]!
+      }
+      totals[i] = total
+    }
   }
-  return total
+  return totals
+}
+
+/**
+ * Candidate positions 0..totals.length-1, best first; ties break by pin id (`idAt`), and the
+ * sort is stable, so equal ids keep their order.
+ */
+export function blendOrder(totals: Float64Array, idAt: (i: number) => string): number[] {
+  const order = Array.from(totals.keys())
+  order.sort((a, b) => {
+    const d = totals[b]! - totals[a]!
+    if (d !== 0) {
+      return d
+    }
+    const ia = idAt(a)
+    const ib = idAt(b)
+    return ia < ib ? -1 : ia > ib ? 1 : 0
+  })
+  return order
 }
 
 /** What rankOrder keeps of a ranking: the candidates it returns, their per-source and total scores. */
@@ -77,15 +132,14 @@ export type RankedOrder = {
 }
 
 /**
- * The ranking of rankRelated without its result objects: the build orders every stored candidate
- * with it (one RelatedPin per candidate was a sixth of the write stage).
+ * The ranking of rankRelated without its result objects (indices into the kept candidates, and
+ * their scores), so that result objects are built for the top k only.
  */
 export function rankOrder(
   record: PinRecord,
   blend: BlendParams,
   options: RankOptions
 ): RankedOrder {
-  const weights = blend.weights[bucketOf(record.pin.engagement, blend.buckets)]
   const onlyBit = options.only ? SOURCE_BIT[options.only] : 0
   const kept: Candidate[] = []
   const perSource: Record<SourceName, number>[] = []
@@ -100,34 +154,9 @@ export function rankOrder(
     kept.push(c)
     perSource.push(sourceScores(record, c))
   }
-  const totals = new Float64Array(kept.length)
-  if (options.only) {
-    const only = options.only
-    perSource.forEach((s, i) => {
-      totals[i] = s[only]
-    })
-  } else if (blend.model) {
-    const features = new Float32Array(kept.length * FEATURE_COUNT)
-    candidateFeatures(record, kept, perSource, features)
-    scoreModel(blend.model, features, kept.length, totals)
-  } else {
-    perSource.forEach((s, i) => {
-      totals[i] = weightedScore(s, weights)
-    })
-  }
-  // Sort indices and build result objects for the top k only: on the worker's miss path most
-  // candidates are never returned, and one object per candidate was a large share of its CPU.
-  // The comparator and the stable sort are the ones the objects were sorted with before.
-  const order = Array.from(kept.keys())
-  order.sort((a, b) => {
-    const d = totals[b]! - totals[a]!
-    if (d !== 0) {
-      return d
-    }
-    const ia = kept[a]!.pin.id
-    const ib = kept[b]!.pin.id
-    return ia < ib ? -1 : ia > ib ? 1 : 0
-  })
+  const query = { engagement: record.pin.engagement, maxScores: record.maxScores }
+  const totals = blendTotals(query, columnsOf(kept, perSource), blend, options.only)
+  const order = blendOrder(totals, (i) => kept[i]!.pin.id)
   return { kept, perSource, totals, order: order.slice(0, options.k) }
 }
 
