@@ -10,7 +10,6 @@ import {
   type Artifacts,
   type BlendParams,
   type Candidate,
-  candidateMaxima,
   encodeShard,
   encodeShardBody,
   FORMAT_VERSION,
@@ -23,13 +22,15 @@ import {
   type ShardCodecs,
   type ShardPlace,
   SOURCE_BIT,
+  SOURCES,
   type SourceName,
   shardValue,
   signatureBytes,
   signatureOf,
   storedScore,
 } from '../core/artifact'
-import { rankOrder } from '../core/blend'
+import { blendOrder, blendTotals } from '../core/blend'
+import { type CandidateColumns, candidateColumns, columnMaxima } from '../core/features'
 import { shardOf } from '../core/hash'
 import { cosineRows, quantizeVector } from '../core/quantize'
 import type { Sources } from './candidate-sources'
@@ -157,59 +158,74 @@ function entryOf(i: number, ids: string[], meta: PinMeta, sources: Sources, v: V
 }
 
 /**
- * Which pins are in the union being built: `slot[j]` is j's position in it when `stamp[j]` is the
- * current pin's stamp. Reused for every pin of a plan instead of a Map per pin.
+ * The candidate union of the pin being ranked: `slot[j]` is pin j's position in it when
+ * `stamp[j]` is the current pin's stamp; `members[k]` is the pin at position k, and `cols` holds
+ * what ranking reads of each (capacity: the longest possible union). Reused for every pin of a
+ * plan, so ranking a pin's whole union allocates nothing per candidate.
  */
-type UnionScratch = { slot: Int32Array; stamp: Int32Array; next: number }
+type UnionScratch = {
+  slot: Int32Array
+  stamp: Int32Array
+  next: number
+  members: Int32Array
+  cols: CandidateColumns
+}
 
-const unionScratch = (n: number): UnionScratch => ({
+const unionScratch = (n: number, capacity: number): UnionScratch => ({
   slot: new Int32Array(n),
   stamp: new Int32Array(n),
   next: 0,
+  members: new Int32Array(capacity),
+  cols: candidateColumns(capacity),
 })
 
+/** The longest union a pin can have: every source's list length, added. */
+const unionCapacity = (sources: Sources): number =>
+  [sources.cooc, sources.walk, sources.session, sources.pin2vec?.lists ?? null].reduce(
+    (total, lists) => total + (lists?.topN ?? 0),
+    0
+  )
+
+const SOURCE_COLUMN = Object.fromEntries(SOURCES.map((s, j) => [s, j])) as Record<
+  SourceName,
+  number
+>
+
 /**
- * Union of every source's neighbours of pin i, in first-proposed order, with scores as the reader
- * will decode them (uint16-rounded); Pin2Vec's score is the cosine of the two stored vectors, for
- * every candidate.
+ * Union of every source's neighbours of pin i into `scratch`, in first-proposed order, with
+ * scores as the reader will decode them (uint16-rounded) and as sourceScores() reads them (0 for
+ * a source that did not propose the pin); Pin2Vec's is the cosine of the two stored vectors, for
+ * every candidate with a vector. Returns the union's length.
  */
-function candidateUnion(
-  i: number,
-  entry: (j: number) => PinEntry,
-  sources: Sources,
-  v: Vectors,
-  scratch: UnionScratch
-): Candidate[] {
-  const union: Candidate[] = []
-  const members: number[] = []
+function candidateUnion(i: number, sources: Sources, v: Vectors, scratch: UnionScratch): number {
+  const { members, cols } = scratch
+  const width = SOURCES.length
   const stamp = ++scratch.next
+  let count = 0
   const add = (lists: NeighbourLists | null, source: SourceName): void => {
     if (!lists) {
       return
     }
     const base = i * lists.topN
     const bit = SOURCE_BIT[source]
+    const column = SOURCE_COLUMN[source]
     for (let r = 0; r < lists.counts[i]!; r++) {
       const j = lists.indices[base + r]!
-      let c: Candidate
+      let k: number
       if (scratch.stamp[j] === stamp) {
-        c = union[scratch.slot[j]!]!
+        k = scratch.slot[j]!
       } else {
+        k = count++
         scratch.stamp[j] = stamp
-        scratch.slot[j] = union.length
-        // Every key up front, in one order: one object shape for every candidate keeps the
-        // ranking's and the encoder's property reads monomorphic (absent = undefined, as before).
-        c = {
-          pin: entry(j),
-          sources: 0,
-          scores: { cooc: undefined, pin2vec: undefined, session: undefined, walk: undefined },
-        }
-        union.push(c)
-        members.push(j)
+        scratch.slot[j] = k
+        members[k] = j
+        cols.bits[k] = 0
+        cols.scores.fill(0, k * width, (k + 1) * width)
+        cols.engagement[k] = sources.engagement[j]!
       }
-      c.sources |= bit
+      cols.bits[k]! |= bit
       if (source !== 'pin2vec') {
-        c.scores[source] = storedScore(lists.scores[base + r]!)
+        cols.scores[k * width + column] = storedScore(lists.scores[base + r]!)
       }
     }
   }
@@ -217,30 +233,69 @@ function candidateUnion(
   add(sources.walk, 'walk')
   add(sources.session, 'session')
   add(sources.pin2vec?.lists ?? null, 'pin2vec')
-  for (let k = 0; k < union.length; k++) {
+  const p2v = SOURCE_COLUMN.pin2vec
+  for (let k = 0; k < count; k++) {
     const cos = v.cosine(i, members[k]!)
-    if (cos !== null) {
-      union[k]!.scores.pin2vec = storedScore(Math.max(0, cos))
-    }
+    cols.scores[k * width + p2v] = cos === null ? 0 : storedScore(Math.max(0, cos))
   }
-  return union
+  cols.count = count
+  return count
 }
 
-/** The record of pin i with its candidates in served-blend order (all of them, not yet capped). */
+/** Drop union position `at` (the pin itself), moving the later positions down by one. */
+function dropPosition(scratch: UnionScratch, at: number): void {
+  const { members, cols } = scratch
+  const width = SOURCES.length
+  members.copyWithin(at, at + 1, cols.count)
+  cols.bits.copyWithin(at, at + 1, cols.count)
+  cols.engagement.copyWithin(at, at + 1, cols.count)
+  cols.scores.copyWithin(at * width, (at + 1) * width, cols.count * width)
+  cols.count--
+}
+
+/**
+ * The record of pin i with its best `keep` candidates in served-blend order. The whole union is
+ * ranked from columns by the functions the worker ranks with (blendTotals, blendOrder); candidate
+ * objects are made for the kept ones only. Its maxima are over the whole union, as the reader's
+ * `relative:` features expect.
+ */
 function rankedRecord(
   i: number,
   own: PinEntry,
+  ids: string[],
   entry: (j: number) => PinEntry,
   sources: Sources,
   v: Vectors,
   blend: BlendParams,
-  scratch: UnionScratch
+  scratch: UnionScratch,
+  keep: number
 ): PinRecord {
-  const union = candidateUnion(i, entry, sources, v, scratch)
-  const record: PinRecord = { pin: own, candidates: union, maxScores: candidateMaxima(union) }
-  const { kept, order } = rankOrder(record, blend, { k: union.length })
-  record.candidates = order.map((k) => kept[k]!)
-  return record
+  candidateUnion(i, sources, v, scratch)
+  const { members, cols } = scratch
+  const maxScores = columnMaxima(cols)
+  // rankOrder never returns the pin itself.
+  if (scratch.stamp[i] === scratch.next) {
+    dropPosition(scratch, scratch.slot[i]!)
+  }
+  const totals = blendTotals({ engagement: own.engagement, maxScores }, cols, blend)
+  const order = blendOrder(totals, (k) => ids[members[k]!]!)
+  const width = SOURCES.length
+  const candidates: Candidate[] = order.slice(0, keep).map((k) => {
+    const bits = cols.bits[k]!
+    const score = (source: SourceName): number | undefined =>
+      bits & SOURCE_BIT[source] ? cols.scores[k * width + SOURCE_COLUMN[source]] : undefined
+    return {
+      pin: entry(members[k]!),
+      sources: bits,
+      scores: {
+        cooc: score('cooc'),
+        pin2vec: cols.scores[k * width + SOURCE_COLUMN.pin2vec],
+        session: score('session'),
+        walk: score('walk'),
+      },
+    }
+  })
+  return { pin: own, candidates, maxScores }
 }
 
 function popularPins(
@@ -356,10 +411,10 @@ export function planArtifacts(
   const layout = { dims: v.dims, vectorDtype: v.dtype }
   const budget = Math.min(options.maxShardBytes, MAX_KV_VALUE_BYTES)
   const placeOf = (s: number): ShardPlace => ({ index: s, shardCount, shardTag })
-  /** The ranked (uncapped) records of shard s. */
+  /** The ranked records of shard s, at most maxCandidates candidates each. */
   let scratch: UnionScratch | null = null
   const recordsOf = (s: number, { order, offsets }: ShardPins): PinRecord[] => {
-    scratch ??= unionScratch(ids.length)
+    scratch ??= unionScratch(ids.length, unionCapacity(sources))
     const records: PinRecord[] = []
     for (let k = offsets[s]!; k < offsets[s + 1]!; k++) {
       const i = order[k]!
@@ -367,7 +422,9 @@ export function planArtifacts(
         continue
       }
       const own = { ...entry(i), vector: v.rows(i), scale: v.scale[i] ?? 1 }
-      records.push(rankedRecord(i, own, entry, sources, v, blend, scratch))
+      records.push(
+        rankedRecord(i, own, ids, entry, sources, v, blend, scratch, options.maxCandidates)
+      )
     }
     return records
   }
