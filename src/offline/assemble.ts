@@ -200,45 +200,65 @@ const SOURCE_COLUMN = Object.fromEntries(SOURCES.map((s, j) => [s, j])) as Recor
 function candidateUnion(i: number, sources: Sources, v: Vectors, scratch: UnionScratch): number {
   const { members, cols } = scratch
   const width = SOURCES.length
-  const stamp = ++scratch.next
+  scratch.next++
   let count = 0
-  const add = (lists: NeighbourLists | null, source: SourceName): void => {
-    if (!lists) {
-      return
-    }
-    const base = i * lists.topN
-    const bit = SOURCE_BIT[source]
-    const column = SOURCE_COLUMN[source]
-    for (let r = 0; r < lists.counts[i]!; r++) {
-      const j = lists.indices[base + r]!
-      let k: number
-      if (scratch.stamp[j] === stamp) {
-        k = scratch.slot[j]!
-      } else {
-        k = count++
-        scratch.stamp[j] = stamp
-        scratch.slot[j] = k
-        members[k] = j
-        cols.bits[k] = 0
-        cols.scores.fill(0, k * width, (k + 1) * width)
-        cols.engagement[k] = sources.engagement[j]!
-      }
-      cols.bits[k]! |= bit
-      if (source !== 'pin2vec') {
-        cols.scores[k * width + column] = storedScore(lists.scores[base + r]!)
-      }
-    }
-  }
-  add(sources.cooc, 'cooc')
-  add(sources.walk, 'walk')
-  add(sources.session, 'session')
-  add(sources.pin2vec?.lists ?? null, 'pin2vec')
+  count = addSource(i, sources.cooc, 'cooc', sources.engagement, scratch, count)
+  count = addSource(i, sources.walk, 'walk', sources.engagement, scratch, count)
+  count = addSource(i, sources.session, 'session', sources.engagement, scratch, count)
+  count = addSource(
+    i,
+    sources.pin2vec?.lists ?? null,
+    'pin2vec',
+    sources.engagement,
+    scratch,
+    count
+  )
   const p2v = SOURCE_COLUMN.pin2vec
   for (let k = 0; k < count; k++) {
     const cos = v.cosine(i, members[k]!)
     cols.scores[k * width + p2v] = cos === null ? 0 : storedScore(Math.max(0, cos))
   }
   cols.count = count
+  return count
+}
+
+/** Add one source's neighbours of pin i to the union of `count` members; returns the new count. */
+function addSource(
+  i: number,
+  lists: NeighbourLists | null,
+  source: SourceName,
+  engagement: ArrayLike<number>,
+  scratch: UnionScratch,
+  count: number
+): number {
+  if (!lists) {
+    return count
+  }
+  const { members, cols } = scratch
+  const width = SOURCES.length
+  const stamp = scratch.next
+  const base = i * lists.topN
+  const bit = SOURCE_BIT[source]
+  const column = SOURCE_COLUMN[source]
+  for (let r = 0; r < lists.counts[i]!; r++) {
+    const j = lists.indices[base + r]!
+    let k: number
+    if (scratch.stamp[j] === stamp) {
+      k = scratch.slot[j]!
+    } else {
+      k = count++
+      scratch.stamp[j] = stamp
+      scratch.slot[j] = k
+      members[k] = j
+      cols.bits[k] = 0
+      cols.scores.fill(0, k * width, (k + 1) * width)
+      cols.engagement[k] = engagement[j]!
+    }
+    cols.bits[k]! |= bit
+    if (source !== 'pin2vec') {
+      cols.scores[k * width + column] = storedScore(lists.scores[base + r]!)
+    }
+  }
   return count
 }
 
@@ -279,22 +299,26 @@ function rankedRecord(
   }
   const totals = blendTotals({ engagement: own.engagement, maxScores }, cols, blend)
   const order = blendOrder(totals, (k) => ids[members[k]!]!)
+  // Plain loops, no closure per candidate: tsx names every function it creates (__name), and a
+  // closure per candidate showed in the write stage's profile.
   const width = SOURCES.length
-  const candidates: Candidate[] = order.slice(0, keep).map((k) => {
+  const kept = Math.min(keep, order.length)
+  const candidates: Candidate[] = new Array(kept)
+  for (let r = 0; r < kept; r++) {
+    const k = order[r]!
     const bits = cols.bits[k]!
-    const score = (source: SourceName): number | undefined =>
-      bits & SOURCE_BIT[source] ? cols.scores[k * width + SOURCE_COLUMN[source]] : undefined
-    return {
+    const at = k * width
+    candidates[r] = {
       pin: entry(members[k]!),
       sources: bits,
       scores: {
-        cooc: score('cooc'),
-        pin2vec: cols.scores[k * width + SOURCE_COLUMN.pin2vec],
-        session: score('session'),
-        walk: score('walk'),
+        cooc: bits & SOURCE_BIT.cooc ? cols.scores[at + SOURCE_COLUMN.cooc] : undefined,
+        pin2vec: cols.scores[at + SOURCE_COLUMN.pin2vec],
+        session: bits & SOURCE_BIT.session ? cols.scores[at + SOURCE_COLUMN.session] : undefined,
+        walk: bits & SOURCE_BIT.walk ? cols.scores[at + SOURCE_COLUMN.walk] : undefined,
       },
     }
-  })
+  }
   return { pin: own, candidates, maxScores }
 }
 
