@@ -31,7 +31,7 @@ import { buildOptions, DEFAULT_BUILD_OPTIONS } from '../src/offline/config'
 import { loadInputs } from '../src/offline/inputs'
 import { createLogger } from '../src/offline/log'
 import type { NeighbourLists } from '../src/offline/neighbour-lists'
-import { mergeResults, writeDocSection } from './lib/results'
+import { machine, mergeResults, writeDocSection } from './lib/results'
 
 const SELF = fileURLToPath(import.meta.url)
 const TOP = 50
@@ -413,13 +413,14 @@ export async function run(argv: string[]): Promise<void> {
       boards: { type: 'string' },
       'duckdb-memory': { type: 'string' },
       'duckdb-timeout-min': { type: 'string' },
+      'engine-cases': { type: 'string' },
     },
   })
   const dir = values.dir ?? join(tmpdir(), 'related-pins-bench')
   await mkdir(dir, { recursive: true })
   const timeoutS = Number(values['duckdb-timeout-min'] ?? 25) * 60
   if (values.engines) {
-    await runEngines(dir, timeoutS)
+    await runEngines(dir, timeoutS, values['engine-cases']?.split(','))
     return
   }
   if (values.boards) {
@@ -555,7 +556,11 @@ async function childEngine(
       return { wallS: (performance.now() - start) / 1000, peakMiB: peakMiB(), failed: true, error }
     }
     lists = duck.cooc!
-    stats = { prunedMemberships: duck.prunedMemberships, version: duck.version }
+    stats = {
+      prunedMemberships: duck.prunedMemberships,
+      version: duck.version,
+      coocPasses: duck.coocPasses,
+    }
   } else {
     const result = await computeBoardSources(
       {
@@ -607,8 +612,8 @@ async function compareEngineTop(a: string, b: string): Promise<{ pins: number; s
  * `--engines`: the node and DuckDB engines on 1M and 10M memberships, and DuckDB out of core in
  * 2 GiB. A DuckDB run longer than `timeoutS` is killed and recorded as not finished.
  */
-async function runEngines(dir: string, timeoutS: number): Promise<void> {
-  const cases: { name: string; shape: Shape; memory: string }[] = [
+async function runEngines(dir: string, timeoutS: number, only?: string[]): Promise<void> {
+  const all: { name: string; shape: Shape; memory: string }[] = [
     // 6 GiB at 1M keeps the process under the 7 GiB a shared box allows one engineer. At 10M the
     // node side holds the ingested memberships too (1.4 GiB in the node engine's run), and DuckDB's
     // RSS runs above its memory_limit, so 6 GiB would pass 7 GiB: 4 GiB there.
@@ -616,6 +621,9 @@ async function runEngines(dir: string, timeoutS: number): Promise<void> {
     { name: '10M', shape: SCALE, memory: '4GiB' },
     { name: '10M', shape: SCALE, memory: '2GiB' },
   ]
+  // `--engine-cases 10M:2GiB,...` runs only those (memberships:memory_limit).
+  const cases = only ? all.filter((c) => only.includes(`${c.name}:${c.memory}`)) : all
+  const loadAtStart = loadavg()
   const rows: Record<string, unknown>[] = []
   const spill = join(dir, 'duckdb-spill')
   await mkdir(spill, { recursive: true })
@@ -671,22 +679,27 @@ async function runEngines(dir: string, timeoutS: number): Promise<void> {
         top20Identical: same.share,
         pins: same.pins,
         version: duck.version,
+        coocPasses: duck.coocPasses,
       })
     }
     await mergeResults('coocEngines', { runs: rows })
-    await writeDocSection(ENGINES_TITLE, enginesSection(rows))
+    await writeDocSection(ENGINES_TITLE, enginesSection(rows, loadAtStart, only))
   }
   console.log(JSON.stringify(rows, null, 2))
 }
 
 const ENGINES_TITLE = 'Board co-occurrence engines (`npm run bench -- cooc --engines`)'
 
-function enginesSection(rows: Record<string, unknown>[]): string {
+function enginesSection(
+  rows: Record<string, unknown>[],
+  loadAtStart: string,
+  only?: string[]
+): string {
   const table = rows.map((r) => {
     const what =
       r.engine === 'node'
         ? `node, ${r.threads} thread(s), ${Number(r.pairUpdates).toLocaleString('en')} pair updates`
-        : `DuckDB ${r.version ?? ''} (sql/), memory_limit ${r.memoryLimit}`
+        : `DuckDB ${r.version ?? ''} (sql/), memory_limit ${r.memoryLimit}${r.coocPasses ? `, ${r.coocPasses} pass(es) over the pins` : ''}`
     const result =
       r.finished === false
         ? r.error
@@ -697,15 +710,16 @@ function enginesSection(rows: Record<string, unknown>[]): string {
       r.engine === 'duckdb' && r.finished ? `${(Number(r.top20Identical) * 100).toFixed(3)}%` : ''
     return `| ${r.case} | ${what} | ${result} | ${same} |`
   })
-  return `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, load ${loadavg()}, with the whole
-command under \`nice -n 19\` on a machine shared with a timed 1M-pin build and other engineers' runs.
+  return `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC (${machine()}), load ${loadAtStart} at the start and ${loadavg()} at the end.
+Command: \`npm run bench -- cooc --engines${only ? ` --engine-cases ${only.join(',')}` : ''}\`.
 The build's board stage from ingested memberships (defaults, walks off; the node engine on its default
 threads, DuckDB on its default threads, spilling to the bench directory), on the generated inputs of
 the section above (1M: 100k boards, 50k pins; 10M: 1M boards, 1M pins, a = ${SCALE.sizeExponent}). Peak = the child
 process's max RSS. Top-20 identical = share of pins whose top-20 id sets equal the node engine's.
-At 10M the 6 GiB memory_limit the bench used before is lowered to 4 GiB: with the node side's
-memberships in the same process and DuckDB's RSS above its limit, 6 GiB would pass the 7 GiB one
-engineer may use on this machine.
+At 10M the memory_limit is 4 GiB, not 6: with the node side's memberships in the same process and
+DuckDB's RSS above its limit, 6 GiB would pass the 7 GiB one engineer may use on this machine.
+DuckDB runs sql/board-cooc.sql in passes over the pins (hash32 of the pin id) when the board-mate
+pairs, at an estimated 64 B each, would not fit half its memory_limit (src/offline/engines/sql-stages.ts).
 
 | memberships | engine | wall, peak RSS | top-20 identical |
 |---|---|---|---|

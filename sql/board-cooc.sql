@@ -5,6 +5,11 @@
 -- (0 for boards of one), c(i, j) = sum of w over shared boards, d(i) = sum of w over i's boards and
 -- W = sum of w over boards, the score is {{pair_score}}. Ties (after rounding to 1e-9) go to the
 -- smaller candidate_id. {{normalise}} = 1 divides each row by its best score.
+-- {{pin_part}} is a predicate on a.pin_id choosing the pins whose lists this run computes: TRUE for
+-- all of them, or MOD(hash32(a.pin_id), P) = p for pass p of P. A pin's list depends only on its
+-- own pairs and on degrees and totals over all boards, so P passes, appended, give the same table
+-- as one; each pass holds about 1/P of the pairs, which is how a memory limit too small for all
+-- of them still finishes.
 WITH
 sized AS (
   SELECT board_id, pin_id, COUNT(*) OVER (PARTITION BY board_id) AS size FROM board_pruned
@@ -22,7 +27,7 @@ pairs AS (
   SELECT a.pin_id, b.pin_id AS candidate_id, SUM(a.w) AS c
   FROM weighted a
   JOIN weighted b ON a.board_id = b.board_id AND a.pin_id <> b.pin_id
-  WHERE a.w > 0
+  WHERE a.w > 0 AND {{pin_part}}
   GROUP BY a.pin_id, b.pin_id
 ),
 scored AS (

@@ -10,6 +10,7 @@ import {
   buildOptions,
 } from '../../src/offline/config'
 import { duckdbSources } from '../../src/offline/engines/duckdb/stages'
+import { coocPasses } from '../../src/offline/engines/sql-stages'
 import { generateWorld, writeWorld } from '../../src/offline/generate/index'
 import { type Inputs, loadInputs } from '../../src/offline/inputs'
 import { silentLogger } from '../../src/offline/log'
@@ -142,4 +143,25 @@ describe('DuckDB engine', () => {
       expect(maxScoreDiff(duck.session!, node.session)).toBeLessThan(2e-6)
     }, 60_000)
   }
+
+  it('gives the same board lists in passes over the pins as in one, and the pass count the limit needs', async () => {
+    const options: BuildOptions = buildOptions({})
+    const noSessions = { ...inputs, events: null }
+    const one = await duckdbSources(noSessions, options, { threads: 1 }, silentLogger)
+    const three = await duckdbSources(
+      noSessions,
+      options,
+      { threads: 1, coocPasses: 3 },
+      silentLogger
+    )
+    expect(one.coocPasses).toBe(1)
+    expect(three.coocPasses).toBe(3)
+    const ids = inputs.pins.ids
+    expect(rows(three.cooc!, ids)).toEqual(rows(one.cooc!, ids))
+    expect(maxScoreDiff(three.cooc!, one.cooc!)).toBe(0)
+    // 134M pairs (the 10M-membership engines bench) in 2 GiB: 8 passes of half the limit each.
+    expect(coocPasses(134_000_000, 2 * 1024 ** 3)).toBe(8)
+    expect(coocPasses(134_000_000, null)).toBe(1)
+    expect(coocPasses(1000, 2 * 1024 ** 3)).toBe(1)
+  }, 60_000)
 })

@@ -68,6 +68,29 @@ export function scoringSql(
   }
 }
 
+/** The board-cooc.sql predicate of pass `pass` of `passes` over the pins (hash32 of the pin id). */
+export const pinPartSql = (pass: number, passes: number): string =>
+  passes <= 1 ? 'TRUE' : `MOD(hash32(a.pin_id), ${passes}) = ${pass}`
+
+/**
+ * Estimated bytes DuckDB holds per (pin, board-mate) pair while counting pairs: the join feeds a
+ * grouped aggregate and a window over its output. Calibrated on the 10M-membership engines bench
+ * (docs/benchmarks.md): 134M pairs finished in a 4 GiB limit and failed in 2 GiB in one pass, so a
+ * pair needs more than 16 B there; 64 B leaves room.
+ */
+export const DUCKDB_BYTES_PER_PAIR = 64
+
+/**
+ * Passes of board-cooc.sql so that each pass's pairs fit half of `memoryLimitBytes` (DuckDB needs
+ * the rest for the tables it holds): 1 without a limit.
+ */
+export function coocPasses(pairs: number, memoryLimitBytes: number | null): number {
+  if (!memoryLimitBytes || pairs <= 0) {
+    return 1
+  }
+  return Math.max(1, Math.ceil((pairs * DUCKDB_BYTES_PER_PAIR) / (memoryLimitBytes / 2)))
+}
+
 /** Parameters of every stage from the build options (the same values the node engine uses). */
 export function stageParams(options: BuildOptions): Record<string, string | number> {
   const s = scoringSql(options.cooc.scoring, options.cooc.boardWeight)
@@ -81,6 +104,8 @@ export function stageParams(options: BuildOptions): Record<string, string | numb
     board_weight: s.boardWeight,
     pair_score: s.pairScore,
     normalise: s.normalise,
+    // One pass over every pin; an engine that runs board-cooc.sql in passes sets it per pass.
+    pin_part: 'TRUE',
     other_action_weight: num(options.sessions.otherActionWeight),
     gap_ms: num(options.sessions.gapMinutes * 60_000),
     max_distance: options.sessionCooc.maxDistance,

@@ -18,6 +18,11 @@ export type DuckdbOptions = {
   tempDirectory?: string
   /** Keep results in scan order (reading input files row by row); off by default, as it costs. */
   keepOrder?: boolean
+  /**
+   * Passes of board-cooc.sql over the pins; default: enough for each pass's pairs to fit half the
+   * memory limit (sql-stages.ts, coocPasses), 1 without a limit.
+   */
+  coocPasses?: number
 }
 
 export type Duckdb = {

@@ -11,8 +11,9 @@ import { join } from 'node:path'
 import type { BuildOptions } from '../../config'
 import type { Inputs } from '../../inputs'
 import type { Logger } from '../../log'
+import { parseBytes } from '../../memory'
 import type { NeighbourLists } from '../../neighbour-lists'
-import { renderStage, stageParams } from '../sql-stages'
+import { coocPasses, pinPartSql, renderStage, stageParams } from '../sql-stages'
 import { type Duckdb, type DuckdbOptions, openDuckdb, sqlString } from './database'
 import { csvField, readCsvSql, readLists, writeCsv } from './tables'
 
@@ -21,6 +22,8 @@ export type DuckdbSources = {
   session: NeighbourLists | null
   /** Memberships left by board-prune.sql: the node engine's pruned graph must have as many. */
   prunedMemberships: number | null
+  /** Passes board-cooc.sql ran in (0 without boards). */
+  coocPasses: number
   timings: Record<string, number>
   version: string
 }
@@ -51,6 +54,7 @@ export async function duckdbSources(
     timings.duckdbLoad = done()
     let cooc: NeighbourLists | null = null
     let prunedMemberships: number | null = null
+    let coocPassesRun = 0
     if (inputs.boards) {
       const b = inputs.boards
       const start = performance.now()
@@ -71,7 +75,25 @@ export async function duckdbSources(
       const doneBoards = log.step('cooccur', 'board co-occurrence in DuckDB (sql/board-*.sql)')
       await db.createTable('board_pruned', renderStage('board-prune', params), 'cooccur', log)
       prunedMemberships = await count(db, 'board_pruned')
-      await db.createTable('cooc_candidates', renderStage('board-cooc', params), 'cooccur', log)
+      // In passes over the pins when all pairs at once would not fit the memory limit.
+      const pairs = await pairCount(db)
+      const passes =
+        duckOptions.coocPasses ?? coocPasses(pairs, parseBytes(duckOptions.memoryLimit ?? ''))
+      if (passes > 1) {
+        log.info(
+          `[cooccur] ${pairs.toLocaleString('en')} board-mate pairs: ${passes} passes over the pins to stay within memory_limit ${duckOptions.memoryLimit}`
+        )
+      }
+      for (let pass = 0; pass < passes; pass++) {
+        const select = renderStage('board-cooc', { ...params, pin_part: pinPartSql(pass, passes) })
+        const stage = passes > 1 ? `cooccur pass ${pass + 1}/${passes}` : 'cooccur'
+        if (pass === 0) {
+          await db.createTable('cooc_candidates', select, stage, log)
+        } else {
+          await db.run(`INSERT INTO cooc_candidates ${select}`, stage, log)
+        }
+      }
+      coocPassesRun = passes
       const read = await readLists(
         db.connection,
         indexed('cooc_candidates'),
@@ -128,7 +150,7 @@ export async function duckdbSources(
     const version = (
       await db.connection.runAndReadAll('SELECT version()')
     ).getRows()[0]![0] as string
-    return { cooc, session, prunedMemberships, timings, version }
+    return { cooc, session, prunedMemberships, coocPasses: coocPassesRun, timings, version }
   } finally {
     db.close()
     await rm(dir, { recursive: true, force: true })
@@ -148,6 +170,16 @@ export function actionWeightsSql(options: BuildOptions): string {
 const indexed = (table: string): string =>
   `SELECT pi.idx, ci.idx, c.score, c.rank FROM ${table} c ` +
   'JOIN pin_index pi ON pi.pin_id = c.pin_id JOIN pin_index ci ON ci.pin_id = c.candidate_id'
+
+/** Ordered (pin, board-mate) pairs of board_pruned: what board-cooc.sql's join produces. */
+async function pairCount(db: Duckdb): Promise<number> {
+  const rows = (
+    await db.connection.runAndReadAll(
+      'SELECT COALESCE(SUM(n * (n - 1)), 0) FROM (SELECT COUNT(*) AS n FROM board_pruned GROUP BY board_id) t'
+    )
+  ).getRows()
+  return Number(rows[0]![0])
+}
 
 async function count(db: Duckdb, table: string): Promise<number> {
   const rows = (await db.connection.runAndReadAll(`SELECT COUNT(*) FROM ${table}`)).getRows()
