@@ -390,7 +390,7 @@ export const MODEL_FLAGS: FlagSpec<BuildOptions>[] = [
   stage(
     ENGINE,
     '--duckdb-memory <SIZE>',
-    'DuckDB memory_limit, e.g. 2GiB; it spills to disk above it',
+    'DuckDB memory_limit, e.g. 2GiB; it spills to disk above it, and the board stage runs in passes over the pins to fit it',
     ['engine', 'duckdbMemoryLimit'],
     (raw) => {
       if (!/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(raw)) {
