@@ -215,6 +215,8 @@ export async function run(argv: string[]): Promise<void> {
   const sizes = flag(argv, 'pins', '100000,1000000').split(',').map(Number)
   const seed = flag(argv, 'seed', '11')
   const dir = flag(argv, 'dir', '/tmp/related-pins-scale')
+  // Before this bench writes bench/results.json, which would make the tree look changed.
+  const builtAt = commit()
   const runs: Run[] = []
   for (const pins of sizes) {
     runs.push(await buildOnce(pins, seed, dir))
@@ -223,7 +225,7 @@ export async function run(argv: string[]): Promise<void> {
   await mergeResults('scale', { seed, runs })
   await writeDocSection(
     'Scale',
-    `Default \`related-pins build\` on generated worlds (\`related-pins generate --pins N --seed ${seed}\`), each build a separate process under \`/usr/bin/time -v\`; per-stage seconds from its report.json; ratio = largest / smallest world. Run of ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, commit ${commit()}, ${machine()}.
+    `Default \`related-pins build\` on generated worlds (\`related-pins generate --pins N --seed ${seed}\`), each build a separate process under \`/usr/bin/time -v\`; per-stage seconds from its report.json; ratio = largest / smallest world. Run of ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, commit ${builtAt}, ${machine()}.
 
 \`\`\`sh
 npm run bench -- scale --pins ${sizes.join(',')} --seed ${seed}
