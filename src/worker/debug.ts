@@ -7,17 +7,10 @@
  */
 
 import type { Hono } from 'hono'
-import {
-  indexShard,
-  inflateShard,
-  type Manifest,
-  openShard,
-  shardKey,
-  verifyShard,
-} from '../core/artifact'
+import { indexShard, inflateShard, type Manifest, shardKey, verifyShard } from '../core/artifact'
 import { shardOf } from '../core/hash'
 import type { AppEnv } from './env'
-import { inflateShardBody } from './inflate'
+import { inflateShardBody, openServedShard } from './inflate'
 import { rankQuery, relatedQuery } from './query'
 import { pinAnswer } from './related'
 import { DEFAULT_K, idList, integer, MAX_K, pinQuery, validate } from './schema'
@@ -136,7 +129,7 @@ export function registerDebug(app: Hono<AppEnv>): void {
       const q = relatedQuery([pin], params, c.var.config)
       const place = { index, shardCount: manifest.shardCount, shardTag: manifest.shardTag }
       const whole = async () => {
-        const reader = await openShard(bytes, place, inflateShardBody)
+        const reader = await openServedShard(bytes, place)
         const seed = reader.get(pin)
         JSON.stringify(pinAnswer(rankQuery(build, q, [seed], []), seed ?? undefined))
       }

@@ -8,7 +8,6 @@ import {
   CURRENT_KEY,
   type Manifest,
   manifestKey,
-  openShard,
   type PinRecord,
   parseManifest,
   type ShardReader,
@@ -16,7 +15,7 @@ import {
 } from '../core/artifact'
 import { ArtifactError } from '../core/errors'
 import { shardOf } from '../core/hash'
-import { inflateShardBody } from './inflate'
+import { openServedShard } from './inflate'
 
 export type ArtifactStoreOptions = {
   /** Serve this build id instead of following the pointer key. */
@@ -228,15 +227,11 @@ export class ArtifactStore {
     // Header, place in this build, SHA-256 of the body, then inflate (src/core/artifact/shard.ts)
     // with node:zlib (inflate.ts).
     try {
-      return await openShard(
-        new Uint8Array(buffer),
-        {
-          index,
-          shardCount: manifest.shardCount,
-          shardTag: manifest.shardTag,
-        },
-        inflateShardBody
-      )
+      return await openServedShard(new Uint8Array(buffer), {
+        index,
+        shardCount: manifest.shardCount,
+        shardTag: manifest.shardTag,
+      })
     } catch (err) {
       if (err instanceof ArtifactError) {
         const why = err.message.replace(/^\[artifact\] (shard \d+:? ?)?/, '')
