@@ -103,13 +103,10 @@ export function blendTotals(
   return totals
 }
 
-/**
- * Candidate positions 0..totals.length-1, best first; ties break by pin id (`idAt`), and the
- * sort is stable, so equal ids keep their order.
- */
-export function blendOrder(totals: Float64Array, idAt: (i: number) => string): number[] {
-  const order = Array.from(totals.keys())
-  order.sort((a, b) => {
+/** Best total first; equal totals by pin id. */
+const byBlend =
+  (totals: Float64Array, idAt: (i: number) => string) =>
+  (a: number, b: number): number => {
     const d = totals[b]! - totals[a]!
     if (d !== 0) {
       return d
@@ -117,8 +114,49 @@ export function blendOrder(totals: Float64Array, idAt: (i: number) => string): n
     const ia = idAt(a)
     const ib = idAt(b)
     return ia < ib ? -1 : ia > ib ? 1 : 0
-  })
+  }
+
+/**
+ * Candidate positions 0..totals.length-1, best first; ties break by pin id (`idAt`), and the
+ * sort is stable, so equal ids keep their order.
+ */
+export function blendOrder(totals: Float64Array, idAt: (i: number) => string): number[] {
+  const order = Array.from(totals.keys())
+  order.sort(byBlend(totals, idAt))
   return order
+}
+
+/**
+ * The first `k` positions of blendOrder(totals, idAt), without sorting the rest: only the
+ * positions whose total reaches the k-th largest are sorted (the build keeps 50 of a union of up
+ * to 200, the worker 20 of 50). The same comparator on that subset, in its original order, gives
+ * the same first k, ties included. A fractional k counts whole positions; below 1, none.
+ */
+export function blendTop(totals: Float64Array, idAt: (i: number) => string, k: number): number[] {
+  const n = totals.length
+  const take = Math.floor(k)
+  if (take >= n) {
+    return blendOrder(totals, idAt)
+  }
+  if (!(take > 0)) {
+    return []
+  }
+  const sorted = Float64Array.from(totals).sort()
+  // NaN sorts last in a typed array; blendOrder's comparator has no order for it, so leave such
+  // rankings to blendOrder itself rather than assume one.
+  if (Number.isNaN(sorted[n - 1]!)) {
+    return blendOrder(totals, idAt).slice(0, take)
+  }
+  const threshold = sorted[n - take]!
+  const subset: number[] = []
+  for (let i = 0; i < n; i++) {
+    if (totals[i]! >= threshold) {
+      subset.push(i)
+    }
+  }
+  subset.sort(byBlend(totals, idAt))
+  subset.length = take
+  return subset
 }
 
 /** What rankOrder keeps of a ranking: the candidates it returns, their per-source and total scores. */
@@ -156,8 +194,8 @@ export function rankOrder(
   }
   const query = { engagement: record.pin.engagement, maxScores: record.maxScores }
   const totals = blendTotals(query, columnsOf(kept, perSource), blend, options.only)
-  const order = blendOrder(totals, (i) => kept[i]!.pin.id)
-  return { kept, perSource, totals, order: order.slice(0, options.k) }
+  const order = blendTop(totals, (i) => kept[i]!.pin.id, options.k)
+  return { kept, perSource, totals, order }
 }
 
 /**

@@ -29,10 +29,10 @@ import {
   signatureOf,
   storedScore,
 } from '../core/artifact'
-import { blendOrder, blendTotals } from '../core/blend'
+import { blendTop, blendTotals } from '../core/blend'
 import { type CandidateColumns, candidateColumns, columnMaxima } from '../core/features'
 import { shardOf } from '../core/hash'
-import { cosineRows, quantizeVector } from '../core/quantize'
+import { cosineRows, quantizeVector, squaredRowNorms } from '../core/quantize'
 import type { Sources } from './candidate-sources'
 import { BuildError } from './errors'
 import type { PinMeta } from './inputs'
@@ -128,6 +128,8 @@ function storedVectors(sources: Sources, dtype: 'int8' | 'float32'): Vectors {
     scale[i] = qi.scale
     sigs.set(signatureOf(qi.q, dims), i * sigBytes)
   }
+  const table = dtype === 'int8' ? q : p2v.vectors
+  const norms = squaredRowNorms(table, dims)
   return {
     dims,
     dtype,
@@ -139,8 +141,7 @@ function storedVectors(sources: Sources, dtype: 'int8' | 'float32'): Vectors {
         : null,
     scale,
     signature: (i) => (trained[i] ? sigs.subarray(i * sigBytes, (i + 1) * sigBytes) : null),
-    cosine: (i, j) =>
-      trained[i] && trained[j] ? cosineRows(dtype === 'int8' ? q : p2v.vectors, i, j, dims) : null,
+    cosine: (i, j) => (trained[i] && trained[j] ? cosineRows(table, norms, i, j, dims) : null),
   }
 }
 
@@ -275,7 +276,7 @@ function dropPosition(scratch: UnionScratch, at: number): void {
 
 /**
  * The record of pin i with its best `keep` candidates in served-blend order. The whole union is
- * ranked from columns by the functions the worker ranks with (blendTotals, blendOrder); candidate
+ * ranked from columns by the functions the worker ranks with (blendTotals, blendTop); candidate
  * objects are made for the kept ones only. Its maxima are over the whole union, as the reader's
  * `relative:` features expect.
  */
@@ -298,7 +299,7 @@ function rankedRecord(
     dropPosition(scratch, scratch.slot[i]!)
   }
   const totals = blendTotals({ engagement: own.engagement, maxScores }, cols, blend)
-  const order = blendOrder(totals, (k) => ids[members[k]!]!)
+  const order = blendTop(totals, (k) => ids[members[k]!]!, keep)
   // Plain loops, no closure per candidate: tsx names every function it creates (__name), and a
   // closure per candidate showed in the write stage's profile.
   const width = SOURCES.length
