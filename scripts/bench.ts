@@ -20,6 +20,7 @@ const NAMES = [
   'engines',
   'knn',
   'topics',
+  'deflate',
 ] as const
 
 async function main(argv: string[]): Promise<number> {

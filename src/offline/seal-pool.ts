@@ -1,8 +1,8 @@
 /**
  * @module
- * Shard bodies compressed (deflate-raw, level 9) and hashed on worker threads while the main thread
- * ranks and encodes the next shards: level-9 deflate was the largest single cost of the write
- * stage (about 1.5 ms of CPU per 33 KB shard body). The threads run the same node:zlib with the
+ * Shard bodies compressed (deflate-raw, SHARD_DEFLATE_LEVEL) and hashed on worker threads while
+ * the main thread ranks and encodes the next shards: deflate is the largest single cost of the
+ * write stage (about 1 ms of CPU per 33 KB shard body). The threads run the same node:zlib with the
  * same settings as `sealBody` on the main thread, so the bytes do not depend on the thread count;
  * callers put the results back in shard order.
  */
