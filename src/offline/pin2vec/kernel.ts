@@ -17,12 +17,15 @@ import {
   HEADER,
   I32,
   I64,
+  i32Const,
+  localGet,
+  localSet,
   name,
   OP,
   PAGE,
   SIMD,
   section,
-  sleb,
+  simd,
   uleb,
   V128,
   vec,
@@ -131,11 +134,10 @@ export function planKernel(plan: KernelPlan): KernelLayout | null {
   }
 }
 
-const simd = (op: number, ...imm: number[]): number[] => [OP.simd, ...uleb(op), ...imm]
 const memarg = (align: number, offset: number): number[] => [...uleb(align), ...uleb(offset)]
-const get = (i: number): number[] => [OP.localGet, ...uleb(i)]
-const set = (i: number): number[] => [OP.localSet, ...uleb(i)]
-const i32c = (v: number): number[] => [OP.i32Const, ...sleb(v)]
+const get = localGet
+const set = localSet
+const i32c = i32Const
 const f32c = (v: number): number[] => [OP.f32Const, ...f32Bytes(v)]
 /** state = state * 25214903917 + 11: word2vec's next_random. */
 const lcgStep = (): number[] => [

@@ -11,11 +11,15 @@
 import {
   HEADER,
   I32,
+  i32Const,
+  localGet,
+  localSet,
+  localTee,
   name,
   OP,
   PAGE,
   section,
-  sleb,
+  simd,
   uleb,
   vec,
   WASM,
@@ -30,11 +34,10 @@ export const QUANT_SCALE = 32767
 /** The kernel's shared memory (one per search, seen by both threads). */
 export type ScanMemory = WasmMemory
 
-const simd = (op: number, ...imm: number[]): number[] => [OP.simd, ...uleb(op), ...imm]
-const get = (i: number): number[] => [OP.localGet, ...uleb(i)]
-const set = (i: number): number[] => [OP.localSet, ...uleb(i)]
-const tee = (i: number): number[] => [OP.localTee, ...uleb(i)]
-const i32c = (v: number): number[] => [OP.i32Const, ...sleb(v)]
+const get = localGet
+const set = localSet
+const tee = localTee
+const i32c = i32Const
 const V128_LOAD = 0x00
 const I32X4_EXTRACT = 0x1b
 const I32X4_ADD = 174

@@ -144,3 +144,10 @@ export function funcBody(locals: [number, number][], code: number[]): number[] {
 }
 
 export const HEADER = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]
+
+/** Instruction builders shared by the generated kernels. */
+export const simd = (op: number, ...imm: number[]): number[] => [OP.simd, ...uleb(op), ...imm]
+export const localGet = (i: number): number[] => [OP.localGet, ...uleb(i)]
+export const localSet = (i: number): number[] => [OP.localSet, ...uleb(i)]
+export const localTee = (i: number): number[] => [OP.localTee, ...uleb(i)]
+export const i32Const = (v: number): number[] => [OP.i32Const, ...sleb(v)]
