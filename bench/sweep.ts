@@ -4,6 +4,10 @@
  * recall@20 of its cosine neighbours on next-pin queries of the held-out sessions, varying one
  * option at a time from word2vec's NLP defaults. Writes the table to docs/benchmarks.md
  * ("Pin2Vec defaults sweep") and bench/results.json ("sweep").
+ *
+ * `--pins N --seed S` sweeps a generated world of another size (kept in bench/data), and
+ * `--only "epochs 2,epochs 3"` runs only the named variants; such a partial sweep gets its own
+ * section and key ("sweep N pins seed S"), so the full table stays as it was measured.
  */
 
 import { existsSync } from 'node:fs'
@@ -18,18 +22,24 @@ import { nearestNeighbours, type Pin2VecOptions, trainPin2Vec } from '../src/off
 import { sessionizeOptions } from '../src/offline/sessions/options'
 import { sessionCorpus, sessionize } from '../src/offline/sessions/sessionize'
 import { machine, mergeResults, ROOT, writeDocSection } from './lib/results'
+import { flag } from './scale'
 
 type Dataset = { name: string; boards: string; events: string; pins: string }
 
-async function datasets(): Promise<Dataset[]> {
-  const gen = join(ROOT, 'bench', 'data', 'gen-5000')
+async function datasets(pins: number, seed: number): Promise<Dataset[]> {
+  const gen = join(
+    ROOT,
+    'bench',
+    'data',
+    pins === 5000 && seed === 42 ? 'gen-5000' : `gen-${pins}-seed-${seed}`
+  )
   if (!existsSync(join(gen, 'events.csv'))) {
-    await writeWorld(generateWorld({ pins: 5000, seed: 42 }), gen)
+    await writeWorld(generateWorld({ pins, seed }), gen)
   }
   const retail = join(ROOT, '..', 'shared', 'data', 'online-retail')
   const out: Dataset[] = [
     {
-      name: 'generated (5,000 pins)',
+      name: `generated (${pins.toLocaleString('en')} pins${seed === 42 ? '' : `, seed ${seed}`})`,
       boards: join(gen, 'boards.csv'),
       events: join(gen, 'events.csv'),
       pins: join(gen, 'pins.csv'),
@@ -66,6 +76,9 @@ const VARIANTS: [string, Partial<Pin2VecOptions>][] = [
   ['ns exponent 1', { nsExponent: 1 }],
   ['window 2', { window: 2 }],
   ['window 10', { window: 10 }],
+  ['epochs 1', { epochs: 1 }],
+  ['epochs 2', { epochs: 2 }],
+  ['epochs 3', { epochs: 3 }],
   ['epochs 10', { epochs: 10 }],
   ['epochs 20', { epochs: 20 }],
   ['sample 3e-4', { sample: 3e-4 }],
@@ -84,8 +97,20 @@ export async function run(argv: string[]): Promise<void> {
         ],
       ]
     : []
+  const pins = Number(flag(argv, 'pins', '5000'))
+  const seed = Number(flag(argv, 'seed', '42'))
+  const only = argv.includes('--only') ? flag(argv, 'only', '').split(',') : null
+  const unknown = (only ?? []).filter((l) => !VARIANTS.some(([v]) => v === l))
+  if (unknown.length > 0) {
+    throw new Error(
+      `bench sweep: unknown variant(s) ${unknown.join(', ')} (known: ${VARIANTS.map(([v]) => v).join(', ')})`
+    )
+  }
+  const variants = [...VARIANTS.filter(([label]) => !only || only.includes(label)), ...extra]
+  const partial = only !== null || pins !== 5000 || seed !== 42
   const results: Record<string, Record<string, number>> = {}
-  for (const ds of await datasets()) {
+  const seconds: Record<string, Record<string, number>> = {}
+  for (const ds of await datasets(pins, seed)) {
     const inputs = await loadInputs(
       ds,
       { skipBadRows: false, columns: { boards: {}, events: {}, pins: {} } },
@@ -104,7 +129,8 @@ export async function run(argv: string[]): Promise<void> {
       sessionOptions
     )
     results[ds.name] = {}
-    for (const [label, variant] of [...VARIANTS, ...extra]) {
+    seconds[ds.name] = {}
+    for (const [label, variant] of variants) {
       const trained = await trainPin2Vec(
         corpus,
         inputs.pins.size,
@@ -119,24 +145,30 @@ export async function run(argv: string[]): Promise<void> {
         hits += row.includes(queries.target[q]!) ? 1 : 0
       }
       results[ds.name]![label] = hits / queries.query.length
+      seconds[ds.name]![label] = trained.seconds
       console.error(
         `[sweep] ${ds.name} ${label}: recall@20 ${(hits / queries.query.length).toFixed(4)} (${trained.seconds.toFixed(1)} s)`
       )
     }
   }
-  await mergeResults('sweep', { base: BASE, recallAt20: results })
-  const labels = [...VARIANTS, ...extra].map(([l]) => l)
+  const command = `npm run bench -- sweep${argv.length > 0 ? ` ${argv.join(' ')}` : ''}`
+  // A partial sweep (other world, some variants) is its own section, beside the full table.
+  const key = partial ? `sweep ${pins} pins seed ${seed}` : 'sweep'
+  await mergeResults(key, { base: BASE, recallAt20: results, trainSeconds: seconds })
   const names = Object.keys(results)
-  const rows = labels.map(
-    (l) => `| ${l} | ${names.map((n) => (results[n]![l]! * 100).toFixed(2)).join(' | ')} |`
+  const rows = variants.map(
+    ([l]) =>
+      `| ${l} | ${names.map((n) => `${(results[n]![l]! * 100).toFixed(2)} | ${seconds[n]![l]!.toFixed(1)}`).join(' | ')} |`
   )
   await writeDocSection(
-    'Pin2Vec defaults sweep',
-    `Command: \`npm run bench -- sweep\` (${new Date().toISOString().slice(0, 10)}; ${machine()}).
-Pin2Vec alone, recall@20 (%) of its top-20 cosine neighbours for the next pin of held-out sessions (last 20% of the time span), trained on the sessions before the cut. Base: ${JSON.stringify(BASE)}; each row changes one option.
+    partial
+      ? `Pin2Vec defaults sweep (${pins.toLocaleString('en')} pins, seed ${seed})`
+      : 'Pin2Vec defaults sweep',
+    `Command: \`${command}\` (${new Date().toISOString().slice(0, 10)}; ${machine()}).
+Pin2Vec alone, recall@20 (%) of its top-20 cosine neighbours for the next pin of held-out sessions (the validation slice: the 10% of the time span before eval's test cut), trained on the sessions before it; train s is the training wall time. Base: ${JSON.stringify(BASE)}; each row changes one option.
 
-| variant | ${names.join(' | ')} |
-|---|${names.map(() => '---|').join('')}
+| variant | ${names.map((n) => `${n} | train s`).join(' | ')} |
+|---|${names.map(() => '---|---|').join('')}
 ${rows.join('\n')}`
   )
 }
