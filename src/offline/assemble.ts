@@ -38,6 +38,7 @@ import { BuildError } from './errors'
 import type { PinMeta } from './inputs'
 import type { NeighbourLists } from './neighbour-lists'
 import { PinEntries } from './pin-entries'
+import { int8DotTable } from './pin2vec/dot-kernel'
 import type { ShardSealer } from './seal-pool'
 import { NODE_SHARD_CODECS } from './shard-codecs'
 import { type ShardSlice, WHOLE } from './slice'
@@ -96,11 +97,15 @@ type Vectors = {
   rows: (i: number) => Int8Array | Float32Array | null
   scale: Float32Array
   signature: (i: number) => Uint8Array | null
-  /** cosine(rows(i), rows(j)), computed in place; null when either pin has no vector. */
-  cosine: (i: number, j: number) => number | null
+  /**
+   * out[k] = cosine(rows(i), rows(members[k])) for k < count (at most the capacity given to
+   * storedVectors), NaN when either pin has no vector.
+   */
+  cosines: (i: number, members: Int32Array, count: number, out: Float64Array) => void
 }
 
-function storedVectors(sources: Sources, dtype: 'int8' | 'float32'): Vectors {
+/** `capacity`: the most members one cosines() call scores (the longest candidate union). */
+function storedVectors(sources: Sources, dtype: 'int8' | 'float32', capacity: number): Vectors {
   const p2v = sources.pin2vec
   if (!p2v) {
     return {
@@ -109,12 +114,14 @@ function storedVectors(sources: Sources, dtype: 'int8' | 'float32'): Vectors {
       rows: () => null,
       scale: new Float32Array(0),
       signature: () => null,
-      cosine: () => null,
+      cosines: (_i, _members, count, out) => out.fill(Number.NaN, 0, count),
     }
   }
   const { dims, trained } = p2v
   const n = trained.length
-  const q = new Int8Array(n * dims)
+  // The int8 rows live in the dot kernel's memory when it can take them (see dot-kernel.ts).
+  const kernel = dtype === 'int8' ? int8DotTable(n, dims, capacity) : null
+  const q = kernel?.table ?? new Int8Array(n * dims)
   const scale = new Float32Array(n).fill(1)
   const sigBytes = signatureBytes(dims)
   const sigs = new Uint8Array(n * sigBytes)
@@ -141,7 +148,27 @@ function storedVectors(sources: Sources, dtype: 'int8' | 'float32'): Vectors {
         : null,
     scale,
     signature: (i) => (trained[i] ? sigs.subarray(i * sigBytes, (i + 1) * sigBytes) : null),
-    cosine: (i, j) => (trained[i] && trained[j] ? cosineRows(table, norms, i, j, dims) : null),
+    cosines(i, members, count, out) {
+      if (!trained[i]) {
+        out.fill(Number.NaN, 0, count)
+        return
+      }
+      if (!kernel) {
+        for (let k = 0; k < count; k++) {
+          const j = members[k]!
+          out[k] = trained[j] ? cosineRows(table, norms, i, j, dims) : Number.NaN
+        }
+        return
+      }
+      // cosineRows' arithmetic with the kernel's (exact, integer) dot products.
+      const dots = kernel.dots(i, members, count)
+      const na = norms[i]!
+      for (let k = 0; k < count; k++) {
+        const j = members[k]!
+        const nb = norms[j]!
+        out[k] = !trained[j] ? Number.NaN : na > 0 && nb > 0 ? dots[k]! / Math.sqrt(na * nb) : 0
+      }
+    },
   }
 }
 
@@ -169,6 +196,8 @@ type UnionScratch = {
   stamp: Int32Array
   next: number
   members: Int32Array
+  /** Pin2Vec cosine of each member (NaN: no vector). */
+  cosines: Float64Array
   cols: CandidateColumns
 }
 
@@ -177,6 +206,7 @@ const unionScratch = (n: number, capacity: number): UnionScratch => ({
   stamp: new Int32Array(n),
   next: 0,
   members: new Int32Array(capacity),
+  cosines: new Float64Array(capacity),
   cols: candidateColumns(capacity),
 })
 
@@ -215,9 +245,11 @@ function candidateUnion(i: number, sources: Sources, v: Vectors, scratch: UnionS
     count
   )
   const p2v = SOURCE_COLUMN.pin2vec
+  const cosines = scratch.cosines
+  v.cosines(i, members, count, cosines)
   for (let k = 0; k < count; k++) {
-    const cos = v.cosine(i, members[k]!)
-    cols.scores[k * width + p2v] = cos === null ? 0 : storedScore(Math.max(0, cos))
+    const cos = cosines[k]!
+    cols.scores[k * width + p2v] = Number.isNaN(cos) ? 0 : storedScore(Math.max(0, cos))
   }
   cols.count = count
   return count
@@ -408,7 +440,7 @@ export function planArtifacts(
       `maxCandidates must be a positive integer, got ${options.maxCandidates}`
     )
   }
-  const v = storedVectors(sources, options.vectorDtype)
+  const v = storedVectors(sources, options.vectorDtype, unionCapacity(sources))
   const entries = new PinEntries(
     ids.length,
     (j) => entryOf(j, ids, meta, sources, v),

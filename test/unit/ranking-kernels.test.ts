@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { blendOrder, blendTop } from '../../src/core/blend'
 import { cosine, cosineRows, squaredRowNorms } from '../../src/core/quantize'
 import { createRandom } from '../../src/core/random'
+import { int8DotTable } from '../../src/offline/pin2vec/dot-kernel'
 
 describe('blendTop', () => {
   const random = createRandom(5)
@@ -66,5 +67,40 @@ describe('cosineRows', () => {
         }
       }
     }
+  })
+})
+
+describe('int8 dot kernel', () => {
+  it('gives the exact dot products JavaScript computes, extremes included', () => {
+    const random = createRandom(21)
+    for (const dims of [16, 64, 128]) {
+      const rows = 300
+      const kernel = int8DotTable(rows, dims, 64)
+      expect(kernel).not.toBeNull()
+      const { table } = kernel!
+      for (let i = 0; i < table.length; i++) {
+        table[i] = random.int(256) - 128
+      }
+      table.fill(-128, 0, dims) // row 0: the largest products, -128 * -128 summed
+      table.fill(127, dims, 2 * dims)
+      const members = Int32Array.from({ length: 64 }, (_, k) => (k < 3 ? k : random.int(rows)))
+      for (const own of [0, 1, 7, rows - 1]) {
+        const got = Array.from(kernel!.dots(own, members, members.length))
+        const want = Array.from(members, (j) => {
+          let dot = 0
+          for (let d = 0; d < dims; d++) {
+            dot += table[own * dims + d]! * table[j * dims + d]!
+          }
+          return dot
+        })
+        expect(got).toEqual(want)
+      }
+    }
+  })
+
+  it('declines what it cannot take, and refuses more members than its room', () => {
+    expect(int8DotTable(10, 24, 8)).toBeNull()
+    const kernel = int8DotTable(10, 16, 4)!
+    expect(() => kernel.dots(0, new Int32Array(5), 5)).toThrow(/room for 4/)
   })
 })
