@@ -6,8 +6,9 @@
  * ("Pin2Vec defaults sweep") and bench/results.json ("sweep").
  *
  * `--pins N --seed S` sweeps a generated world of another size (kept in bench/data), and
- * `--only "epochs 2,epochs 3"` runs only the named variants; such a partial sweep gets its own
- * section and key ("sweep N pins seed S"), so the full table stays as it was measured.
+ * `--only "epochs 2,epochs 3"` runs only the named variants, `--datasets online-retail` only the
+ * named datasets (`--retail DIR`: where online-retail is); such a partial sweep gets its own
+ * section and key (named by its datasets), so the full table stays as it was measured.
  */
 
 import { existsSync } from 'node:fs'
@@ -26,32 +27,38 @@ import { flag } from './scale'
 
 type Dataset = { name: string; boards: string; events: string; pins: string }
 
-async function datasets(pins: number, seed: number): Promise<Dataset[]> {
-  const gen = join(
-    ROOT,
-    'bench',
-    'data',
-    pins === 5000 && seed === 42 ? 'gen-5000' : `gen-${pins}-seed-${seed}`
-  )
-  if (!existsSync(join(gen, 'events.csv'))) {
-    await writeWorld(generateWorld({ pins, seed }), gen)
-  }
-  const retail = join(ROOT, '..', 'shared', 'data', 'online-retail')
-  const out: Dataset[] = [
-    {
+type DatasetChoice = { pins: number; seed: number; names: string[]; retail: string }
+
+async function datasets({ pins, seed, names, retail }: DatasetChoice): Promise<Dataset[]> {
+  const out: Dataset[] = []
+  if (names.includes('generated')) {
+    const gen = join(
+      ROOT,
+      'bench',
+      'data',
+      pins === 5000 && seed === 42 ? 'gen-5000' : `gen-${pins}-seed-${seed}`
+    )
+    if (!existsSync(join(gen, 'events.csv'))) {
+      await writeWorld(generateWorld({ pins, seed }), gen)
+    }
+    out.push({
       name: `generated (${pins.toLocaleString('en')} pins${seed === 42 ? '' : `, seed ${seed}`})`,
       boards: join(gen, 'boards.csv'),
       events: join(gen, 'events.csv'),
       pins: join(gen, 'pins.csv'),
-    },
-  ]
-  if (existsSync(join(retail, 'events.csv.gz'))) {
-    out.push({
-      name: 'online-retail',
-      boards: join(retail, 'boards.csv.gz'),
-      events: join(retail, 'events.csv.gz'),
-      pins: join(retail, 'pins.csv.gz'),
     })
+  }
+  if (names.includes('online-retail')) {
+    if (existsSync(join(retail, 'events.csv.gz'))) {
+      out.push({
+        name: 'online-retail',
+        boards: join(retail, 'boards.csv.gz'),
+        events: join(retail, 'events.csv.gz'),
+        pins: join(retail, 'pins.csv.gz'),
+      })
+    } else {
+      console.error(`[sweep] online-retail skipped: no events.csv.gz in ${retail} (--retail DIR)`)
+    }
   }
   return out
 }
@@ -107,10 +114,12 @@ export async function run(argv: string[]): Promise<void> {
     )
   }
   const variants = [...VARIANTS.filter(([label]) => !only || only.includes(label)), ...extra]
-  const partial = only !== null || pins !== 5000 || seed !== 42
+  const partial = only !== null || pins !== 5000 || seed !== 42 || argv.includes('--datasets')
   const results: Record<string, Record<string, number>> = {}
   const seconds: Record<string, Record<string, number>> = {}
-  for (const ds of await datasets(pins, seed)) {
+  const names = flag(argv, 'datasets', 'generated,online-retail').split(',')
+  const retail = flag(argv, 'retail', join(ROOT, '..', 'shared', 'data', 'online-retail'))
+  for (const ds of await datasets({ pins, seed, names, retail })) {
     const inputs = await loadInputs(
       ds,
       { skipBadRows: false, columns: { boards: {}, events: {}, pins: {} } },
@@ -151,24 +160,23 @@ export async function run(argv: string[]): Promise<void> {
       )
     }
   }
-  const command = `npm run bench -- sweep${argv.length > 0 ? ` ${argv.join(' ')}` : ''}`
+  const quoted = argv.map((a) => (/\s/.test(a) ? `"${a}"` : a))
+  const command = `npm run bench -- sweep${argv.length > 0 ? ` ${quoted.join(' ')}` : ''}`
+  const columns = Object.keys(results)
   // A partial sweep (other world, some variants) is its own section, beside the full table.
-  const key = partial ? `sweep ${pins} pins seed ${seed}` : 'sweep'
+  const key = partial ? `sweep: ${columns.join(', ')}` : 'sweep'
   await mergeResults(key, { base: BASE, recallAt20: results, trainSeconds: seconds })
-  const names = Object.keys(results)
   const rows = variants.map(
     ([l]) =>
-      `| ${l} | ${names.map((n) => `${(results[n]![l]! * 100).toFixed(2)} | ${seconds[n]![l]!.toFixed(1)}`).join(' | ')} |`
+      `| ${l} | ${columns.map((n) => `${(results[n]![l]! * 100).toFixed(2)} | ${seconds[n]![l]!.toFixed(1)}`).join(' | ')} |`
   )
   await writeDocSection(
-    partial
-      ? `Pin2Vec defaults sweep (${pins.toLocaleString('en')} pins, seed ${seed})`
-      : 'Pin2Vec defaults sweep',
+    partial ? `Pin2Vec defaults sweep: ${columns.join(' and ')}` : 'Pin2Vec defaults sweep',
     `Command: \`${command}\` (${new Date().toISOString().slice(0, 10)}; ${machine()}).
 Pin2Vec alone, recall@20 (%) of its top-20 cosine neighbours for the next pin of held-out sessions (the validation slice: the 10% of the time span before eval's test cut), trained on the sessions before it; train s is the training wall time. Base: ${JSON.stringify(BASE)}; each row changes one option.
 
-| variant | ${names.map((n) => `${n} | train s`).join(' | ')} |
-|---|${names.map(() => '---|---|').join('')}
+| variant | ${columns.map((n) => `${n} | train s`).join(' | ')} |
+|---|${columns.map(() => '---|---|').join('')}
 ${rows.join('\n')}`
   )
 }
