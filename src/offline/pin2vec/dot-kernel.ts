@@ -8,20 +8,17 @@
  */
 
 import {
-  HEADER,
   I32,
   i32Const,
   localGet,
   localSet,
   localTee,
-  name,
   OP,
   PAGE,
-  section,
   simd,
+  singleFunctionModule,
   uleb,
   V128,
-  vec,
   WASM,
   type WasmMemory,
 } from './wasm-emit'
@@ -90,18 +87,17 @@ export function emitDotKernel(dims: number, pages: number): Uint8Array {
   emit(localGet(K), i32Const(1), [OP.i32Add], localSet(K))
   emit([OP.br, 0, OP.end, OP.end])
 
-  const locals: [number, number][] = [
-    [2, I32],
-    [2 * chunks + 2, V128],
-  ]
-  const body = [...vec(locals.map(([n, t]) => [...uleb(n), t])), ...code, OP.end]
-  const types = section(1, vec([[0x60, ...vec([[I32], [I32], [I32], [I32]]), ...vec([])]]))
-  const memLimits = [0x03, ...uleb(pages), ...uleb(pages)]
-  const imports = section(2, vec([[...name('env'), ...name('mem'), 0x02, ...memLimits]]))
-  const funcs = section(3, vec([[0]]))
-  const exports = section(7, vec([[...name('dots'), 0x00, 0]]))
-  const codeSection = section(10, vec([[...uleb(body.length), ...body]]))
-  return Uint8Array.from([...HEADER, ...types, ...imports, ...funcs, ...exports, ...codeSection])
+  return singleFunctionModule({
+    exportName: 'dots',
+    params: 4,
+    results: [],
+    locals: [
+      [2, I32],
+      [2 * chunks + 2, V128],
+    ],
+    code,
+    pages,
+  })
 }
 
 /** An int8 row table in wasm memory and the kernel over it. */

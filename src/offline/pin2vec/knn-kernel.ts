@@ -9,19 +9,16 @@
  */
 
 import {
-  HEADER,
   I32,
   i32Const,
   localGet,
   localSet,
   localTee,
-  name,
   OP,
   PAGE,
-  section,
   simd,
+  singleFunctionModule,
   uleb,
-  vec,
   WASM,
   type WasmMemory,
 } from './wasm-emit'
@@ -104,21 +101,17 @@ export function emitScanKernel(dims: number, pages: number): Uint8Array {
   emit(get(COUNT))
 
   const V128 = 0x7b
-  const locals: [number, number][] = [
-    [6, I32],
-    [lanes + 1, V128],
-  ]
-  const body = [...vec(locals.map(([n, t]) => [...uleb(n), t])), ...code, OP.end]
-  const types = section(
-    1,
-    vec([[0x60, ...vec([[I32], [I32], [I32], [I32], [I32], [I32]]), ...vec([[I32]])]])
-  )
-  const memLimits = [0x03, ...uleb(pages), ...uleb(pages)]
-  const imports = section(2, vec([[...name('env'), ...name('mem'), 0x02, ...memLimits]]))
-  const funcs = section(3, vec([[0]]))
-  const exports = section(7, vec([[...name('scan'), 0x00, 0]]))
-  const codeSection = section(10, vec([[...uleb(body.length), ...body]]))
-  return Uint8Array.from([...HEADER, ...types, ...imports, ...funcs, ...exports, ...codeSection])
+  return singleFunctionModule({
+    exportName: 'scan',
+    params: 6,
+    results: [I32],
+    locals: [
+      [6, I32],
+      [lanes + 1, V128],
+    ],
+    code,
+    pages,
+  })
 }
 
 export type ScanFn = (

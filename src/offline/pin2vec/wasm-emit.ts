@@ -145,6 +145,29 @@ export function funcBody(locals: [number, number][], code: number[]): number[] {
 
 export const HEADER = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]
 
+/**
+ * A module with one exported function over an imported shared memory of exactly `pages` pages
+ * (env.mem): `params` i32 parameters, `results` value types, and its locals and code.
+ */
+export function singleFunctionModule(fn: {
+  exportName: string
+  params: number
+  results: number[]
+  locals: [number, number][]
+  code: number[]
+  pages: number
+}): Uint8Array {
+  const body = [...vec(fn.locals.map(([n, t]) => [...uleb(n), t])), ...fn.code, OP.end]
+  const params = Array.from({ length: fn.params }, () => [I32])
+  const types = section(1, vec([[0x60, ...vec(params), ...vec(fn.results.map((t) => [t]))]]))
+  const memLimits = [0x03, ...uleb(fn.pages), ...uleb(fn.pages)]
+  const imports = section(2, vec([[...name('env'), ...name('mem'), 0x02, ...memLimits]]))
+  const funcs = section(3, vec([[0]]))
+  const exports = section(7, vec([[...name(fn.exportName), 0x00, 0]]))
+  const codeSection = section(10, vec([[...uleb(body.length), ...body]]))
+  return Uint8Array.from([...HEADER, ...types, ...imports, ...funcs, ...exports, ...codeSection])
+}
+
 /** Instruction builders shared by the generated kernels. */
 export const simd = (op: number, ...imm: number[]): number[] => [OP.simd, ...uleb(op), ...imm]
 export const localGet = (i: number): number[] => [OP.localGet, ...uleb(i)]
