@@ -64,8 +64,7 @@ export function squaredRowNorms(data: Int8Array | Float32Array, dims: number): F
 /**
  * cosine() of rows a and b of a row-major table of `dims`-wide rows, without making views of them
  * (the build scores every candidate this way). `norms` is squaredRowNorms(data, dims): the same
- * sums in the same order, so the same value; only the dot product is computed per pair, which
- * was the largest single cost of the build's write stage when each call re-summed both norms.
+ * sums in the same order, so the same value, with only the dot product computed per pair.
  */
 export function cosineRows(
   data: Int8Array | Float32Array,

@@ -419,8 +419,9 @@ function pinsByShard(ids: string[], shardCount: number): ShardPins {
 export type RecordSelection = {
   recordsFor?: Uint8Array
   /**
-   * How shard bodies are sealed (default: deflate-raw at SHARD_DEFLATE_LEVEL and SHA-256). The blend fit reads its
-   * shards in memory right away, so it seals them uncompressed: deflate was most of its assemble.
+   * How shard bodies are sealed (default: deflate-raw at SHARD_DEFLATE_LEVEL and SHA-256). The
+   * blend fit reads its shards in memory right away, so it seals them uncompressed: deflate was
+   * most of its assemble.
    */
   codecs?: ShardCodecs
 }
