@@ -18,7 +18,9 @@ import { computeSources, type Sources } from './candidate-sources'
 import type { BuildOptions, InputPaths } from './config'
 import { type Inputs, loadInputs, requireInputs } from './inputs'
 import { type Logger, peakRssBytes } from './log'
+import { memoryBudget } from './memory'
 import { type WriteStats, writeBuild, writeCounts, writeReport } from './write'
+import { checkWriteMemory } from './write-memory'
 
 export type BuildConfig = {
   inputs: InputPaths
@@ -139,6 +141,8 @@ export async function runBuild(config: BuildConfig, log: Logger): Promise<BuildR
       : DEFAULT_BLEND)
   const assemble = config.options.assemble
   const doneWrite = log.step('write', `encoding shards of ${assemble.pinsPerShard} pins`)
+  const budget = memoryBudget(config.options.maxMemoryBytes)
+  checkWriteMemory(budget, inputs.pins.ids, inputs.meta, sources, assemble)
   const plan = planArtifacts(inputs.pins.ids, inputs.meta, sources, assemble, blend)
   const timings: Record<string, number> = {
     ingest: ingestSeconds,

@@ -14,9 +14,11 @@ import { readPins } from '../ingest'
 import type { IngestReport } from '../ingest/report'
 import type { PinMeta } from '../inputs'
 import type { Logger } from '../log'
+import { memoryBudget } from '../memory'
 import type { ShardSlice } from '../slice'
 import { Vocab } from '../vocab'
 import { type KvBulkLimits, writeBuild, writeReport } from '../write'
+import { checkWriteMemory } from '../write-memory'
 import { sliceInputs, writeOneSlice } from './build-slice'
 import { digestInputs } from './digest'
 import { findCandidateFiles, readCandidates } from './read'
@@ -86,6 +88,13 @@ export async function buildFromCandidates(
       `[candidates] this blend was fitted on session lists scored with decay ${scoring.decay}, backward ${scoring.backward}, popularity exponent ${scoring.popularityExponent}: compute the candidates' session lists with the same (sql/session-cooc.sql: decay, backward, popularity_exponent)`
     )
   }
+  checkWriteMemory(
+    memoryBudget(config.options.maxMemoryBytes),
+    pins.ids,
+    meta,
+    sources,
+    config.options.assemble
+  )
   const plan = planArtifacts(
     pins.ids,
     meta,
