@@ -25,6 +25,7 @@ import { type SessionCoocOptions, sessionCooccurrence } from '../src/offline/ses
 import { sessionize } from '../src/offline/sessions/sessionize'
 import { gridSettings } from '../src/offline/sessions/tune'
 import { machine, mergeResults, ROOT, writeDocSection } from './lib/results'
+import { flag } from './scale'
 
 const K = 20
 
@@ -51,12 +52,12 @@ function topK(
   return out
 }
 
-export async function run(): Promise<void> {
+export async function run(argv: string[] = []): Promise<void> {
   const gen = join(ROOT, 'bench', 'data', 'gen-5000')
   if (!existsSync(join(gen, 'events.csv'))) {
     await writeWorld(generateWorld({ pins: 5000, seed: 42 }), gen)
   }
-  const retail = join(ROOT, '..', 'shared', 'data', 'online-retail')
+  const retail = flag(argv, 'retail', join(ROOT, '..', 'shared', 'data', 'online-retail'))
   const datasets = [
     {
       name: 'generated (5,000 pins)',
@@ -68,7 +69,12 @@ export async function run(): Promise<void> {
       boards: join(retail, 'boards.csv.gz'),
       events: join(retail, 'events.csv.gz'),
     },
-  ].filter((d) => existsSync(d.events))
+  ].filter((d) => {
+    if (!existsSync(d.events)) {
+      console.error(`[sources] ${d.name} skipped: no ${d.events} (online-retail: --retail DIR)`)
+    }
+    return existsSync(d.events)
+  })
   const results: Record<string, Record<string, { recall20: number; tailRecall20: number }>> = {}
   for (const ds of datasets) {
     const inputs = await loadInputs(
