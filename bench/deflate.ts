@@ -3,8 +3,9 @@
  * deflate level of shard bodies (src/offline/shard-codecs.ts). It inflates evenly spaced shard
  * bodies of an existing build, then compresses all of them at each level, levels interleaved
  * within each round, and reports CPU per body to deflate and to inflate again (median and range
- * over rounds) and bytes against level 9. Deflate is most of the write stage's CPU, so this is the size-for-time trade-off of the
- * default. It builds nothing: point it at a build of ≥ 100k pins (`bench scale` leaves one).
+ * over rounds) and bytes against level 9. Deflate is the largest single function in the write
+ * stage's CPU profile, so this is the size-for-time trade-off of the default. It builds nothing:
+ * point it at a build of ≥ 100k pins (`bench scale` leaves one).
  */
 
 import { readFileSync } from 'node:fs'
