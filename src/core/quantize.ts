@@ -29,6 +29,10 @@ export function dequantizeVector(q: Int8Array | Float32Array, scale: number): Fl
  * Cosine similarity of two stored vectors. Per-vector scales cancel out, so int8 vectors are
  * compared directly (no dequantisation on the request path).
  */
+/** The cosine from a dot product and the two squared norms; 0 when either vector is zero. */
+export const cosineOfDot = (dot: number, na: number, nb: number): number =>
+  na > 0 && nb > 0 ? dot / Math.sqrt(na * nb) : 0
+
 export function cosine(a: Int8Array | Float32Array, b: Int8Array | Float32Array): number {
   let dot = 0
   let na = 0
@@ -40,7 +44,7 @@ export function cosine(a: Int8Array | Float32Array, b: Int8Array | Float32Array)
     na += x * x
     nb += y * y
   }
-  return na > 0 && nb > 0 ? dot / Math.sqrt(na * nb) : 0
+  return cosineOfDot(dot, na, nb)
 }
 
 /**
@@ -73,16 +77,11 @@ export function cosineRows(
   b: number,
   dims: number
 ): number {
-  const na = norms[a]!
-  const nb = norms[b]!
-  if (!(na > 0 && nb > 0)) {
-    return 0
-  }
   let dot = 0
   const oa = a * dims
   const ob = b * dims
   for (let i = 0; i < dims; i++) {
     dot += (data[oa + i] as number) * (data[ob + i] as number)
   }
-  return dot / Math.sqrt(na * nb)
+  return cosineOfDot(dot, norms[a]!, norms[b]!)
 }

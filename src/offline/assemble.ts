@@ -32,7 +32,7 @@ import {
 import { blendTop, blendTotals } from '../core/blend'
 import { type CandidateColumns, candidateColumns, columnMaxima } from '../core/features'
 import { shardOf } from '../core/hash'
-import { cosineRows, quantizeVector, squaredRowNorms } from '../core/quantize'
+import { cosineOfDot, cosineRows, quantizeVector, squaredRowNorms } from '../core/quantize'
 import type { Sources } from './candidate-sources'
 import { BuildError } from './errors'
 import type { PinMeta } from './inputs'
@@ -140,12 +140,7 @@ function storedVectors(sources: Sources, dtype: 'int8' | 'float32', capacity: nu
   return {
     dims,
     dtype,
-    rows: (i) =>
-      trained[i]
-        ? dtype === 'int8'
-          ? q.subarray(i * dims, (i + 1) * dims)
-          : p2v.vectors.subarray(i * dims, (i + 1) * dims)
-        : null,
+    rows: (i) => (trained[i] ? table.subarray(i * dims, (i + 1) * dims) : null),
     scale,
     signature: (i) => (trained[i] ? sigs.subarray(i * sigBytes, (i + 1) * sigBytes) : null),
     cosines(i, members, count, out) {
@@ -162,11 +157,9 @@ function storedVectors(sources: Sources, dtype: 'int8' | 'float32', capacity: nu
       }
       // cosineRows' arithmetic with the kernel's (exact, integer) dot products.
       const dots = kernel.dots(i, members, count)
-      const na = norms[i]!
       for (let k = 0; k < count; k++) {
         const j = members[k]!
-        const nb = norms[j]!
-        out[k] = !trained[j] ? Number.NaN : na > 0 && nb > 0 ? dots[k]! / Math.sqrt(na * nb) : 0
+        out[k] = trained[j] ? cosineOfDot(dots[k]!, norms[i]!, norms[j]!) : Number.NaN
       }
     },
   }
