@@ -194,6 +194,7 @@ export async function run(argv: string[]): Promise<void> {
     decay: options.sessionCooc.decay,
     backward: options.sessionCooc.backward,
     popularity_exponent: options.sessionCooc.popularityExponent,
+    length_damping: options.sessionCooc.lengthDamping,
     jaccard: options.sessionCooc.scoring === 'jaccard' ? 1 : 0,
   }
   await writeFile(join(dir, 'params.json'), JSON.stringify(params))

@@ -141,9 +141,9 @@ export async function run(argv: string[] = []): Promise<void> {
     // Session scorings: the 'damped' grid that the build tries on its held-out queries
     // (src/offline/sessions/tune.ts), and 'jaccard'.
     const settings: { label: string; options: Partial<SessionCoocOptions> }[] = gridSettings().map(
-      ({ decay, backward, popularityExponent }) => ({
-        label: `session damped, decay ${decay}, backward ${backward}, β ${popularityExponent}`,
-        options: { scoring: 'damped', decay, backward, popularityExponent },
+      ({ lengthDamping, decay, backward, popularityExponent }) => ({
+        label: `session damped, length damping ${lengthDamping}, decay ${decay}, backward ${backward}, β ${popularityExponent}`,
+        options: { scoring: 'damped', lengthDamping, decay, backward, popularityExponent },
       })
     )
     settings.push({ label: 'session jaccard', options: { scoring: 'jaccard' } })
@@ -167,7 +167,7 @@ export async function run(argv: string[] = []): Promise<void> {
   await writeDocSection(
     'Source scorings',
     `Command: \`npm run bench -- sources\` (${new Date().toISOString().slice(0, 10)}; ${machine()}).
-Each source alone, trained on the events before the validation cut: recall@20 (%) of its top-20 list (pins already engaged in the session skipped) for the next pin new to the session, in the validation slice (the 10% of the time span before eval's test slice; never the test slice), overall / on tail query pins (lowest tercile of training engagement). "+ walks" fills lists shorter than 20 with Pixie-style walk candidates. Session rows: decay, backward weight and popularity exponent β of the 'damped' scoring (src/offline/sessions/session-cooc.ts); the build chooses among these rows on its own held-out queries (src/offline/sessions/tune.ts).
+Each source alone, trained on the events before the validation cut: recall@20 (%) of its top-20 list (pins already engaged in the session skipped) for the next pin new to the session, in the validation slice (the 10% of the time span before eval's test slice; never the test slice), overall / on tail query pins (lowest tercile of training engagement). "+ walks" fills lists shorter than 20 with Pixie-style walk candidates. Session rows: length damping γ (a session of n engagements weighs 1 / log2(1 + n)^γ), decay, backward weight and popularity exponent β of the 'damped' scoring (src/offline/sessions/session-cooc.ts); the build chooses among these rows on its own held-out queries (src/offline/sessions/tune.ts).
 
 | source | ${names.map((n) => `${n} overall | ${n} tail`).join(' | ')} |
 |---|${names.map(() => '---|---|').join('')}

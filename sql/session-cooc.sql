@@ -6,9 +6,9 @@
 -- left out; a user's events, ordered by (ts_ms, pin_id, action), start a new session after a gap of
 -- more than {{gap_ms}} ms. 'damped' ({{jaccard}} = 0): engagements of pins i <> j at positions p, q
 -- of a session of n engagements, |p - q| <= {{max_distance}}, add
---   w(i) / log2(1 + n) * w(j) * {{decay}}^(|p - q| - 1) * (q < p ? {{backward}} : 1)
+--   w(i) / log2(1 + n)^{{length_damping}} * w(j) * {{decay}}^(|p - q| - 1) * (q < p ? {{backward}} : 1)
 -- and the score is min(1, c / (m(i)^(1 - b) m(j)^b)), b = {{popularity_exponent}},
--- m(i) = sum of w / log2(1 + n) over i's engagements.
+-- m(i) = sum of w / log2(1 + n)^{{length_damping}} over i's engagements.
 -- 'jaccard' ({{jaccard}} = 1): s / (n(i) + n(j) - s) over the sets of sessions holding each pin.
 WITH
 weighted AS (
@@ -35,7 +35,7 @@ positioned AS (
   FROM numbered
 ),
 engagements AS (
-  SELECT user_id, session, pin_id, k, w / LOG2(1 + n) AS wl, w, n FROM positioned
+  SELECT user_id, session, pin_id, k, w / POWER(LOG2(1 + n), {{length_damping}}) AS wl, w, n FROM positioned
 ),
 mass AS (
   SELECT pin_id,

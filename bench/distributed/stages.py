@@ -157,7 +157,7 @@ def session_cooc(events, p, weights):
         part = part.assign(session=start.astype(int).groupby(part.user_id).cumsum())
         part = part.assign(k=part.groupby("user_id").cumcount())
         n = part.groupby(["user_id", "session"]).pin_id.transform("size")
-        return part.assign(wl=part.w / (1 + n).map(math.log2))[["user_id", "session", "pin_id", "k", "w", "wl"]]
+        return part.assign(wl=part.w / (1 + n).map(math.log2) ** p["length_damping"])[["user_id", "session", "pin_id", "k", "w", "wl"]]
 
     meta_e = pd.DataFrame({"user_id": pd.Series(dtype=str), "session": pd.Series(dtype="i8"), "pin_id": pd.Series(dtype=str), "k": pd.Series(dtype="i8"), "w": pd.Series(dtype="f8"), "wl": pd.Series(dtype="f8")})
     eng = events.shuffle("user_id").map_partitions(engagements, meta=meta_e)

@@ -292,10 +292,17 @@ export const MODEL_FLAGS: FlagSpec<BuildOptions>[] = [
     ['sessionCooc', 'popularityExponent'],
     num({ min: 0, max: 1 })
   ),
+  stage(
+    SESSIONS,
+    '--session-length-damping <X>',
+    'a session of n engagements weighs 1 / log2(1 + n)^X; 0 = every session alike (chosen unless --fixed-session-scoring)',
+    ['sessionCooc', 'lengthDamping'],
+    num({ min: 0, max: 1 })
+  ),
   {
     flags: '--fixed-session-scoring',
     group: SESSIONS,
-    help: "score session co-occurrence with the three values above as given, instead of choosing them on the blend fit's held-out events",
+    help: "score session co-occurrence with the four values above as given, instead of choosing them on the blend fit's held-out events",
     apply: (o) => {
       o.sessionCooc.tune = false
     },

@@ -300,9 +300,15 @@ export async function computeSources(
         'Lower --top-n, or give the build more memory (--max-memory).'
       )
       let coocOptions = { ...options.sessionCooc, topN: options.topN, actionWeight: weights }
-      // Where each pin occurs and its mass: shared by the grid and the lists (they do not
-      // depend on the settings tuned).
-      const prepared = prepareSessionCooc(sessions, pinCount, coocOptions.scoring, weights)
+      // Where each pin occurs: shared by the grid and the lists (the masses are computed again
+      // only if the grid chooses another length damping).
+      const prepared = prepareSessionCooc(
+        sessions,
+        pinCount,
+        coocOptions.scoring,
+        weights,
+        coocOptions.lengthDamping
+      )
       if (tuneQueries) {
         const tuned = await tuneSessionScoring(sessions, pinCount, tuneQueries, coocOptions, log, {
           prepared,

@@ -165,6 +165,7 @@ describe('generated world end to end', () => {
     const best = Math.max(...tuned.trials.map((t) => t.hr20))
     const chosen = tuned.trials.find(
       (t) =>
+        t.lengthDamping === tuned.chosen.lengthDamping &&
         t.decay === tuned.chosen.decay &&
         t.backward === tuned.chosen.backward &&
         t.popularityExponent === tuned.chosen.popularityExponent

@@ -264,5 +264,11 @@ describe('parseManifest', () => {
     expect(() =>
       parseBlend({ ...DEFAULT_BLEND, sessionCooc: { decay: 0.5, backward: 1 } })
     ).toThrow(/popularityExponent/)
+    // lengthDamping is optional (blends fitted before it was tuned), and checked when present.
+    const damped = { ...scoring, lengthDamping: 0 }
+    expect(parseBlend({ ...DEFAULT_BLEND, sessionCooc: damped }).sessionCooc).toEqual(damped)
+    expect(() =>
+      parseBlend({ ...DEFAULT_BLEND, sessionCooc: { ...scoring, lengthDamping: 1.5 } })
+    ).toThrow(/lengthDamping/)
   })
 })

@@ -116,6 +116,10 @@ describe('DuckDB engine', () => {
       { sessionCooc: { decay: 0.5, backward: 0.25, popularityExponent: 0.2 } },
     ],
     ['forward-only session pairs', { sessionCooc: { backward: 0, popularityExponent: 0 } }],
+    [
+      'sessions of every length weighed alike',
+      { sessionCooc: { lengthDamping: 0, decay: 0.5, popularityExponent: 0.2 } },
+    ],
   ]
   for (const [name, over] of cases) {
     it(`gives the node engine's lists exactly, with ${name}`, async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { sessionCooccurrence } from '../../src/offline/sessions/session-cooc'
+import { prepareSessionCooc, sessionCooccurrence } from '../../src/offline/sessions/session-cooc'
 import type { Sessions } from '../../src/offline/sessions/sessionize'
 
 // Pins a=0, b=1, c=2. Actions: save=0 (w 1), click=1 (w 0.5), closeup=2 (w 0.25).
@@ -18,6 +18,7 @@ const base = {
   decay: 0.5,
   backward: 1,
   popularityExponent: 0.5,
+  lengthDamping: 1,
   actionWeight,
 }
 
@@ -75,6 +76,37 @@ describe('session co-occurrence', () => {
     // c is last: everything in its list came before it.
     const backwardCA = 0.25 * (0.25 * lw0 * 1 * 0.5)
     expect(scoreOf(lists, 2, 0)).toBeCloseTo(Math.min(1, backwardCA / norm(massC, massA)), 6)
+  })
+
+  it('damped, length damping 0: every session weighs alike, in the pairs and in the masses', () => {
+    const { lists } = sessionCooccurrence(sessions, 3, {
+      ...base,
+      scoring: 'damped',
+      lengthDamping: 0,
+    })
+    const massA = 1 + 1
+    const massB = 0.5 + 1
+    const massC = 0.25
+    const cAB = 1 * 0.5 + 1
+    const cAC = 1 * 0.25 * 0.5
+    expect(scoreOf(lists, 0, 1)).toBeCloseTo(Math.min(1, cAB / Math.sqrt(massA * massB)), 6)
+    expect(scoreOf(lists, 0, 2)).toBeCloseTo(Math.min(1, cAC / Math.sqrt(massA * massC)), 6)
+  })
+
+  it('gives the same lists from an index prepared with another length damping', () => {
+    for (const [prepared, asked] of [
+      [1, 0],
+      [0, 1],
+    ] as const) {
+      const shared = prepareSessionCooc(sessions, 3, 'damped', actionWeight, prepared)
+      const options = { ...base, scoring: 'damped' as const, lengthDamping: asked }
+      const fresh = sessionCooccurrence(sessions, 3, options).lists
+      const reused = sessionCooccurrence(sessions, 3, options, undefined, shared).lists
+      expect([...reused.indices]).toEqual([...fresh.indices])
+      expect([...reused.scores]).toEqual([...fresh.scores])
+      // The shared index keeps its own weights: it is not changed under the caller.
+      expect(shared.lengthDamping).toBe(prepared)
+    }
   })
 
   it('computes only the rows asked for, each exactly as in the full computation', () => {

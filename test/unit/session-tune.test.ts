@@ -36,6 +36,7 @@ const base = {
   decay: 0.8,
   backward: 1,
   popularityExponent: 0.5,
+  lengthDamping: 1,
   actionWeight: Float64Array.from([1]),
 }
 
@@ -48,6 +49,7 @@ describe('session scoring tuned on held-out queries', () => {
   it('tries the whole grid and keeps the setting with the best HR@20', async () => {
     const tuned = await tuneSessionScoring(world(), 51, queries, base, silentLogger)
     const size =
+      SESSION_SCORING_GRID.lengthDamping.length *
       SESSION_SCORING_GRID.decay.length *
       SESSION_SCORING_GRID.backward.length *
       SESSION_SCORING_GRID.popularityExponent.length
@@ -60,13 +62,44 @@ describe('session scoring tuned on held-out queries', () => {
     expect(tuned.chosen.backward).toBeLessThan(1)
     const chosen = tuned.trials.find(
       (t) =>
+        t.lengthDamping === tuned.chosen.lengthDamping &&
         t.decay === tuned.chosen.decay &&
         t.backward === tuned.chosen.backward &&
         t.popularityExponent === tuned.chosen.popularityExponent
     )!
     expect(chosen.hr20).toBe(best)
-    // Decay cannot matter here (every pair is adjacent): ties keep the grid's first value.
+    // Decay and length damping cannot matter here (every pair is adjacent, every session has
+    // two pins): ties keep the grid's first values.
     expect(tuned.chosen.decay).toBe(SESSION_SCORING_GRID.decay[0])
+    expect(tuned.chosen.lengthDamping).toBe(SESSION_SCORING_GRID.lengthDamping[0])
+  })
+
+  it('stops damping long sessions where they carry the next pins', async () => {
+    // Pin 1 follows the query pin 0 in two long sessions (with 28 other pins each); pin 2 follows
+    // it in one short session. Damped by length, 2 outranks 1; undamped, 1 comes first. The
+    // held-out next pin is 1: both settings have it in the top 20, so MRR decides.
+    const pins: number[] = []
+    const offsets = [0]
+    for (let s = 0; s < 2; s++) {
+      pins.push(0, 1, ...Array.from({ length: 28 }, (_, f) => 3 + s * 28 + f))
+      offsets.push(pins.length)
+    }
+    pins.push(0, 2)
+    offsets.push(pins.length)
+    const sessions: Sessions = {
+      offsets: Int32Array.from(offsets),
+      pins: Int32Array.from(pins),
+      actions: new Int32Array(pins.length),
+      times: new Float64Array(pins.length),
+      user: new Int32Array(offsets.length - 1),
+    }
+    const next = { query: new Int32Array(4), target: new Int32Array(4).fill(1) }
+    const tuned = await tuneSessionScoring(sessions, 59, next, base, silentLogger)
+    expect(tuned.chosen.lengthDamping).toBe(0)
+    const best = (gamma: number) =>
+      Math.max(...tuned.trials.filter((t) => t.lengthDamping === gamma).map((t) => t.mrr20))
+    expect(best(0)).toBeCloseTo(1, 9)
+    expect(best(1)).toBeCloseTo(0.5, 9)
   })
 
   it('skips the pins already engaged in the session, as the served answer does', async () => {

@@ -75,9 +75,15 @@ export type BlendParams = {
   /**
    * How the session co-occurrence lists that this blend was fitted on were scored (chosen on
    * held-out queries, src/offline/sessions/tune.ts). A build given this blend scores its session
-   * lists the same way; the worker does not read it. Absent = the build's own options.
+   * lists the same way; the worker does not read it. Absent = the build's own options;
+   * `lengthDamping` absent = 1 (blends fitted before it was tuned).
    */
-  sessionCooc?: { decay: number; backward: number; popularityExponent: number } | null
+  sessionCooc?: {
+    decay: number
+    backward: number
+    popularityExponent: number
+    lengthDamping?: number
+  } | null
   /** Where the parameters came from, e.g. "default" or "validation slice 2024-05-01..". */
   origin: string
 }

@@ -67,13 +67,12 @@ export function parseBlend(x: unknown): BlendParams {
   }
   if (x.sessionCooc !== undefined && x.sessionCooc !== null) {
     const scoring = field(x, 'sessionCooc', isObject, 'an object or null')
+    const unit = (v: unknown): v is number => isFiniteNumber(v) && v >= 0 && v <= 1
     for (const key of ['decay', 'backward', 'popularityExponent']) {
-      field(
-        scoring,
-        key,
-        (v): v is number => isFiniteNumber(v) && v >= 0 && v <= 1,
-        'a number in [0, 1]'
-      )
+      field(scoring, key, unit, 'a number in [0, 1]')
+    }
+    if (scoring.lengthDamping !== undefined) {
+      field(scoring, 'lengthDamping', unit, 'a number in [0, 1]')
     }
   }
   if (x.session !== undefined && x.session !== null) {

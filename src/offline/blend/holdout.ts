@@ -173,7 +173,11 @@ export function optionsForBlend(
   if (!blend?.sessionCooc) {
     return options
   }
-  return { ...options, sessionCooc: { ...options.sessionCooc, ...blend.sessionCooc } }
+  // A blend without lengthDamping was fitted before it was tuned, on lists damped by length.
+  return {
+    ...options,
+    sessionCooc: { ...options.sessionCooc, lengthDamping: 1, ...blend.sessionCooc },
+  }
 }
 
 /**

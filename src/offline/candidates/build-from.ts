@@ -85,7 +85,7 @@ export async function buildFromCandidates(
   if (scoring) {
     // The lists come from elsewhere: say what the blend's model expects them to be.
     log.info(
-      `[candidates] this blend was fitted on session lists scored with decay ${scoring.decay}, backward ${scoring.backward}, popularity exponent ${scoring.popularityExponent}: compute the candidates' session lists with the same (sql/session-cooc.sql: decay, backward, popularity_exponent)`
+      `[candidates] this blend was fitted on session lists scored with decay ${scoring.decay}, backward ${scoring.backward}, popularity exponent ${scoring.popularityExponent}, length damping ${scoring.lengthDamping ?? 1}: compute the candidates' session lists with the same (sql/session-cooc.sql: decay, backward, popularity_exponent, length_damping)`
     )
   }
   checkWriteMemory(

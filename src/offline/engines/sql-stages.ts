@@ -112,6 +112,7 @@ export function stageParams(options: BuildOptions): Record<string, string | numb
     decay: num(options.sessionCooc.decay),
     backward: num(options.sessionCooc.backward),
     popularity_exponent: num(options.sessionCooc.popularityExponent),
+    length_damping: num(options.sessionCooc.lengthDamping),
     jaccard: options.sessionCooc.scoring === 'jaccard' ? 1 : 0,
   }
 }

@@ -26,8 +26,10 @@ export type SessionCoocStageOptions = {
   backward: number
   /** How strongly a candidate's own mass damps its score (0.5 = symmetric cosine). */
   popularityExponent: number
+  /** A session of n engagements weighs 1 / log2(1 + n)^lengthDamping (0 = every session alike). */
+  lengthDamping: number
   /**
-   * Choose decay, backward and popularityExponent on the blend fit's held-out queries
+   * Choose decay, backward, popularityExponent and lengthDamping on the blend fit's held-out queries
    * (sessions/tune.ts) instead of using the values above; only for the 'damped' scoring.
    */
   tune: boolean
@@ -45,6 +47,7 @@ export const DEFAULT_SESSION_COOC_OPTIONS: SessionCoocStageOptions = {
   decay: 0.8,
   backward: 1,
   popularityExponent: 0.5,
+  lengthDamping: 1,
   tune: true,
 }
 

@@ -4,9 +4,10 @@
  *
  * - `damped` (default): every pair of engagements (i at position p, j at q, p ≠ q,
  *   |p − q| ≤ maxDistance) in a session of n engagements adds to c(i, j)
- *     w(i) · w(j) · decay^(|p − q| − 1) / log2(1 + n) · (q < p ? backward : 1),
- *   where w is the action weight (save > click > closeup by default). With d(i) =
- *   Σ_sessions Σ_{engagements of i} w / log2(1 + n), the score of j in i's list is
+ *     w(i) · w(j) · decay^(|p − q| − 1) / log2(1 + n)^γ · (q < p ? backward : 1),
+ *   where w is the action weight (save > click > closeup by default) and γ = `lengthDamping`
+ *   (1: long sessions count less; 0: every session alike). With d(i) =
+ *   Σ_sessions Σ_{engagements of i} w / log2(1 + n)^γ, the score of j in i's list is
  *   min(1, c(i, j) / (d(i)^(1 − β) · d(j)^β)), β = `popularityExponent`: near pairs count more,
  *   long sessions less, pins engaged after i more than pins engaged before it (`backward` < 1:
  *   "what people look at next", as sequential rules have it), and popular candidates are damped
@@ -32,13 +33,19 @@ export type SessionCoocOptions = {
   backward: number
   /** β: how strongly a candidate's own mass damps its score (0.5 = symmetric cosine). */
   popularityExponent: number
+  /**
+   * γ: a session of n engagements weighs 1 / log2(1 + n)^γ. 1 damps long sessions (many pins
+   * browsed, each pair less telling); 0 counts every session alike, which wins where a long
+   * session is one coherent basket (online-retail's invoices).
+   */
+  lengthDamping: number
   /** Weight of each action code. */
   actionWeight: Float64Array
 }
 
 /** Positions of every pin across sessions: pin → list of (session, position) occurrences. */
 function occurrences(
-  sessions: Sessions,
+  sessions: Pick<Sessions, 'offsets' | 'pins'>,
   pinCount: number
 ): { offsets: Int32Array; session: Int32Array; position: Int32Array } {
   const offsets = csrOffsets(sessions.pins, pinCount)
@@ -61,27 +68,62 @@ function occurrences(
  */
 export type SessionCoocPrepared = {
   occ: ReturnType<typeof occurrences>
+  /** The γ that `lengthWeight` and `mass` were computed with. */
+  lengthDamping: number
   lengthWeight: Float64Array
-  /** Mass of each pin: damped → Σ w / log2(1 + n); jaccard → number of distinct sessions. */
+  /** Mass of each pin: damped → Σ w / log2(1 + n)^γ; jaccard → number of distinct sessions. */
   mass: Float64Array
   scoring: SessionScoring
   longestSession: number
 }
 
 export function prepareSessionCooc(
-  sessions: Sessions,
+  sessions: Pick<Sessions, 'offsets' | 'pins' | 'actions'>,
   pinCount: number,
   scoring: SessionScoring,
-  actionWeight: Float64Array
+  actionWeight: Float64Array,
+  lengthDamping: number
 ): SessionCoocPrepared {
   const occ = occurrences(sessions, pinCount)
+  let longestSession = 0
+  for (let s = 0; s + 1 < sessions.offsets.length; s++) {
+    longestSession = Math.max(longestSession, sessions.offsets[s + 1]! - sessions.offsets[s]!)
+  }
+  return withLengthDamping(
+    {
+      occ,
+      lengthDamping: Number.NaN,
+      lengthWeight: new Float64Array(0),
+      mass: new Float64Array(0),
+      scoring,
+      longestSession,
+    },
+    sessions,
+    actionWeight,
+    lengthDamping
+  )
+}
+
+/**
+ * `prepared` with its session weights and pin masses computed for γ = `lengthDamping`; the
+ * occurrence index, the costly part, is shared (the tuner tries every γ on one index).
+ */
+export function withLengthDamping(
+  prepared: SessionCoocPrepared,
+  sessions: Pick<Sessions, 'offsets' | 'actions'>,
+  actionWeight: Float64Array,
+  lengthDamping: number
+): SessionCoocPrepared {
+  if (prepared.lengthDamping === lengthDamping) {
+    return prepared
+  }
+  const { occ, scoring } = prepared
+  const pinCount = occ.offsets.length - 1
   const sessionCount = sessions.offsets.length - 1
   const lengthWeight = new Float64Array(sessionCount)
-  let longestSession = 0
   for (let s = 0; s < sessionCount; s++) {
     const n = sessions.offsets[s + 1]! - sessions.offsets[s]!
-    lengthWeight[s] = 1 / Math.log2(1 + n)
-    longestSession = Math.max(longestSession, n)
+    lengthWeight[s] = 1 / Math.log2(1 + n) ** lengthDamping
   }
   const mass = new Float64Array(pinCount)
   const lastSession = new Int32Array(pinCount).fill(-1)
@@ -98,7 +140,7 @@ export function prepareSessionCooc(
       }
     }
   }
-  return { occ, lengthWeight, mass, scoring, longestSession }
+  return { ...prepared, lengthDamping, lengthWeight, mass }
 }
 
 /**
@@ -223,13 +265,17 @@ export function sessionCooccurrence(
   pinCount: number,
   options: SessionCoocOptions,
   rows?: Uint8Array,
-  prepared: SessionCoocPrepared = prepareSessionCooc(
-    sessions,
-    pinCount,
-    options.scoring,
-    options.actionWeight
-  )
+  shared?: SessionCoocPrepared
 ): { lists: NeighbourLists; pairUpdates: number } {
+  const prepared = shared
+    ? withLengthDamping(shared, sessions, options.actionWeight, options.lengthDamping)
+    : prepareSessionCooc(
+        sessions,
+        pinCount,
+        options.scoring,
+        options.actionWeight,
+        options.lengthDamping
+      )
   const lists = createNeighbourLists(pinCount, options.topN)
   const heap = new TopK(options.topN)
   let pairUpdates = 0
