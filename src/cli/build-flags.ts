@@ -259,6 +259,13 @@ export const MODEL_FLAGS: FlagSpec<BuildOptions>[] = [
   ),
   stage(
     SESSIONS,
+    '--recent-fraction <X>',
+    "share of the events' time span, back from the last event, that counts as recent for the blend's trend feature (0 = none)",
+    ['sessions', 'recentFraction'],
+    num({ min: 0, max: 1 })
+  ),
+  stage(
+    SESSIONS,
     '--session-scoring <S>',
     'session co-occurrence: damped | jaccard',
     ['sessionCooc', 'scoring'],

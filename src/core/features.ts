@@ -22,6 +22,8 @@ export const FEATURE_NAMES = [
   'log1p(query engagement)',
   'log1p(candidate engagement)',
   'sources proposing',
+  // Format 3: what is trending at build time; real catalogues are seasonal.
+  'log1p(candidate recent engagement)',
 ] as const
 
 export const FEATURE_COUNT = FEATURE_NAMES.length
@@ -39,6 +41,8 @@ export type CandidateColumns = {
   bits: Uint8Array
   /** The candidate pin's engagement. */
   engagement: Float64Array
+  /** The candidate pin's recent engagement (PinEntry.recentEngagement). */
+  recent: Float64Array
 }
 
 export const candidateColumns = (count: number): CandidateColumns => ({
@@ -46,6 +50,7 @@ export const candidateColumns = (count: number): CandidateColumns => ({
   scores: new Float64Array(count * SOURCES.length),
   bits: new Uint8Array(count),
   engagement: new Float64Array(count),
+  recent: new Float64Array(count),
 })
 
 /** Per-source maxima of the columns' scores (0 when no candidate scores above it). */
@@ -91,6 +96,7 @@ export function columnFeatures(
     out[row + 4 * n] = queryPopularity
     out[row + 4 * n + 1] = Math.log1p(cols.engagement[i]!)
     out[row + 4 * n + 2] = proposing
+    out[row + 4 * n + 3] = Math.log1p(cols.recent[i]!)
   }
 }
 
@@ -108,6 +114,7 @@ export function columnsOf(
     }
     cols.bits[i] = c.sources
     cols.engagement[i] = c.pin.engagement
+    cols.recent[i] = c.pin.recentEngagement
   })
   return cols
 }

@@ -172,6 +172,7 @@ function entryOf(i: number, ids: string[], meta: PinMeta, sources: Sources, v: V
     imageUrl: meta.imageUrl[i] ?? '',
     link: meta.link[i] ?? '',
     engagement: sources.engagement[i]!,
+    recentEngagement: sources.recentEngagement[i]!,
     vector: null,
     scale: 1,
     signature: v.signature(i),
@@ -226,17 +227,10 @@ function candidateUnion(i: number, sources: Sources, v: Vectors, scratch: UnionS
   const width = SOURCES.length
   scratch.next++
   let count = 0
-  count = addSource(i, sources.cooc, 'cooc', sources.engagement, scratch, count)
-  count = addSource(i, sources.walk, 'walk', sources.engagement, scratch, count)
-  count = addSource(i, sources.session, 'session', sources.engagement, scratch, count)
-  count = addSource(
-    i,
-    sources.pin2vec?.lists ?? null,
-    'pin2vec',
-    sources.engagement,
-    scratch,
-    count
-  )
+  count = addSource(i, sources.cooc, 'cooc', sources, scratch, count)
+  count = addSource(i, sources.walk, 'walk', sources, scratch, count)
+  count = addSource(i, sources.session, 'session', sources, scratch, count)
+  count = addSource(i, sources.pin2vec?.lists ?? null, 'pin2vec', sources, scratch, count)
   const p2v = SOURCE_COLUMN.pin2vec
   const cosines = scratch.cosines
   v.cosines(i, members, count, cosines)
@@ -253,7 +247,7 @@ function addSource(
   i: number,
   lists: NeighbourLists | null,
   source: SourceName,
-  engagement: ArrayLike<number>,
+  pins: Pick<Sources, 'engagement' | 'recentEngagement'>,
   scratch: UnionScratch,
   count: number
 ): number {
@@ -278,7 +272,8 @@ function addSource(
       members[k] = j
       cols.bits[k] = 0
       cols.scores.fill(0, k * width, (k + 1) * width)
-      cols.engagement[k] = engagement[j]!
+      cols.engagement[k] = pins.engagement[j]!
+      cols.recent[k] = pins.recentEngagement[j]!
     }
     cols.bits[k]! |= bit
     if (source !== 'pin2vec') {
@@ -295,6 +290,7 @@ function dropPosition(scratch: UnionScratch, at: number): void {
   members.copyWithin(at, at + 1, cols.count)
   cols.bits.copyWithin(at, at + 1, cols.count)
   cols.engagement.copyWithin(at, at + 1, cols.count)
+  cols.recent.copyWithin(at, at + 1, cols.count)
   cols.scores.copyWithin(at * width, (at + 1) * width, cols.count * width)
   cols.count--
 }

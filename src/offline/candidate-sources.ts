@@ -11,6 +11,7 @@ import type { Logger } from './log'
 import { checkMemory, type MemoryBudget, memoryBudget } from './memory'
 import type { NeighbourLists } from './neighbour-lists'
 import { type Corpus, searchNeighbours, trainPin2Vec } from './pin2vec'
+import { countEngagement } from './sessions/engagement'
 import { sessionizeOptions } from './sessions/options'
 import { prepareSessionCooc, sessionCooccurrence } from './sessions/session-cooc'
 import { type SessionStats, type Sessions, sessionCorpus, sessionize } from './sessions/sessionize'
@@ -33,6 +34,8 @@ export type Sources = {
   pinCount: number
   /** Engagement events per pin (actions with weight > 0). */
   engagement: Int32Array
+  /** The same, counting only events in the last `sessions.recentFraction` of the time span. */
+  recentEngagement: Int32Array
   /** Distinct boards per pin. */
   boardDegree: Int32Array
   cooc: NeighbourLists | null
@@ -206,6 +209,7 @@ export async function computeSources(
   const timings: Record<string, number> = {}
   const stats: Sources['stats'] = {}
   const engagement = new Int32Array(pinCount)
+  const recentEngagement = new Int32Array(pinCount)
   const boardDegree = new Int32Array(pinCount)
   let cooc: NeighbourLists | null = null
   let walk: NeighbourLists | null = null
@@ -270,9 +274,7 @@ export async function computeSources(
     const result = sessionize(inputs.events, sessionOptions)
     sessions = result.sessions
     stats.sessions = result.stats
-    for (const pin of sessions.pins) {
-      engagement[pin]!++
-    }
+    countEngagement(sessions, options.sessions.recentFraction, engagement, recentEngagement)
     stats.actions = {}
     const perAction = new Int32Array(weights.length)
     for (const a of inputs.events.action) {
@@ -351,6 +353,7 @@ export async function computeSources(
   return {
     pinCount,
     engagement,
+    recentEngagement,
     boardDegree,
     cooc,
     walk,

@@ -6,8 +6,10 @@
 
 import {
   CURRENT_KEY,
+  FORMAT_VERSION,
   type Manifest,
   manifestKey,
+  OLDER_FORMAT_VERSIONS,
   type PinRecord,
   parseManifest,
   type ShardReader,
@@ -16,6 +18,19 @@ import {
 import { ArtifactError } from '../core/errors'
 import { shardOf } from '../core/hash'
 import { openServedShard } from './inflate'
+
+/**
+ * The format a manifest (or a newer build's stub) found under format `key`'s prefix declares:
+ * its own `formatVersion`, else the prefix's.
+ */
+function formatOf(raw: string, key: number): number {
+  try {
+    const declared = (JSON.parse(raw) as { formatVersion?: unknown }).formatVersion
+    return typeof declared === 'number' ? declared : key
+  } catch {
+    return key
+  }
+}
 
 export type ArtifactStoreOptions = {
   /** Serve this build id instead of following the pointer key. */
@@ -149,12 +164,15 @@ export class ArtifactStore {
     if (raw === null) {
       // The pointer is shared by every format: a build of another format has its manifest under
       // that format's prefix. Name the mismatch instead of calling the build missing.
-      this.countRead(counter)
-      if ((await this.kv.get(manifestKey(buildId, 1), 'text')) !== null) {
-        throw new ArtifactError(
-          'format_version',
-          `build '${buildId}' is artifact format 1; this worker reads format 2. Rebuild with \`npx related-pins build\` and upload again, or deploy the worker of the related-pins version that wrote it.`
-        )
+      for (const version of OLDER_FORMAT_VERSIONS) {
+        this.countRead(counter)
+        const older = await this.kv.get(manifestKey(buildId, version), 'text')
+        if (older !== null) {
+          throw new ArtifactError(
+            'format_version',
+            `build '${buildId}' is artifact format ${formatOf(older, version)}; this worker reads format ${FORMAT_VERSION}. Rebuild with \`npx related-pins build\` and upload again, or deploy the worker of the related-pins version that wrote it.`
+          )
+        }
       }
       throw new ArtifactError('manifest_missing', `manifest of build '${buildId}' is missing`)
     }

@@ -47,6 +47,7 @@ function catalog(n: number): { ids: string[]; meta: PinMeta; sources: Sources } 
   const sources = {
     pinCount: n,
     engagement: Int32Array.from(ids, (_, i) => (i * 7) % 50),
+    recentEngagement: Int32Array.from(ids, (_, i) => (i * 3) % 7),
     boardDegree: new Int32Array(n),
     cooc,
     walk: null,

@@ -28,6 +28,7 @@ const pin = (id: string, vector: Int8Array | null, extra: Partial<PinEntry> = {}
   imageUrl: '',
   link: '',
   engagement: 3,
+  recentEngagement: 1,
   vector,
   scale: 0.01,
   ...extra,
@@ -62,12 +63,13 @@ describe('quantizeVector', () => {
   })
 })
 
-describe('shard codec (format 2)', () => {
+describe('shard codec (format 3)', () => {
   const a = pin('a', Int8Array.from([1, -2, 3, 127]), {
     title: 'Ünïcode, "quotes" & <tags>',
     imageUrl: 'https://x/y.jpg',
     link: 'https://x',
     engagement: 1234567,
+    recentEngagement: 89012,
   })
   const b = pin('b/with spaces?', Int8Array.from([-127, 0, 5, 9]))
   const c = pin('c', null)
@@ -94,7 +96,7 @@ describe('shard codec (format 2)', () => {
 
   it('decodes exactly what was encoded, through the header, checksum and deflate-raw', async () => {
     const header = readShardHeader(value)
-    expect(header).toMatchObject({ formatVersion: 2, compression: 'deflate-raw', ...place })
+    expect(header).toMatchObject({ formatVersion: 3, compression: 'deflate-raw', ...place })
     expect(header.recordCount).toBe(3)
     for (const reader of [
       await openShard(value, place),
@@ -107,6 +109,8 @@ describe('shard codec (format 2)', () => {
       expect(ra.pin.imageUrl).toBe('https://x/y.jpg')
       expect(ra.pin.link).toBe('https://x')
       expect(ra.pin.engagement).toBe(1234567)
+      expect(ra.pin.recentEngagement).toBe(89012)
+      expect(ra.candidates[1]!.pin.recentEngagement).toBe(1)
       expect([...ra.pin.vector!]).toEqual([1, -2, 3, 127])
       expect(ra.pin.scale).toBeCloseTo(0.01, 6)
       for (const [source, max] of Object.entries({
@@ -121,7 +125,7 @@ describe('shard codec (format 2)', () => {
       expect(ra.candidates[0]!.sources).toBe(3)
       expect(ra.candidates[0]!.scores.cooc).toBeCloseTo(0.5, 4)
       expect(ra.candidates[0]!.scores.pin2vec).toBeCloseTo(0.25, 4)
-      expect(ra.candidates[0]!.pin.vector).toBeNull() // candidates carry no vector in format 2
+      expect(ra.candidates[0]!.pin.vector).toBeNull() // candidates carry no vector since format 2
       expect([...ra.candidates[0]!.pin.signature!]).toEqual([...sigB])
       expect(ra.candidates[0]!.pin.title).toBe(b.title)
       expect(ra.candidates[1]!.pin.signature).toBeNull()
@@ -169,13 +173,16 @@ describe('shard codec (format 2)', () => {
     await expect(openShard(value, { ...place, index: 4 })).rejects.toThrow(/names shard 3\/7/)
   })
 
-  it('rejects a format-1 shard and a future format with format_version', async () => {
+  it('rejects format-1 and format-2 shards and a future format with format_version', async () => {
     // A format-1 shard starts with magic "RPS1" and u16 version 1.
     const v1 = Uint8Array.from([0x52, 0x50, 0x53, 0x31, 1, 0, 1, 0, 4, 0, 0, 0, 0, 0, 0, 0])
     await expect(openShard(v1, place)).rejects.toMatchObject({ code: 'format_version' })
-    const v3 = value.slice()
-    v3[4] = 3
-    await expect(openShard(v3, place)).rejects.toMatchObject({ code: 'format_version' })
+    // Format 2 has this header layout but pin entries without recentEngagement.
+    for (const version of [2, 4]) {
+      const other = value.slice()
+      other[4] = version
+      await expect(openShard(other, place)).rejects.toMatchObject({ code: 'format_version' })
+    }
   })
 
   it('rejects bytes that are not a shard, truncated shards and corrupt bodies', async () => {
@@ -230,7 +237,7 @@ describe('parseManifest', () => {
     expect(parseManifest(JSON.parse(JSON.stringify(valid))).buildId).toBe('abc123')
   })
 
-  it.each([1, 3])('rejects format version %i with a format_version error', (version) => {
+  it.each([1, 2, 4])('rejects format version %i with a format_version error', (version) => {
     try {
       parseManifest({ ...valid, formatVersion: version })
       expect.unreachable()

@@ -60,6 +60,7 @@ describe('related-pins build flags', () => {
     const { options } = await build(
       ...['--top-n', '20', '--seed', '7', '--cooc-scoring', 'raw', '--cooc-board-weight', '0.5'],
       ...['--walk-min-cooc', '0', '--session-gap', '15', '--session-scoring', 'jaccard'],
+      ...['--recent-fraction', '0.25'],
       ...['--action-weight', 'SAVE=2', '--action-weight', 'view=0', '--dims', '32'],
       ...['--pins-per-shard', '4', '--vector-dtype', 'float32', '--holdout', '0'],
       ...['--boards-col', 'pin_id=item', '--boards-col', 'board_id=b', '--skip-bad-rows']
@@ -76,6 +77,7 @@ describe('related-pins build flags', () => {
       gapMinutes: 15,
       actionWeights: { save: 2, click: 0.75, closeup: 0.5, view: 0 },
       otherActionWeight: 0.5,
+      recentFraction: 0.25,
     })
     expect(options.sessionCooc.scoring).toBe('jaccard')
     expect(options.pin2vec).toEqual({ ...DEFAULT_BUILD_OPTIONS.pin2vec, dims: 32 })

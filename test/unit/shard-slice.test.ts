@@ -103,7 +103,7 @@ describe('sharded assembly (--shard-slice i/n)', () => {
     }
     const a = await kvContents(join(dir, 'one'))
     const b = await kvContents(joined)
-    expect(a.pairs.size).toBe(7 + 3) // shards, the v1 stub, the manifest, the pointer
+    expect(a.pairs.size).toBe(7 + 4) // shards, the v1 and v2 stubs, the manifest, the pointer
     expect([...b.pairs.keys()].sort()).toEqual([...a.pairs.keys()].sort())
     for (const [key, pair] of a.pairs) {
       expect(b.pairs.get(key), key).toBe(pair)

@@ -80,7 +80,7 @@ describe('app.request() over the committed tiny build', () => {
     expect(await res.json()).toMatchObject({
       status: 'ok',
       build: built.manifest.buildId,
-      formatVersion: 2,
+      formatVersion: 3,
       pins: built.manifest.pinCount,
     })
   })

@@ -102,8 +102,8 @@ describe('upload of a sliced build: slices independently, pointer last', () => {
     await upload(part(1), 'ns-a', '--shards-only')
     let kv = await keys('ns-a')
     expect(kv.names.sort()).toEqual([
-      `related-pins/v2/${id}/shard/1`,
-      `related-pins/v2/${id}/shard/4`,
+      `related-pins/v3/${id}/shard/1`,
+      `related-pins/v3/${id}/shard/4`,
     ])
     expect(kv.pointer).toBeNull()
     // Switching before every slice is up is refused, and changes nothing.
@@ -125,7 +125,8 @@ describe('upload of a sliced build: slices independently, pointer last', () => {
         CURRENT_KEY,
         `related-pins/v1/${id}/manifest`,
         `related-pins/v2/${id}/manifest`,
-        ...[0, 1, 2, 3, 4, 5, 6].map((s) => `related-pins/v2/${id}/shard/${s}`),
+        `related-pins/v3/${id}/manifest`,
+        ...[0, 1, 2, 3, 4, 5, 6].map((s) => `related-pins/v3/${id}/shard/${s}`),
       ].sort()
     )
     const worker = await startWorker(
@@ -166,7 +167,7 @@ describe('upload of a sliced build: slices independently, pointer last', () => {
     await upload(joined, 'ns-b')
     const kv = await keys('ns-b')
     expect(kv.pointer).toBe(parts[0]!.manifest.buildId)
-    expect(kv.names).toHaveLength(7 + 3)
+    expect(kv.names).toHaveLength(7 + 4) // shards, the v1 and v2 stubs, the manifest, the pointer
   })
 
   it('serve refuses one slice, before starting anything', async () => {

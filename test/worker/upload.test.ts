@@ -156,8 +156,8 @@ describe('upload --local (persisted Miniflare KV)', () => {
         log: (l) => lines.push(l),
       })
       expect(result.written).toBe(0)
-      // shards, the v1 stub manifest, the manifest and the pointer
-      expect(result.plan.writes).toBe(a.artifacts.manifest.shardCount + 3)
+      // shards, the v1 and v2 stub manifests, the manifest and the pointer
+      expect(result.plan.writes).toBe(a.artifacts.manifest.shardCount + 4)
       expect(lines.join('\n')).toContain(`${result.plan.writes} KV writes+deletes`)
       expect((await kv.list()).keys).toEqual([])
     } finally {
@@ -196,7 +196,8 @@ describe('upload --local (persisted Miniflare KV)', () => {
         log: () => undefined,
       })
       expect(again.plan.skipped).toBe(1)
-      expect(again.written).toBe(a.artifacts.manifest.shardCount + 2)
+      // All but the first shard: the other shards, two stubs, the manifest, the pointer.
+      expect(again.written).toBe(a.artifacts.manifest.shardCount + 3)
       expect(order.at(-1)).toBe(CURRENT_KEY)
       expect(order.at(-2)).toMatch(/\/manifest$/)
       const third = await runUpload(artifactsSource(a.artifacts), real, {
@@ -227,8 +228,9 @@ describe('upload --local (persisted Miniflare KV)', () => {
       expect(await kv.get(CURRENT_KEY)).toBe(b.artifacts.manifest.buildId)
       const keys = (await kv.list()).keys.map((k) => k.name)
       expect(keys.some((k) => k.includes(a.artifacts.manifest.buildId))).toBe(false)
+      // Shards, the v1 and v2 stubs, the manifest.
       expect(keys.filter((k) => k.includes(b.artifacts.manifest.buildId))).toHaveLength(
-        b.artifacts.manifest.shardCount + 2
+        b.artifacts.manifest.shardCount + 3
       )
     } finally {
       await dispose()

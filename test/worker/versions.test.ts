@@ -4,7 +4,7 @@ import {
   manifestKey,
   SHARD_HEADER_BYTES,
   shardKey,
-  v1StubManifest,
+  stubManifest,
 } from '../../src/core/artifact'
 import { DEFAULT_BLEND } from '../../src/core/defaults'
 import { shardOf } from '../../src/core/hash'
@@ -199,17 +199,31 @@ describe('format versions', () => {
     const { error } = (await res.json()) as { error: { code: string; message: string } }
     expect(error.code).toBe('artifacts_unavailable')
     expect(error.message).toContain('(format_version)')
-    expect(error.message).toContain('artifact format 1; this worker reads format 2. Rebuild')
+    expect(error.message).toContain('artifact format 1; this worker reads format 3. Rebuild')
   })
 
-  it('leaves a stub a format-1 worker rejects with format_version at its manifest key', async () => {
+  it('names format 2 when the pointer names a format-2 build (its manifest and its v1 stub)', async () => {
+    const kv = await broken.mf.getKVNamespace('ARTIFACTS')
+    await kv.put(manifestKey('oldv2build', 2), JSON.stringify({ formatVersion: 2, shardCount: 1 }))
+    await kv.put(manifestKey('oldv2build', 1), JSON.stringify({ formatVersion: 2, note: '…' }))
+    await kv.put(CURRENT_KEY, 'oldv2build')
+    const res = await broken.fetch('/v1/pins/oak-table/related')
+    expect(res.status).toBe(503)
+    const { error } = (await res.json()) as { error: { code: string; message: string } }
+    expect(error.code).toBe('artifacts_unavailable')
+    expect(error.message).toContain('artifact format 2; this worker reads format 3. Rebuild')
+  })
+
+  it('leaves a stub that format-1 and format-2 workers reject with format_version', async () => {
     const kv = await broken.mf.getKVNamespace('ARTIFACTS')
     const { manifest } = b.artifacts
-    const stub = JSON.parse((await kv.get(manifestKey(manifest.buildId, 1))) as string)
-    expect(stub).toEqual(JSON.parse(v1StubManifest(manifest)))
-    // What a format-1 reader checks first (src/core/artifact/validate.ts at format 1):
-    // `x.formatVersion !== 1` → ArtifactError('format_version') → 503.
-    expect(stub.formatVersion).toBe(2)
-    expect(stub.note).toContain('deploy the worker of the same related-pins version')
+    for (const version of [1, 2]) {
+      const stub = JSON.parse((await kv.get(manifestKey(manifest.buildId, version))) as string)
+      expect(stub).toEqual(JSON.parse(stubManifest(manifest)))
+      // What an earlier reader checks first (src/core/artifact/validate.ts at formats 1 and 2):
+      // `x.formatVersion !== 1` (or 2) → ArtifactError('format_version') → 503.
+      expect(stub.formatVersion).toBe(3)
+      expect(stub.note).toContain('deploy the worker of the same related-pins version')
+    }
   })
 })

@@ -32,13 +32,17 @@ export const encodeScore = (s: number): number =>
 /** A score as the reader will see it after the uint16 round trip (the build ranks on these). */
 export const storedScore = (s: number): number => encodeScore(s) / SCORE_MAX
 
-/** One pin's table entry: id, title, image URL, link, engagement and (when stored) signature. */
+/**
+ * One pin's table entry: id, title, image URL, link, engagement, recent engagement and (when
+ * stored) signature.
+ */
 export function writeEntry(w: ByteWriter, pin: PinEntry, sigBytes: number): void {
   w.string(pin.id)
   w.string(pin.title)
   w.string(pin.imageUrl)
   w.string(pin.link)
   w.varint(Math.round(pin.engagement))
+  w.varint(Math.round(pin.recentEngagement))
   if (sigBytes > 0 && pin.signature) {
     if (pin.signature.length !== sigBytes) {
       throw new ArtifactError(
@@ -181,7 +185,8 @@ export class ShardReader {
         r.skipString()
         r.skipString()
         r.skipString()
-        r.varint()
+        r.varint() // engagement
+        r.varint() // recent engagement
         if (r.u8() === 1) {
           r.skip(this.sigBytes)
         }
@@ -299,6 +304,7 @@ export class ShardReader {
     const imageUrl = r.string()
     const link = r.string()
     const engagement = r.varint()
+    const recentEngagement = r.varint()
     let signature: Uint8Array | null = null
     if (r.u8() === 1) {
       signature = this.body.subarray(r.pos, r.pos + this.sigBytes)
@@ -309,6 +315,7 @@ export class ShardReader {
       imageUrl,
       link,
       engagement,
+      recentEngagement,
       vector: null,
       scale: 1,
       signature,

@@ -5,10 +5,15 @@
  * Documented in docs/artifact-format.md.
  */
 
-export const FORMAT_VERSION = 2 as const
+export const FORMAT_VERSION = 3 as const
 
 /** Formats this reader knows about, to name the mismatch when it meets another one. */
-export const KNOWN_FORMAT_VERSIONS = [1, 2] as const
+export const KNOWN_FORMAT_VERSIONS = [1, 2, 3] as const
+
+/** Earlier formats, newest first: a build leaves a stub at each one's manifest key. */
+export const OLDER_FORMAT_VERSIONS = KNOWN_FORMAT_VERSIONS.filter(
+  (v) => v < FORMAT_VERSION
+).reverse()
 
 /** Workers KV limits (https://developers.cloudflare.com/kv/platform/limits/). */
 export const MAX_KV_VALUE_BYTES = 25 * 1024 * 1024
@@ -98,6 +103,11 @@ export type PinEntry = {
   link: string
   /** Engagement events of this pin in the training data (weighted by action). */
   engagement: number
+  /**
+   * Its engagement events in the last `--recent-fraction` of the training data's time span
+   * (format 3): what is trending now, the learned blend's `log1p(candidate recent engagement)`.
+   */
+  recentEngagement: number
   /**
    * Pin2Vec vector, int8 (with `scale`) or float32; null when the pin has no embedding. Format v2
    * stores it for a record's own pin only; candidates carry `signature` instead.

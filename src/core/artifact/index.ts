@@ -48,4 +48,4 @@ export {
   signatureOf,
 } from './signature'
 export { parseBlend, parseManifest, sha256Hex } from './validate'
-export { type KvItem, type KvPhase, keyCount, kvWriteOrder, v1StubManifest } from './write-order'
+export { type KvItem, type KvPhase, keyCount, kvWriteOrder, stubManifest } from './write-order'

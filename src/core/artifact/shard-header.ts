@@ -8,6 +8,7 @@
 import { ArtifactError } from '../errors'
 import { FORMAT_VERSION, type VectorDtype } from './format'
 
+/** Magic of the header layout formats 2 and 3 share; the version field tells them apart. */
 export const SHARD_MAGIC = 0x32535052 // "RPS2" little-endian
 /** Magic of format v1 shards, recognised only to name the version mismatch. */
 export const SHARD_MAGIC_V1 = 0x31535052 // "RPS1"
@@ -71,7 +72,10 @@ export function readShardHeader(value: Uint8Array): ShardHeader {
   }
   const view = new DataView(value.buffer, value.byteOffset, value.byteLength)
   const magic = view.getUint32(0, true)
-  if (magic === SHARD_MAGIC_V1 || (magic === SHARD_MAGIC && view.getUint16(4, true) !== 2)) {
+  if (
+    magic === SHARD_MAGIC_V1 ||
+    (magic === SHARD_MAGIC && view.getUint16(4, true) !== FORMAT_VERSION)
+  ) {
     throw new ArtifactError(
       'format_version',
       `shard format ${view.getUint16(4, true)}, this reader understands ${FORMAT_VERSION}. Rebuild the artifacts with the same related-pins version as the worker.`

@@ -1,12 +1,13 @@
 /**
  * @module
  * The KV write order of a build, the same for every writer (build files, upload, local seeding):
- * shards, then a v1 stub manifest, then the manifest, then the pointer. A reader that follows the
- * pointer therefore always finds a complete build, and a format-v1 worker following it finds a
- * manifest whose formatVersion (2) it rejects with a clear `format_version` 503.
+ * shards, then a stub manifest at each earlier format's manifest key, then the manifest, then the
+ * pointer. A reader that follows the pointer therefore always finds a complete build, and a worker
+ * of an earlier format following it finds a manifest whose formatVersion it rejects with a clear
+ * `format_version` 503.
  */
 
-import type { Manifest } from './format'
+import { type Manifest, OLDER_FORMAT_VERSIONS } from './format'
 import { CURRENT_KEY, manifestKey, shardKey } from './keys'
 
 export type KvPhase = 'shards' | 'manifest' | 'pointer'
@@ -16,8 +17,8 @@ export type KvItem =
   | { phase: 'shards'; key: string; shard: number }
   | { phase: 'manifest' | 'pointer'; key: string; value: string }
 
-/** What a format-v1 reader finds at its manifest key: enough for it to name the mismatch. */
-export function v1StubManifest(manifest: Manifest): string {
+/** What a reader of an earlier format finds at its manifest key: enough to name the mismatch. */
+export function stubManifest(manifest: Manifest): string {
   return JSON.stringify({
     formatVersion: manifest.formatVersion,
     buildId: manifest.buildId,
@@ -30,14 +31,17 @@ export function* kvWriteOrder(manifest: Manifest): Generator<KvItem> {
   for (let i = 0; i < manifest.shardCount; i++) {
     yield { phase: 'shards', key: shardKey(manifest.buildId, i), shard: i }
   }
-  yield {
-    phase: 'manifest',
-    key: manifestKey(manifest.buildId, 1),
-    value: v1StubManifest(manifest),
+  for (const version of OLDER_FORMAT_VERSIONS) {
+    yield {
+      phase: 'manifest',
+      key: manifestKey(manifest.buildId, version),
+      value: stubManifest(manifest),
+    }
   }
   yield { phase: 'manifest', key: manifestKey(manifest.buildId), value: JSON.stringify(manifest) }
   yield { phase: 'pointer', key: CURRENT_KEY, value: manifest.buildId }
 }
 
-/** Keys of a build in KV (for deletion and counting): shards, stub, manifest. */
-export const keyCount = (manifest: Manifest): number => manifest.shardCount + 2
+/** Keys of a build in KV (for deletion and counting): shards, stubs, manifest. */
+export const keyCount = (manifest: Manifest): number =>
+  manifest.shardCount + OLDER_FORMAT_VERSIONS.length + 1

@@ -11,6 +11,7 @@ import {
   CURRENT_KEY,
   type Manifest,
   manifestKey,
+  OLDER_FORMAT_VERSIONS,
   shardKey,
 } from '../../core/artifact'
 import { ArtifactError } from '../../core/errors'
@@ -93,7 +94,7 @@ async function storedBuilds(
     }
     const build = builds.get(id) ?? { buildId: id, createdAt: '', keys: [] }
     build.keys.push(key)
-    if (key === manifestKey(id) || key === manifestKey(id, 1)) {
+    if (key === manifestKey(id) || OLDER_FORMAT_VERSIONS.some((v) => key === manifestKey(id, v))) {
       build.createdAt = (metadata as { createdAt?: string } | undefined)?.createdAt ?? ''
     }
     builds.set(id, build)

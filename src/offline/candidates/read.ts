@@ -133,18 +133,26 @@ export async function readCandidates(
     )
   }
   const engagement = new Int32Array(pinCount)
+  const recentEngagement = new Int32Array(pinCount)
   const boardDegree = new Int32Array(pinCount)
   let vectors: Float32Array | null = null
   let trained: Uint8Array | null = null
   let dims = 0
   if (files.pins) {
+    // recent_engagement is optional: files written before it existed, or by a warehouse job
+    // that does not compute it, give the blend no trend signal (0 for every pin).
+    const columns = (
+      await db.connection.runAndReadAll(`DESCRIBE SELECT * FROM ${parquet(files.pins)}`)
+    ).getRows()
+    const recent = columns.some((c) => c[0] === 'recent_engagement') ? 'recent_engagement' : '0'
     await readColumn(
       db,
-      `SELECT pin_id, engagement, board_degree, embedding FROM ${parquet(files.pins)}`,
+      `SELECT pin_id, engagement, board_degree, embedding, ${recent} FROM ${parquet(files.pins)}`,
       (row) => {
         const i = pins.get(row[0] as string)!
         engagement[i] = Number(row[1] ?? 0)
         boardDegree[i] = Number(row[2] ?? 0)
+        recentEngagement[i] = Number(row[4] ?? 0)
         const embedding = row[3] as DuckDBListValue | null
         if (embedding) {
           if (!vectors) {
@@ -173,6 +181,7 @@ export async function readCandidates(
   return {
     topN,
     engagement,
+    recentEngagement,
     boardDegree,
     cooc: lists.cooc ?? null,
     walk: lists.walk ?? null,

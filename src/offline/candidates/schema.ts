@@ -7,7 +7,8 @@
  *   <source>.parquet   pin_id VARCHAR, candidate_id VARCHAR, score DOUBLE, rank INTEGER (1 = best)
  *                      for source ∈ cooc, walk, session, pin2vec (each optional)
  *   pins.parquet       pin_id VARCHAR, engagement INTEGER, board_degree INTEGER,
- *                      embedding FLOAT[] (NULL for pins without a Pin2Vec vector)   (optional)
+ *                      embedding FLOAT[] (NULL for pins without a Pin2Vec vector),
+ *                      recent_engagement INTEGER (optional column; absent = 0)   (optional)
  */
 
 export const CANDIDATE_SOURCES = ['cooc', 'walk', 'session', 'pin2vec'] as const

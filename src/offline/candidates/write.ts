@@ -64,16 +64,21 @@ export async function writeCandidates(
     }
     const p2v = sources.pin2vec
     const csv = join(scratch, 'pins.csv')
-    await writeCsv(csv, 'pin_id,engagement,board_degree,embedding', ids.length, (i) => {
-      let embedding = ''
-      if (p2v?.trained[i]) {
-        embedding = `"[${Array.from(p2v.vectors.subarray(i * p2v.dims, (i + 1) * p2v.dims)).join(',')}]"`
+    await writeCsv(
+      csv,
+      'pin_id,engagement,recent_engagement,board_degree,embedding',
+      ids.length,
+      (i) => {
+        let embedding = ''
+        if (p2v?.trained[i]) {
+          embedding = `"[${Array.from(p2v.vectors.subarray(i * p2v.dims, (i + 1) * p2v.dims)).join(',')}]"`
+        }
+        return `${csvField(ids[i]!)},${sources.engagement[i]},${sources.recentEngagement[i]},${sources.boardDegree[i]},${embedding}`
       }
-      return `${csvField(ids[i]!)},${sources.engagement[i]},${sources.boardDegree[i]},${embedding}`
-    })
+    )
     const file = join(dir, PINS_FILE)
     await db.run(
-      `COPY (SELECT pin_id, engagement, board_degree, CAST(embedding AS FLOAT[]) AS embedding FROM ${readCsvSql(csv, { pin_id: 'VARCHAR', engagement: 'INTEGER', board_degree: 'INTEGER', embedding: 'VARCHAR' })}) TO ${sqlString(file)} (FORMAT parquet)`,
+      `COPY (SELECT pin_id, engagement, recent_engagement, board_degree, CAST(embedding AS FLOAT[]) AS embedding FROM ${readCsvSql(csv, { pin_id: 'VARCHAR', engagement: 'INTEGER', recent_engagement: 'INTEGER', board_degree: 'INTEGER', embedding: 'VARCHAR' })}) TO ${sqlString(file)} (FORMAT parquet)`,
       'candidates',
       log
     )

@@ -13,6 +13,11 @@ export type SessionStageOptions = {
   /** Weight per action; actions not listed get `otherActionWeight`; weight 0 drops the action. */
   actionWeights: Record<string, number>
   otherActionWeight: number
+  /**
+   * Share of the events' time span, counted back from the last event, whose engagements make a
+   * pin's `recentEngagement` (the blend's trend feature); 0 = none.
+   */
+  recentFraction: number
 }
 
 export type SessionCoocStageOptions = {
@@ -39,6 +44,7 @@ export const DEFAULT_SESSION_OPTIONS: SessionStageOptions = {
   gapMinutes: 30,
   actionWeights: { save: 1, click: 0.75, closeup: 0.5 },
   otherActionWeight: 0.5,
+  recentFraction: 0.1,
 }
 
 export const DEFAULT_SESSION_COOC_OPTIONS: SessionCoocStageOptions = {
