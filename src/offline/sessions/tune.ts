@@ -5,12 +5,11 @@
  * look at *next*; sequential rules beat undirected counts there), while on data with no order
  * (the generated world) pins before and after count alike. So the build does not guess: it scores
  * each setting of a small grid (length damping × decay × backward weight × popularity exponent)
- * on the blend fit's
- * own held-out next-pin queries, the list of the session source alone with the pins already
- * engaged in the session skipped (as the served answer skips them), and keeps the best.
- * Only the query pins' rows are computed, once per length damping and decay (the other two
- * parameters are applied to the same sums). Popular query pins have long rows, so at 1M pins the grid costs more than
- * the full computation that follows; on large inputs it runs on two threads.
+ * on the blend fit's own held-out next-pin queries, the list of the session source alone with the
+ * pins already engaged in the session skipped (as the served answer skips them), and keeps the
+ * best. Only the query pins' rows are computed, once per length damping and decay (the other two
+ * parameters are applied to the same sums). Popular query pins have long rows, so at 1M pins the
+ * grid costs more than the full computation that follows; on large inputs it runs on two threads.
  */
 
 import { availableParallelism } from 'node:os'
