@@ -826,7 +826,7 @@ function boardsSection(runs: Record<string, unknown>): string {
     ? 'not run'
     : duck.finished
       ? cell(duck)
-      : `**not finished**: ${duck.interrupted ? `interrupted (${duck.stoppedBy})` : 'failed'} after ${round(duck.wallS)} s in the ${duck.phase} query ${Number(duck.reachedPercent) >= 0 ? `at ${Number(duck.reachedPercent).toFixed(1)}% of DuckDB's own progress` : "before DuckDB reported any progress in it"}, ${duck.spillMiB} MiB spilled at most${duck.error && !duck.interrupted ? ` (${String(duck.error).split('\n')[0]})` : ''}; ${duck.outerPeakMiB} MiB peak (load ${duck.load} → ${duck.loadAfter})`
+      : `**not finished**: ${duck.interrupted ? `interrupted (${duck.stoppedBy})` : 'failed'} after ${round(duck.wallS)} s in the ${duck.phase} query ${Number(duck.reachedPercent) >= 0 ? `at ${Number(duck.reachedPercent).toFixed(1)}% of DuckDB's own progress` : 'before DuckDB reported any progress in it'}, ${duck.spillMiB} MiB spilled at most${duck.error && !duck.interrupted ? ` (${String(duck.error).split('\n')[0]})` : ''}; ${duck.outerPeakMiB} MiB peak (load ${duck.load} → ${duck.loadAfter})`
   const passes = Number(duck?.passes ?? 0)
   return `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on \`${runs.boards}\`. Each row is its
 own child process under \`/usr/bin/time -v\` (wall and peak RSS from outside, so ingest and output
