@@ -101,7 +101,7 @@ export type PinEntry = {
   title: string
   imageUrl: string
   link: string
-  /** Engagement events of this pin in the training data (weighted by action). */
+  /** Engagement events of this pin in the training data (actions of weight 0 not counted). */
   engagement: number
   /**
    * Its engagement events in the last `--recent-fraction` of the training data's time span
