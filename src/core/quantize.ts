@@ -25,14 +25,14 @@ export function dequantizeVector(q: Int8Array | Float32Array, scale: number): Fl
   return out
 }
 
-/**
- * Cosine similarity of two stored vectors. Per-vector scales cancel out, so int8 vectors are
- * compared directly (no dequantisation on the request path).
- */
 /** The cosine from a dot product and the two squared norms; 0 when either vector is zero. */
 export const cosineOfDot = (dot: number, na: number, nb: number): number =>
   na > 0 && nb > 0 ? dot / Math.sqrt(na * nb) : 0
 
+/**
+ * Cosine similarity of two stored vectors. Per-vector scales cancel out, so int8 vectors are
+ * compared directly (no dequantisation on the request path).
+ */
 export function cosine(a: Int8Array | Float32Array, b: Int8Array | Float32Array): number {
   let dot = 0
   let na = 0

@@ -12,7 +12,7 @@ import type { Sources } from './candidate-sources'
 import type { PinMeta } from './inputs'
 import { checkMemory, type MemoryBudget } from './memory'
 
-/** V8's size of one entry object (eight fields) with its slot in the entries array, rounded up. */
+/** V8's size of one entry object (nine fields) with its slot in the entries array, rounded up. */
 const ENTRY_OBJECT_BYTES = 160
 
 /**
