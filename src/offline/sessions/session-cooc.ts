@@ -89,19 +89,12 @@ export function prepareSessionCooc(
   for (let s = 0; s + 1 < sessions.offsets.length; s++) {
     longestSession = Math.max(longestSession, sessions.offsets[s + 1]! - sessions.offsets[s]!)
   }
-  return withLengthDamping(
-    {
-      occ,
-      lengthDamping: Number.NaN,
-      lengthWeight: new Float64Array(0),
-      mass: new Float64Array(0),
-      scoring,
-      longestSession,
-    },
-    sessions,
-    actionWeight,
-    lengthDamping
-  )
+  return {
+    occ,
+    scoring,
+    longestSession,
+    ...lengthWeights(occ, sessions, scoring, actionWeight, lengthDamping),
+  }
 }
 
 /**
@@ -118,6 +111,17 @@ export function withLengthDamping(
     return prepared
   }
   const { occ, scoring } = prepared
+  return { ...prepared, ...lengthWeights(occ, sessions, scoring, actionWeight, lengthDamping) }
+}
+
+/** Each session's weight 1 / log2(1 + n)^γ and each pin's mass under it. */
+function lengthWeights(
+  occ: SessionCoocPrepared['occ'],
+  sessions: Pick<Sessions, 'offsets' | 'actions'>,
+  scoring: SessionScoring,
+  actionWeight: Float64Array,
+  lengthDamping: number
+): Pick<SessionCoocPrepared, 'lengthDamping' | 'lengthWeight' | 'mass'> {
   const pinCount = occ.offsets.length - 1
   const sessionCount = sessions.offsets.length - 1
   const lengthWeight = new Float64Array(sessionCount)
@@ -140,7 +144,7 @@ export function withLengthDamping(
       }
     }
   }
-  return { ...prepared, lengthDamping, lengthWeight, mass }
+  return { lengthDamping, lengthWeight, mass }
 }
 
 /**
