@@ -13,7 +13,7 @@ import {
   PEER_NAMES,
   type PeerName,
 } from '../eval/options'
-import { HOLDOUT_PIN2VEC_MODES } from '../offline/blend/options'
+import { BLEND_LOSSES, HOLDOUT_PIN2VEC_MODES } from '../offline/blend/options'
 import { COOC_SCORINGS } from '../offline/board-graph/scoring'
 import { type BuildOptions, DEFAULT_BUILD_OPTIONS } from '../offline/config'
 import { parseColumnMap } from '../offline/ingest/fields'
@@ -425,6 +425,15 @@ export const HOLDOUT_PIN2VEC_FLAG: FlagSpec<BuildOptions> = stage(
   oneOf(HOLDOUT_PIN2VEC_MODES)
 )
 
+/** `build` and `eval`: the learned blend's objective (src/offline/blend/fit-model.ts). */
+export const BLEND_LOSS_FLAG: FlagSpec<BuildOptions> = stage(
+  BLEND,
+  '--blend-loss <L>',
+  "the learned blend's objective: listwise = softmax over each query's candidates; pointwise = logistic regression on each target and 10 sampled negatives",
+  ['blend', 'loss'],
+  oneOf(BLEND_LOSSES)
+)
+
 /** `build` only: the blend fit on the build's own held-out events. */
 export const BUILD_ONLY_FLAGS: FlagSpec<BuildOptions>[] = [
   stage(
@@ -442,6 +451,7 @@ export const BUILD_ONLY_FLAGS: FlagSpec<BuildOptions>[] = [
     int({ min: 0 })
   ),
   HOLDOUT_PIN2VEC_FLAG,
+  BLEND_LOSS_FLAG,
 ]
 
 /** `eval` only, on top of MODEL_FLAGS. */
@@ -454,6 +464,7 @@ export const EVAL_BUILD_FLAGS: FlagSpec<BuildOptions>[] = [
     num({ min: 0.01, max: 0.5 })
   ),
   HOLDOUT_PIN2VEC_FLAG,
+  BLEND_LOSS_FLAG,
 ]
 
 const EVAL = 'Evaluation:'

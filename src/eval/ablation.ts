@@ -125,7 +125,7 @@ export async function leaveOneSourceOut(
       inputs.pins,
       input.validationQueries,
       fitted.blend,
-      { seed: options.seed }
+      { seed: options.seed, loss: options.blend.loss }
     )
     const blend = scaleThresholds(
       { ...fitted.blend, session: sessionFit.session },

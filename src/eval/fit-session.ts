@@ -1,12 +1,12 @@
 /**
  * @module
  * Fits the session model (src/core/session-model.ts) on the session task of the validation slice:
- * the recency weights by grid search on HR@20, then a logistic model over the session features on
- * the first 70% of the queries, kept only if it beats the multi-seed score on the last 30%, which
+ * the recency weights by grid search on HR@20, then a linear model over the session features on
+ * the first 70% of the queries (the blend's objective, `--blend-loss`), kept only if it beats the multi-seed score on the last 30%, which
  * neither saw. Nothing here sees the test slice.
  */
 
-import type { BlendParams, LinearModel, PinRecord } from '../core/artifact'
+import type { BlendParams, PinRecord } from '../core/artifact'
 import { createRandom } from '../core/random'
 import {
   DEFAULT_SESSION,
@@ -16,8 +16,15 @@ import {
   type SessionParams,
   sessionCandidates,
 } from '../core/session-model'
+import {
+  DEFAULT_LISTWISE_OPTIONS,
+  fitListwiseLinear,
+  type ListwiseQuery,
+} from '../offline/blend/listwise'
+import type { BlendLoss } from '../offline/blend/options'
 import type { ArtifactLookup } from '../offline/blend/rankers'
 import type { Vocab } from '../offline/vocab'
+import { fitLogistic } from './fit-session-logistic'
 import type { QueryRanker } from './peers/peer'
 import { servedAnswer } from './score-task'
 import { ServedRankers } from './served-rankers'
@@ -48,75 +55,12 @@ function hr20(
   return to > from ? hits / (to - from) : 0
 }
 
-/** Plain full-batch gradient descent on standardised features (12 of them: no tensors needed). */
-function fitLogistic(
-  x: Float32Array,
-  y: Uint8Array,
-  rows: number,
-  steps = 300,
-  rate = 0.5,
-  l2 = 1e-4
-): LinearModel {
-  const F = SESSION_FEATURE_COUNT
-  const mean = new Array<number>(F).fill(0)
-  const scale = new Array<number>(F).fill(0)
-  for (let i = 0; i < rows; i++) {
-    for (let f = 0; f < F; f++) {
-      mean[f]! += x[i * F + f]! / rows
-    }
-  }
-  for (let i = 0; i < rows; i++) {
-    for (let f = 0; f < F; f++) {
-      scale[f]! += (x[i * F + f]! - mean[f]!) ** 2 / rows
-    }
-  }
-  for (let f = 0; f < F; f++) {
-    scale[f] = Math.sqrt(scale[f]!) || 1
-  }
-  const z = new Float64Array(rows * F)
-  for (let i = 0; i < rows; i++) {
-    for (let f = 0; f < F; f++) {
-      z[i * F + f] = (x[i * F + f]! - mean[f]!) / scale[f]!
-    }
-  }
-  const w = new Float64Array(F)
-  let b = 0
-  const grad = new Float64Array(F)
-  for (let step = 0; step < steps; step++) {
-    grad.fill(0)
-    let gb = 0
-    for (let i = 0; i < rows; i++) {
-      let t = b
-      for (let f = 0; f < F; f++) {
-        t += w[f]! * z[i * F + f]!
-      }
-      const err = 1 / (1 + Math.exp(-t)) - y[i]!
-      gb += err
-      for (let f = 0; f < F; f++) {
-        grad[f]! += err * z[i * F + f]!
-      }
-    }
-    for (let f = 0; f < F; f++) {
-      w[f]! -= rate * (grad[f]! / rows + 2 * l2 * w[f]!)
-    }
-    b -= (rate * gb) / rows
-  }
-  return {
-    kind: 'logistic',
-    features: [...SESSION_FEATURE_NAMES],
-    weights: Array.from(w),
-    bias: b,
-    mean,
-    scale,
-  }
-}
-
 export function fitSession(
   lookup: ArtifactLookup,
   pins: Vocab,
   queries: SessionQueries,
   blend: BlendParams,
-  options: { seed: number }
+  options: { seed: number; loss: BlendLoss }
 ): { session: SessionParams; report: SessionFitReport } {
   const served = new ServedRankers(lookup, pins)
   const popular = served.popularPins()
@@ -136,10 +80,13 @@ export function fitSession(
       }
     }
   }
-  // Logistic model on the first 70%: the target and up to 10 sampled other candidates per query.
+  // A linear model on the first 70%, fitted with the blend's objective (`--blend-loss`): listwise
+  // over each query's candidates, or pointwise on the target and up to 10 sampled others (the
+  // pointwise rows also give the listwise fit its standardisation and calibration).
   const random = createRandom(options.seed)
   const rows: number[][] = []
   const labels: number[] = []
+  const lists: ListwiseQuery[] = []
   const { shardCount } = lookup.artifacts.manifest
   for (let i = 0; i < cut; i++) {
     const { query, skip } = queryOf(queries, i, 'session')
@@ -160,6 +107,11 @@ export function fitSession(
     if (t < 0) {
       continue
     }
+    const all = new Float32Array(candidates.length * SESSION_FEATURE_COUNT)
+    for (const [j, c] of candidates.entries()) {
+      all.set(c.features, j * SESSION_FEATURE_COUNT)
+    }
+    lists.push({ x: all, count: candidates.length, target: t })
     rows.push(Array.from(candidates[t]!.features))
     labels.push(1)
     const others = candidates.map((_, j) => j).filter((j) => j !== t)
@@ -180,7 +132,14 @@ export function fitSession(
   for (const [i, r] of rows.entries()) {
     x.set(r, i * SESSION_FEATURE_COUNT)
   }
-  const model = fitLogistic(x, Uint8Array.from(labels), rows.length)
+  const y = Float32Array.from(labels)
+  const model =
+    options.loss === 'listwise'
+      ? fitListwiseLinear(lists, { x, y, rows: rows.length }, SESSION_FEATURE_NAMES, {
+          ...DEFAULT_LISTWISE_OPTIONS,
+          seed: options.seed,
+        }).model
+      : fitLogistic(x, y, rows.length)
   const withModel: SessionParams = { ...best, model }
   const checkHr20 = hr20(served.served({ ...blend, session: withModel }), queries, cut, n, popular)
   const ruleCheckHr20 = hr20(served.served({ ...blend, session: best }), queries, cut, n, popular)

@@ -180,6 +180,7 @@ export async function runEval(config: EvalConfig, log: Logger) {
     validation.blend,
     {
       seed: config.options.seed,
+      loss: config.options.blend.loss,
     }
   )
   log.info(

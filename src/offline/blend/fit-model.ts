@@ -1,8 +1,12 @@
 /**
  * @module
- * Fits the learned blend: logistic regression over candidateFeatures() (logistic.ts: the same
- * float32 arithmetic as the @tensorflow/tfjs model it replaced), label = the candidate was the
- * next engaged pin. Deterministic (zero init, full batch).
+ * Fits the learned blend, a linear model over candidateFeatures() served as σ(bias + w · x), with
+ * one of two objectives (`--blend-loss`):
+ * - listwise (default): a softmax over each query's candidates, then Platt scaling (listwise.ts);
+ * - pointwise: logistic regression on each target and sampled negatives, label = the candidate was
+ *   the next engaged pin (logistic.ts: the same float32 arithmetic as the @tensorflow/tfjs model
+ *   it replaced).
+ * Both are deterministic for the same rows and seed.
  */
 
 import type { Candidate, LinearModel, PinRecord } from '../../core/artifact'
@@ -10,7 +14,17 @@ import { sourceScores } from '../../core/blend'
 import { candidateFeatures, FEATURE_COUNT, FEATURE_NAMES } from '../../core/features'
 import { createRandom } from '../../core/random'
 import type { FitData } from './fit-data'
+import {
+  DEFAULT_LISTWISE_OPTIONS,
+  fitListwiseLinear,
+  type ListwiseOptions,
+  type ListwiseQuery,
+  standardisation,
+} from './listwise'
 import { trainLogistic } from './logistic'
+
+/** Fewer held-out queries than this fit no model (the weights alone are shipped). */
+const MIN_QUERIES = 20
 
 export type FitExample = { record: PinRecord; targetId: string }
 
@@ -152,32 +166,17 @@ export async function fitBlendModel(
   return fitModelOnRows(gather(examples, options), options, onStep, started)
 }
 
-/** fitBlendModel on rows already gathered (gatherFitData). */
+/** fitBlendModel on rows already gathered (gatherFitData): the pointwise objective. */
 export function fitModelOnRows(
   data: TrainingRows,
   options: FitOptions = DEFAULT_FIT_OPTIONS,
   onStep?: (done: number) => void,
   started = performance.now()
 ): { model: LinearModel; report: FitReport } | null {
-  if (data.queries < 20) {
+  if (data.queries < MIN_QUERIES) {
     return null
   }
-  const mean = new Array<number>(FEATURE_COUNT).fill(0)
-  const scale = new Array<number>(FEATURE_COUNT).fill(0)
-  for (let i = 0; i < data.rows; i++) {
-    for (let f = 0; f < FEATURE_COUNT; f++) {
-      mean[f]! += data.x[i * FEATURE_COUNT + f]! / data.rows
-    }
-  }
-  for (let i = 0; i < data.rows; i++) {
-    for (let f = 0; f < FEATURE_COUNT; f++) {
-      scale[f]! += (data.x[i * FEATURE_COUNT + f]! - mean[f]!) ** 2 / data.rows
-    }
-  }
-  for (let f = 0; f < FEATURE_COUNT; f++) {
-    // A constant feature gets scale 1 so standardisation never divides by zero.
-    scale[f] = Math.sqrt(scale[f]!) || 1
-  }
+  const { mean, scale } = standardisation(data.x, data.rows, FEATURE_COUNT)
   // Standardised as tfjs did: float32 (x − mean) / scale.
   const x = new Float32Array(data.rows * FEATURE_COUNT)
   const mean32 = Float32Array.from(mean)
@@ -197,6 +196,57 @@ export function fitModelOnRows(
       queries: data.queries,
       lossStart,
       lossEnd,
+      seconds: (performance.now() - started) / 1000,
+    },
+  }
+}
+
+/** The queries of `data` whose target is a candidate (the others teach a ranker nothing). */
+export function listwiseQueries(data: FitData): ListwiseQuery[] {
+  const queries: ListwiseQuery[] = []
+  for (let q = 0; q < data.target.length; q++) {
+    const c = data.candidates[q]
+    const target = data.target[q]!
+    if (c && target >= 0) {
+      queries.push({ x: c.features, count: c.count, target })
+    }
+  }
+  return queries
+}
+
+/**
+ * The listwise objective (listwise.ts) on decoded fit data: weights trained on a softmax over
+ * each query's whole candidate list, then Platt-scaled on the pointwise rows (each target with
+ * `negativesPerQuery` sampled negatives) so the served score stays a probability as the pointwise
+ * model's was. Standardisation comes from the same rows as the pointwise fit's. The stored model
+ * is a plain LinearModel: the worker scores it exactly as before.
+ */
+export function fitListwiseModel(
+  data: FitData,
+  options: FitOptions = DEFAULT_FIT_OPTIONS,
+  listwise: Omit<ListwiseOptions, 'seed'> = DEFAULT_LISTWISE_OPTIONS,
+  onEpoch?: (done: number) => void
+): { model: LinearModel; report: FitReport } | null {
+  const started = performance.now()
+  const rows = gatherFitData(data, options)
+  if (rows.queries < MIN_QUERIES) {
+    return null
+  }
+  const fit = fitListwiseLinear(
+    listwiseQueries(data),
+    rows,
+    FEATURE_NAMES,
+    { ...listwise, seed: options.seed },
+    onEpoch
+  )
+  return {
+    model: fit.model,
+    report: {
+      rows: rows.rows,
+      positives: rows.queries,
+      queries: rows.queries,
+      lossStart: fit.lossStart,
+      lossEnd: fit.lossEnd,
       seconds: (performance.now() - started) / 1000,
     },
   }

@@ -1,7 +1,7 @@
 /**
  * @module
  * Fits the blend on a validation slice: per-bucket source weights (grid search) and the learned
- * model (logistic regression), both on the first 70% of the slice, then keeps the model only if it
+ * model (a linear model, listwise or pointwise: fit-model.ts), both on the first 70% of the slice, then keeps the model only if it
  * beats the weights on the last 30%, which neither saw. The weights shipped are then re-tuned on
  * the whole slice (a cheap grid search). Used by `eval` and by `build`'s own hold-out.
  */
@@ -9,7 +9,16 @@
 import type { BlendParams } from '../../core/artifact'
 import type { Logger } from '../log'
 import { prepareFitData, recallAt20, sliceFitData } from './fit-data'
-import { DEFAULT_FIT_OPTIONS, type FitReport, fitModelOnRows, gatherFitData } from './fit-model'
+import {
+  DEFAULT_FIT_OPTIONS,
+  type FitReport,
+  fitListwiseModel,
+  fitModelOnRows,
+  gatherFitData,
+  listwiseQueries,
+} from './fit-model'
+import { DEFAULT_LISTWISE_OPTIONS, listwiseEpochs } from './listwise'
+import type { BlendLoss } from './options'
 import type { ArtifactLookup } from './rankers'
 import type { Queries } from './task'
 import { type TuneResult, tuneBlend } from './tune'
@@ -32,7 +41,7 @@ export async function fitBlend(
   queries: Queries,
   thresholds: BlendParams['buckets'],
   base: BlendParams,
-  options: { step: number; origin: string; seed: number; log?: Logger }
+  options: { step: number; origin: string; seed: number; loss: BlendLoss; log?: Logger }
 ): Promise<{ blend: BlendParams; report: BlendFitReport }> {
   // Every query's candidates decoded once; the searches and checks below only read them.
   const data = prepareFitData(lookup, queries, { log: options.log })
@@ -48,13 +57,18 @@ export async function fitBlend(
     model: null,
   }
   const fitOptions = { ...DEFAULT_FIT_OPTIONS, seed: options.seed }
-  const steps = options.log?.counter('blend', 'learned model', {
-    total: fitOptions.steps,
-    unit: 'steps',
+  const listwise = options.loss === 'listwise'
+  const steps = options.log?.counter('blend', `learned model (${options.loss})`, {
+    total: listwise
+      ? listwiseEpochs(listwiseQueries(fitPart).length, DEFAULT_LISTWISE_OPTIONS)
+      : fitOptions.steps,
+    unit: listwise ? 'epochs' : 'steps',
   })
-  const rows = gatherFitData(fitPart, fitOptions)
-  const fitted = fitModelOnRows(rows, fitOptions, (done) => steps?.set(done))
-  steps?.end(`${rows.queries.toLocaleString('en')} queries`)
+  const onStep = (done: number) => steps?.set(done)
+  const fitted = listwise
+    ? fitListwiseModel(fitPart, fitOptions, DEFAULT_LISTWISE_OPTIONS, onStep)
+    : fitModelOnRows(gatherFitData(fitPart, fitOptions), fitOptions, onStep)
+  steps?.end(`${(fitted?.report.queries ?? 0).toLocaleString('en')} queries`)
   if (!fitted) {
     return {
       blend: weighted,

@@ -231,6 +231,7 @@ export async function fitBlendOnSources(
     step: holdout.tuneStep,
     origin: `fitted on held-out sessions ${new Date(trainCut).toISOString()} .. ${new Date(queryEnd).toISOString()}`,
     seed: options.seed,
+    loss: options.blend.loss,
     log,
   })
   const fitDone = performance.now()

@@ -20,7 +20,15 @@ export type HoldoutStageOptions = {
    *   relative served recall@20 on online-retail, 34.85 → 33.94).
    */
   pin2vec: HoldoutPin2Vec
+  /**
+   * The learned model's objective: 'listwise' (default), a softmax over each query's candidates;
+   * 'pointwise', logistic regression on each target and 10 sampled negatives (fit-model.ts).
+   */
+  loss: BlendLoss
 }
+
+export const BLEND_LOSSES = ['listwise', 'pointwise'] as const
+export type BlendLoss = (typeof BLEND_LOSSES)[number]
 
 export const HOLDOUT_PIN2VEC_MODES = ['continue', 'retrain', 'reuse'] as const
 export type HoldoutPin2Vec = (typeof HOLDOUT_PIN2VEC_MODES)[number]
@@ -30,4 +38,5 @@ export const DEFAULT_HOLDOUT_OPTIONS: HoldoutStageOptions = {
   maxQueries: 20_000,
   tuneStep: 0.1,
   pin2vec: 'continue',
+  loss: 'listwise',
 }
