@@ -429,7 +429,7 @@ export const HOLDOUT_PIN2VEC_FLAG: FlagSpec<BuildOptions> = stage(
 export const BLEND_LOSS_FLAG: FlagSpec<BuildOptions> = stage(
   BLEND,
   '--blend-loss <L>',
-  "the learned blend's objective: listwise = softmax over each query's candidates; pointwise = logistic regression on each target and 10 sampled negatives",
+  "the learned blend's (and eval's session model's) objective: listwise = softmax over each query's candidates; pointwise = logistic regression on each target and 10 sampled negatives; auto = fit both, keep the one that ranks the held-out check part better",
   ['blend', 'loss'],
   oneOf(BLEND_LOSSES)
 )

@@ -21,7 +21,7 @@ import {
   fitListwiseLinear,
   type ListwiseQuery,
 } from '../offline/blend/listwise'
-import type { BlendLoss } from '../offline/blend/options'
+import { type BlendLoss, type FittedLoss, lossesOf } from '../offline/blend/options'
 import type { ArtifactLookup } from '../offline/blend/rankers'
 import type { Vocab } from '../offline/vocab'
 import { fitLogistic } from './fit-session-logistic'
@@ -33,7 +33,15 @@ import { queryOf, type SessionQueries } from './session-task'
 export type SessionFitReport = {
   queries: number
   grid: { recencyDecay: number; contextWeight: number; hr20: number }[]
-  model: { rows: number; checkHr20: number; ruleCheckHr20: number; kept: boolean } | null
+  model: {
+    rows: number
+    /** The objective of the model checked (`--blend-loss`; with auto, the better on the check part). */
+    loss: FittedLoss
+    lossCheckHr20: Partial<Record<FittedLoss, number>>
+    checkHr20: number
+    ruleCheckHr20: number
+    kept: boolean
+  } | null
 }
 
 const RECENCY = [0.5, 0.7, 0.9]
@@ -133,19 +141,40 @@ export function fitSession(
     x.set(r, i * SESSION_FEATURE_COUNT)
   }
   const y = Float32Array.from(labels)
-  const model =
-    options.loss === 'listwise'
-      ? fitListwiseLinear(lists, { x, y, rows: rows.length }, SESSION_FEATURE_NAMES, {
-          ...DEFAULT_LISTWISE_OPTIONS,
-          seed: options.seed,
-        }).model
-      : fitLogistic(x, y, rows.length)
-  const withModel: SessionParams = { ...best, model }
-  const checkHr20 = hr20(served.served({ ...blend, session: withModel }), queries, cut, n, popular)
+  // 'auto' fits both objectives and keeps the one that ranks the check part better.
+  const fits = lossesOf(options.loss).map((loss) => {
+    const model =
+      loss === 'listwise'
+        ? fitListwiseLinear(lists, { x, y, rows: rows.length }, SESSION_FEATURE_NAMES, {
+            ...DEFAULT_LISTWISE_OPTIONS,
+            seed: options.seed,
+          }).model
+        : fitLogistic(x, y, rows.length)
+    const params: SessionParams = { ...best, model }
+    return {
+      loss,
+      params,
+      checkHr20: hr20(served.served({ ...blend, session: params }), queries, cut, n, popular),
+    }
+  })
+  // The first of equals wins: listwise before pointwise.
+  const chosen = fits.reduce((a, b) => (b.checkHr20 > a.checkHr20 ? b : a))
+  const { checkHr20 } = chosen
   const ruleCheckHr20 = hr20(served.served({ ...blend, session: best }), queries, cut, n, popular)
   const kept = checkHr20 > ruleCheckHr20
   return {
-    session: { ...(kept ? withModel : best), origin: 'fitted on the validation session task' },
-    report: { queries: n, grid, model: { rows: rows.length, checkHr20, ruleCheckHr20, kept } },
+    session: { ...(kept ? chosen.params : best), origin: 'fitted on the validation session task' },
+    report: {
+      queries: n,
+      grid,
+      model: {
+        rows: rows.length,
+        loss: chosen.loss,
+        lossCheckHr20: Object.fromEntries(fits.map((f) => [f.loss, f.checkHr20])),
+        checkHr20,
+        ruleCheckHr20,
+        kept,
+      },
+    },
   }
 }

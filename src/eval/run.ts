@@ -186,7 +186,7 @@ export async function runEval(config: EvalConfig, log: Logger) {
   log.info(
     `[eval] session model: recency ${sessionFit.session.recencyDecay}, context weight ${sessionFit.session.contextWeight}; learned ${
       sessionFit.report.model
-        ? `HR@20 ${sessionFit.report.model.checkHr20.toFixed(4)} vs rule ${sessionFit.report.model.ruleCheckHr20.toFixed(4)}: ${sessionFit.report.model.kept ? 'kept' : 'not kept'}`
+        ? `${sessionFit.report.model.loss} HR@20 ${sessionFit.report.model.checkHr20.toFixed(4)} vs rule ${sessionFit.report.model.ruleCheckHr20.toFixed(4)}: ${sessionFit.report.model.kept ? 'kept' : 'not kept'}`
         : 'not fitted'
     }`
   )

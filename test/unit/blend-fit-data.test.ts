@@ -12,6 +12,7 @@ import { bucketOf } from '../../src/core/blend'
 import { DEFAULT_BLEND } from '../../src/core/defaults'
 import { FEATURE_COUNT, FEATURE_NAMES } from '../../src/core/features'
 import { createRandom } from '../../src/core/random'
+import { fitBlend } from '../../src/offline/blend/fit'
 import { prepareFitData, recallAt20, sliceFitData } from '../../src/offline/blend/fit-data'
 import {
   type FitExample,
@@ -182,5 +183,32 @@ describe('blend fit on decoded query data', () => {
     expect(fromRecords).not.toBeNull()
     expect(fromData!.model).toEqual(fromRecords!.model)
     expect({ ...fromData!.report, seconds: 0 }).toEqual({ ...fromRecords!.report, seconds: 0 })
+  })
+
+  it('with loss auto fits both objectives, checks each out of sample and keeps the better', async () => {
+    const { lookup, queries } = world(8)
+    const thresholds = tercileThresholds(
+      Array.from(queries.query, (q) => lookup.record(q)?.pin.engagement ?? 0)
+    )
+    const options = { step: 0.25, origin: 'test', seed: 3 }
+    const auto = await fitBlend(lookup, queries, thresholds, DEFAULT_BLEND, {
+      ...options,
+      loss: 'auto',
+    })
+    const model = auto.report.model!
+    expect(Object.keys(model.lossCheckRecall20).sort()).toEqual(['listwise', 'pointwise'])
+    const { listwise, pointwise } = model.lossCheckRecall20 as Record<string, number>
+    expect(model.loss).toBe(pointwise! > listwise! ? 'pointwise' : 'listwise')
+    expect(model.checkRecall20).toBe(Math.max(listwise!, pointwise!))
+    // Each objective alone fits the same model as auto fitted for it.
+    for (const loss of ['listwise', 'pointwise'] as const) {
+      const alone = await fitBlend(lookup, queries, thresholds, DEFAULT_BLEND, { ...options, loss })
+      expect(alone.report.model!.lossCheckRecall20).toEqual({
+        [loss]: model.lossCheckRecall20[loss],
+      })
+      if (loss === model.loss && model.kept) {
+        expect(alone.blend.model).toEqual(auto.blend.model)
+      }
+    }
   })
 })

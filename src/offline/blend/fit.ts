@@ -1,8 +1,10 @@
 /**
  * @module
  * Fits the blend on a validation slice: per-bucket source weights (grid search) and the learned
- * model (a linear model, listwise or pointwise: fit-model.ts), both on the first 70% of the slice, then keeps the model only if it
- * beats the weights on the last 30%, which neither saw. The weights shipped are then re-tuned on
+ * model (a linear model, fit-model.ts), both on the first 70% of the slice. With `--blend-loss
+ * auto` the model is fitted with both objectives (listwise and pointwise) and the one that ranks
+ * the last 30% better is the candidate; it is kept only if it also beats the weights there. Nothing
+ * is fitted on that 30%. The weights shipped are then re-tuned on
  * the whole slice (a cheap grid search). Used by `eval` and by `build`'s own hold-out.
  */
 
@@ -18,7 +20,7 @@ import {
   listwiseQueries,
 } from './fit-model'
 import { DEFAULT_LISTWISE_OPTIONS, listwiseEpochs } from './listwise'
-import type { BlendLoss } from './options'
+import { type BlendLoss, type FittedLoss, lossesOf } from './options'
 import type { ArtifactLookup } from './rankers'
 import type { Queries } from './task'
 import { type TuneResult, tuneBlend } from './tune'
@@ -28,6 +30,10 @@ export type BlendFitReport = {
   weighted: TuneResult['hits']
   model:
     | (FitReport & {
+        /** The objective of the model below (`--blend-loss`; with auto, the better on the check part). */
+        loss: FittedLoss
+        /** Check recall@20 of each objective fitted. */
+        lossCheckRecall20: Partial<Record<FittedLoss, number>>
         checkRecall20: number
         weightedCheckRecall20: number
         singleCheckRecall20: Record<string, number>
@@ -57,26 +63,36 @@ export async function fitBlend(
     model: null,
   }
   const fitOptions = { ...DEFAULT_FIT_OPTIONS, seed: options.seed }
-  const listwise = options.loss === 'listwise'
-  const steps = options.log?.counter('blend', `learned model (${options.loss})`, {
-    total: listwise
-      ? listwiseEpochs(listwiseQueries(fitPart).length, DEFAULT_LISTWISE_OPTIONS)
-      : fitOptions.steps,
-    unit: listwise ? 'epochs' : 'steps',
+  // 'auto' fits both objectives and keeps the one that ranks the check part better.
+  const fits = lossesOf(options.loss).flatMap((loss) => {
+    const listwise = loss === 'listwise'
+    const steps = options.log?.counter('blend', `learned model (${loss})`, {
+      total: listwise
+        ? listwiseEpochs(listwiseQueries(fitPart).length, DEFAULT_LISTWISE_OPTIONS)
+        : fitOptions.steps,
+      unit: listwise ? 'epochs' : 'steps',
+    })
+    const onStep = (done: number) => steps?.set(done)
+    const fitted = listwise
+      ? fitListwiseModel(fitPart, fitOptions, DEFAULT_LISTWISE_OPTIONS, onStep)
+      : fitModelOnRows(gatherFitData(fitPart, fitOptions), fitOptions, onStep)
+    steps?.end(`${(fitted?.report.queries ?? 0).toLocaleString('en')} queries`)
+    if (!fitted) {
+      return []
+    }
+    const checkRecall20 = recallAt20(checkPart, { blend: { ...weighted, model: fitted.model } })
+    return [{ loss, fitted, checkRecall20 }]
   })
-  const onStep = (done: number) => steps?.set(done)
-  const fitted = listwise
-    ? fitListwiseModel(fitPart, fitOptions, DEFAULT_LISTWISE_OPTIONS, onStep)
-    : fitModelOnRows(gatherFitData(fitPart, fitOptions), fitOptions, onStep)
-  steps?.end(`${(fitted?.report.queries ?? 0).toLocaleString('en')} queries`)
-  if (!fitted) {
+  if (fits.length === 0) {
     return {
       blend: weighted,
       report: { validationQueries: queries.query.length, weighted: tuned.hits, model: null },
     }
   }
+  // The first of equals wins: listwise before pointwise.
+  const best = fits.reduce((a, b) => (b.checkRecall20 > a.checkRecall20 ? b : a))
+  const { fitted, checkRecall20 } = best
   const withModel: BlendParams = { ...weighted, model: fitted.model }
-  const checkRecall20 = recallAt20(checkPart, { blend: withModel })
   const weightedCheckRecall20 = recallAt20(checkPart, { blend: weightedOnFitPart })
   const singleCheckRecall20 = Object.fromEntries(
     sources.map((source) => [source, recallAt20(checkPart, { only: source })])
@@ -87,7 +103,15 @@ export async function fitBlend(
     report: {
       validationQueries: queries.query.length,
       weighted: tuned.hits,
-      model: { ...fitted.report, checkRecall20, weightedCheckRecall20, singleCheckRecall20, kept },
+      model: {
+        ...fitted.report,
+        loss: best.loss,
+        lossCheckRecall20: Object.fromEntries(fits.map((f) => [f.loss, f.checkRecall20])),
+        checkRecall20,
+        weightedCheckRecall20,
+        singleCheckRecall20,
+        kept,
+      },
     },
   }
 }

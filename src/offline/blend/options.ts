@@ -21,14 +21,20 @@ export type HoldoutStageOptions = {
    */
   pin2vec: HoldoutPin2Vec
   /**
-   * The learned model's objective: 'listwise' (default), a softmax over each query's candidates;
-   * 'pointwise', logistic regression on each target and 10 sampled negatives (fit-model.ts).
+   * The learned model's objective (fit-model.ts): 'listwise', a softmax over each query's
+   * candidates; 'pointwise', logistic regression on each target and 10 sampled negatives; 'auto'
+   * (default), both, keeping the one that ranks the held-out check part better.
    */
   loss: BlendLoss
 }
 
-export const BLEND_LOSSES = ['listwise', 'pointwise'] as const
+export const BLEND_LOSSES = ['auto', 'listwise', 'pointwise'] as const
 export type BlendLoss = (typeof BLEND_LOSSES)[number]
+export type FittedLoss = Exclude<BlendLoss, 'auto'>
+
+/** The objectives a fit with `loss` tries, in order of preference on a tie. */
+export const lossesOf = (loss: BlendLoss): FittedLoss[] =>
+  loss === 'auto' ? ['listwise', 'pointwise'] : [loss]
 
 export const HOLDOUT_PIN2VEC_MODES = ['continue', 'retrain', 'reuse'] as const
 export type HoldoutPin2Vec = (typeof HOLDOUT_PIN2VEC_MODES)[number]
@@ -38,5 +44,5 @@ export const DEFAULT_HOLDOUT_OPTIONS: HoldoutStageOptions = {
   maxQueries: 20_000,
   tuneStep: 0.1,
   pin2vec: 'continue',
-  loss: 'listwise',
+  loss: 'auto',
 }
