@@ -7,7 +7,9 @@
  * output into candidate files, assembles a servable build from them (build --from-candidates), checks
  * the top-20 lists against the node engine, records the numbers and stops the cluster.
  *
- * Flags: --pins N (generated world, default 20000), --workers N (2), --dir DIR.
+ * Flags: --pins N (generated world, default 20000), --workers N (2), --dir DIR, and
+ * --length-damping G (session co-occurrence's length damping γ, default the build's: 1; the build's
+ * session grid also tries 0). A non-default γ records under its own results key and doc section.
  */
 
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
@@ -119,8 +121,22 @@ async function startCluster(workers: number, port: number) {
 export async function run(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
-    options: { pins: { type: 'string' }, workers: { type: 'string' }, dir: { type: 'string' } },
+    options: {
+      pins: { type: 'string' },
+      workers: { type: 'string' },
+      dir: { type: 'string' },
+      'length-damping': { type: 'string' },
+    },
   })
+  const lengthDamping =
+    values['length-damping'] === undefined ? undefined : Number(values['length-damping'])
+  if (lengthDamping !== undefined && !(lengthDamping >= 0)) {
+    throw new Error(
+      `bench distributed: --length-damping must be a number ≥ 0, got ${values['length-damping']}`
+    )
+  }
+  /** Results key and doc-section suffix of a run with a non-default γ. */
+  const variant = lengthDamping === undefined ? '' : `, session length damping ${lengthDamping}`
   const pinCount = Number(values.pins ?? 20000)
   const workers = Number(values.workers ?? 2)
   const dir = values.dir ?? join(tmpdir(), 'related-pins-bench', `distributed-${pinCount}`)
@@ -141,7 +157,10 @@ export async function run(argv: string[]): Promise<void> {
 
   // Ingest (validation, column mapping, accounting) stays on the driver, as with --engine duckdb.
   let t = performance.now()
-  const options = buildOptions({ walk: { minCooc: 0 } })
+  const options = buildOptions({
+    walk: { minCooc: 0 },
+    ...(lengthDamping === undefined ? {} : { sessionCooc: { lengthDamping } }),
+  })
   const inputs = await loadInputs(
     { boards: join(dir, 'boards.parquet'), events: join(dir, 'events.parquet') },
     options.ingest,
@@ -286,10 +305,13 @@ export async function run(argv: string[]): Promise<void> {
     },
   }
   say(JSON.stringify(result))
-  await mergeResults('distributed', result)
+  await mergeResults(
+    variant ? `distributed-length-damping-${lengthDamping}` : 'distributed',
+    result
+  )
   await writeDocSection(
-    'Distributed co-occurrence (`npm run bench -- distributed`)',
-    `\`npm run bench -- distributed --pins ${pinCount} --workers ${workers}\`, measured ${new Date().toISOString().slice(0, 10)} on one shared 2-core machine. Dask ${version}
+    `Distributed co-occurrence (\`npm run bench -- distributed\`${variant})`,
+    `\`npm run bench -- distributed --pins ${pinCount} --workers ${workers}${variant ? ` --length-damping ${lengthDamping}` : ''}\`, measured ${new Date().toISOString().slice(0, 10)} on one shared 2-core machine. Dask ${version}
 (Debian python3-distributed): one scheduler and ${out.workers} worker processes (1 thread each) on
 loopback, running bench/distributed/stages.py (the plan of sql/: shuffle by board, cap and self-join per
 partition, shuffle pairs by pin, sum, score, rank; events shuffled by user and sessionized per
