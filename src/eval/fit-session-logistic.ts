@@ -6,6 +6,7 @@
 
 import type { LinearModel } from '../core/artifact'
 import { SESSION_FEATURE_COUNT, SESSION_FEATURE_NAMES } from '../core/session-model'
+import { standardisation } from '../offline/blend/listwise'
 
 /** Plain full-batch gradient descent on standardised features (12 of them: no tensors needed). */
 export function fitLogistic(
@@ -17,21 +18,7 @@ export function fitLogistic(
   l2 = 1e-4
 ): LinearModel {
   const F = SESSION_FEATURE_COUNT
-  const mean = new Array<number>(F).fill(0)
-  const scale = new Array<number>(F).fill(0)
-  for (let i = 0; i < rows; i++) {
-    for (let f = 0; f < F; f++) {
-      mean[f]! += x[i * F + f]! / rows
-    }
-  }
-  for (let i = 0; i < rows; i++) {
-    for (let f = 0; f < F; f++) {
-      scale[f]! += (x[i * F + f]! - mean[f]!) ** 2 / rows
-    }
-  }
-  for (let f = 0; f < F; f++) {
-    scale[f] = Math.sqrt(scale[f]!) || 1
-  }
+  const { mean, scale } = standardisation(x, rows, F)
   const z = new Float64Array(rows * F)
   for (let i = 0; i < rows; i++) {
     for (let f = 0; f < F; f++) {
