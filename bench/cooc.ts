@@ -374,6 +374,28 @@ async function childDuckdb(
 }
 
 /**
+ * Whether two CSV files hold the same lines in any order: each sorted by GNU sort (bytewise,
+ * LC_ALL=C, on disk, so any size) and compared byte for byte by cmp. Stronger than compareTop
+ * (ties included), and it holds neither file in memory. null when sort or cmp fails to run.
+ */
+export function sameLinesSorted(a: string, b: string, tmp: string): boolean | null {
+  const env = { ...process.env, LC_ALL: 'C' }
+  const sorted = [a, b].map((path, i) => {
+    const out = join(tmp, `sorted-${i}-${basename(path)}`)
+    const r = spawnSync('sort', ['-S', '2G', '-T', tmp, '-o', out, path], { env, stdio: 'inherit' })
+    return r.status === 0 ? out : null
+  })
+  if (!sorted[0] || !sorted[1]) {
+    return null
+  }
+  const cmp = spawnSync('cmp', ['-s', sorted[0], sorted[1]])
+  for (const path of sorted) {
+    spawnSync('rm', ['-f', path!])
+  }
+  return cmp.status === 0 ? true : cmp.status === 1 ? false : null
+}
+
+/**
  * Same raw-count top lists, up to the order of ties: for every pin the count sequences are equal,
  * and the neighbours counted strictly above the list's last count are the same set.
  */
@@ -792,9 +814,17 @@ async function runBoards(dir: string, boards: string, duck: DuckRawOptions): Pro
   runs.duckdb = { ...d, load: load3, loadAfter: loadavg() }
   await rm(duck.tempDirectory, { recursive: true, force: true })
   if (d.finished) {
-    // The comparison holds both files' lists in memory: only when they are small enough.
+    // compareTop holds both files' lists in memory: only when they are small enough; larger files
+    // are sorted on disk and compared byte for byte (the same lines, ties included).
     const size = (await stat(duckTop)).size + (await stat(oursTop)).size
-    runs.sameTopLists = size < 400 * 2 ** 20 ? (await compareTop(oursTop, duckTop)).identical : null
+    if (size < 400 * 2 ** 20) {
+      runs.sameTopLists = (await compareTop(oursTop, duckTop)).identical
+    } else {
+      console.error('[bench:cooc] comparing the raw top lists: both files sorted on disk, then cmp')
+      const same = sameLinesSorted(oursTop, duckTop, dir)
+      runs.sameTopLists = same === false ? null : same
+      runs.sameTopLinesSorted = same
+    }
     runs.ratio = round(Number(d.outerWallS) / Number(raw.outerWallS))
   }
   await save()
@@ -841,7 +871,15 @@ DuckDB ran the query in ${passes > 1 ? `${passes} passes over the pins (pass p t
 | raw counts, top-${TOP}, no cap or pruning | ${cell(raw)}${raw ? `, ${Number(raw.pairUpdates).toLocaleString('en')} pair updates` : ''} | ${duckCell} | ${runs.ratio ? `**${runs.ratio}×**` : duck && !duck.finished ? `> ${round(Number(duck.wallS) / Number(raw?.outerWallS))}× (DuckDB unfinished)` : '–'} |
 | default board stage (1000-pin cap, diversity pruning, ${DEFAULT_COOC_OPTIONS.scoring} scoring, walks) | ${cell(full)} | | |
 
-${runs.sameTopLists === undefined || runs.sameTopLists === null ? 'Raw top lists not compared (DuckDB unfinished, or the lists too large to compare in memory).' : `Raw-count top-${TOP} lists identical to DuckDB's (up to the order of ties): **${runs.sameTopLists}**.`}
+${
+  runs.sameTopLinesSorted === true
+    ? `Raw-count top-${TOP} lists identical to DuckDB's: **true**, line for line with their counts (both files sorted on disk with \`LC_ALL=C sort\` and compared by \`cmp\`, ties included).`
+    : runs.sameTopLinesSorted === false
+      ? `Raw-count top-${TOP} lists: the two files differ line for line (sorted, compared by \`cmp\`); too large for the comparison up to the order of ties, so not checked further.`
+      : runs.sameTopLists === undefined || runs.sameTopLists === null
+        ? 'Raw top lists not compared (DuckDB unfinished, or sort/cmp unavailable).'
+        : `Raw-count top-${TOP} lists identical to DuckDB's (up to the order of ties): **${runs.sameTopLists}**.`
+}
 ${
   st
     ? `Default stage: ${Number(full!.rows).toLocaleString('en')} membership rows, ${st.duplicateMemberships.toLocaleString('en')} duplicates; the 1000-pin cap sampled ${st.cappedGroups.toLocaleString('en')} boards and dropped ${st.cappedMemberships.toLocaleString('en')} memberships; the diversity pruning dropped ${st.pruning.diverseBoardsDropped?.toLocaleString('en')} boards (${st.pruning.diverseMembershipsDropped?.toLocaleString('en')} memberships) of ${st.pruning.diverseBoardsTested?.toLocaleString('en')} tested; the pin degree cap dropped ${st.pruning.pinDegreeMembershipsDropped?.toLocaleString('en')} memberships; ${st.pairUpdates.toLocaleString('en')} pair updates on ${st.threads} thread(s), ${st.walk?.queries.toLocaleString('en') ?? 0} pins walked; stages (s) ${JSON.stringify(full!.stages)}, ingest ${round(Number(full!.ingestS))} s.`

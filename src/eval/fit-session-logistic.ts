@@ -6,7 +6,7 @@
 
 import type { LinearModel } from '../core/artifact'
 import { SESSION_FEATURE_COUNT, SESSION_FEATURE_NAMES } from '../core/session-model'
-import { standardisation } from '../offline/blend/listwise'
+import { standardisation } from '../offline/blend/standardise'
 
 /** Plain full-batch gradient descent on standardised features (12 of them: no tensors needed). */
 export function fitLogistic(

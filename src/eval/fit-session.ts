@@ -2,8 +2,9 @@
  * @module
  * Fits the session model (src/core/session-model.ts) on the session task of the validation slice:
  * the recency weights by grid search on HR@20, then a linear model over the session features on
- * the first 70% of the queries (the blend's objective, `--blend-loss`), kept only if it beats the multi-seed score on the last 30%, which
- * neither saw. Nothing here sees the test slice.
+ * the first 70% of the queries (with the blend's objective, `--blend-loss`: auto fits both and
+ * keeps the better on the last 30%), kept only if it beats the multi-seed score on the last 30%,
+ * which no fit saw. Nothing here sees the test slice.
  */
 
 import type { BlendParams, PinRecord } from '../core/artifact'

@@ -1,8 +1,9 @@
 /**
  * @module
  * Fits the learned blend, a linear model over candidateFeatures() served as σ(bias + w · x), with
- * one of two objectives (`--blend-loss`):
- * - listwise (default): a softmax over each query's candidates, then Platt scaling (listwise.ts);
+ * one of two objectives (`--blend-loss`; the default, auto, fits both and fit.ts keeps the one that
+ * ranks the check queries better):
+ * - listwise: a softmax over each query's candidates, then Platt scaling (listwise.ts);
  * - pointwise: logistic regression on each target and sampled negatives, label = the candidate was
  *   the next engaged pin (logistic.ts: the same float32 arithmetic as the @tensorflow/tfjs model
  *   it replaced).
@@ -19,9 +20,9 @@ import {
   fitListwiseLinear,
   type ListwiseOptions,
   type ListwiseQuery,
-  standardisation,
 } from './listwise'
 import { trainLogistic } from './logistic'
+import { standardisation } from './standardise'
 
 /** Fewer held-out queries than this fit no model (the weights alone are shipped). */
 const MIN_QUERIES = 20

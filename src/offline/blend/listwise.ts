@@ -16,6 +16,7 @@
 
 import type { LinearModel } from '../../core/artifact'
 import { createRandom, shuffleInPlace } from '../../core/random'
+import { type Standardisation, standardisation } from './standardise'
 
 export type ListwiseOptions = {
   /** Passes over the queries, at least. */
@@ -49,9 +50,6 @@ export function listwiseEpochs(
 
 /** One query's feature rows (`count` × features, as candidateFeatures() writes them) and the next pin's row. */
 export type ListwiseQuery = { x: Float32Array; count: number; target: number }
-
-/** Per-feature standardisation, as the served model applies it: (x − mean) / scale. */
-export type Standardisation = { mean: readonly number[]; scale: readonly number[] }
 
 export type ListwiseFit = {
   weights: Float64Array
@@ -237,31 +235,6 @@ export function plattScale(
   }
   // A degenerate fit (no signal) would flip or flatten the order; keep the listwise order.
   return a > 0 && Number.isFinite(a) && Number.isFinite(b) ? { a, b } : { a: 1, b: 0 }
-}
-
-/** Mean and standard deviation of each of `features` columns of `rows` rows (scale 1 when constant). */
-export function standardisation(
-  x: Float32Array,
-  rows: number,
-  features: number
-): { mean: number[]; scale: number[] } {
-  const mean = new Array<number>(features).fill(0)
-  const scale = new Array<number>(features).fill(0)
-  for (let i = 0; i < rows; i++) {
-    for (let f = 0; f < features; f++) {
-      mean[f]! += x[i * features + f]! / rows
-    }
-  }
-  for (let i = 0; i < rows; i++) {
-    for (let f = 0; f < features; f++) {
-      scale[f]! += (x[i * features + f]! - mean[f]!) ** 2 / rows
-    }
-  }
-  for (let f = 0; f < features; f++) {
-    // A constant feature gets scale 1 so standardisation never divides by zero.
-    scale[f] = Math.sqrt(scale[f]!) || 1
-  }
-  return { mean, scale }
 }
 
 /**
