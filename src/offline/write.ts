@@ -233,7 +233,7 @@ export async function writeBuild(
       // Synchronous: one small file per shard, and each async write was three thread-pool round
       // trips (open, write, close) that this thread then waited for; the sealing threads go on.
       writeFileSync(shardFile(dir, shard.index), shard.value)
-      digests.push(createHash('sha256').update(shard.value).digest())
+      digests[shard.index] = createHash('sha256').update(shard.value).digest()
       countShard(stats, shard)
       counter.add()
     }
@@ -250,7 +250,8 @@ export async function writeBuild(
   }
   stats.manifestBytes = checkedManifestBytes(manifest)
   await writeFile(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`)
-  const bulk = await writeKvBulk(manifest, dir, options)
+  // The digests the build id was hashed from are the bulk metadata's: each shard is hashed once.
+  const bulk = await writeKvBulk(manifest, dir, options, digests)
   stats.kvBulkFiles = bulk.length
   return {
     manifest,
@@ -263,11 +264,15 @@ export async function writeBuild(
   }
 }
 
-/** kv-bulk/ files of the build in `dir`, read back shard by shard in write order. */
+/**
+ * kv-bulk/ files of the build in `dir`, read back shard by shard in write order. `digests[i]` is
+ * shard i's SHA-256 when the caller already has it (writeBuild); else each shard is hashed here.
+ */
 async function writeKvBulk(
   manifest: Manifest,
   dir: string,
-  options: WriteOptions
+  options: WriteOptions,
+  digests?: readonly Buffer[]
 ): Promise<string[]> {
   const writer = new BulkWriter(bulkDir(dir), options.limits ?? KV_BULK_LIMITS)
   const build = manifest.buildId
@@ -278,7 +283,7 @@ async function writeKvBulk(
   for (const item of kvWriteOrder(manifest)) {
     if (item.phase === 'shards') {
       const bytes = readFileSync(shardFile(dir, item.shard))
-      await writer.add(shardPair(item.key, bytes, build))
+      await writer.add(shardPair(item.key, bytes, build, digests?.[item.shard]?.toString('hex')))
       counter.add()
     } else {
       await writer.add(textPair(manifest, item.key, item.value))
@@ -312,12 +317,17 @@ export function manifestPairs(manifest: Manifest): KvBulkPair[] {
   return pairs
 }
 
-/** The shard pair of one encoded shard value. */
-export const shardPair = (key: string, bytes: Uint8Array, build: string): KvBulkPair => ({
+/** The shard pair of one encoded shard value; `sha256` (hex) when already computed. */
+export const shardPair = (
+  key: string,
+  bytes: Uint8Array,
+  build: string,
+  sha256: string = sha256Hex(bytes)
+): KvBulkPair => ({
   key,
   value: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'),
   base64: true,
-  metadata: { sha256: sha256Hex(bytes), build },
+  metadata: { sha256, build },
 })
 
 /** Write an in-memory build (tests, fixtures) the way the streaming build does. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { mkdtemp, readdir, readFile, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -87,6 +88,10 @@ describe('streaming build output', () => {
       const streamed: string[] = []
       for await (const pair of readKvBulk(file)) {
         streamed.push(pair.key)
+        // The metadata's checksum is of the value stored (the build hashes each shard once).
+        const value = pair.base64 ? Buffer.from(pair.value, 'base64') : pair.value
+        expect(pair.metadata.sha256).toBe(createHash('sha256').update(value).digest('hex'))
+        expect(pair.metadata.build).toBe(manifest.buildId)
       }
       expect(streamed).toEqual(parsed.map((p) => p.key))
       keys.push(...streamed)
