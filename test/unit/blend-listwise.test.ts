@@ -64,6 +64,8 @@ describe('trainListwise', () => {
     const fit = trainListwise(train, unit, options)
     expect(fit.weights[0]).toBeGreaterThan(1)
     expect(Math.abs(fit.weights[2]!)).toBeLessThan(fit.weights[0]! / 5)
+    // The per-query offset moves every candidate of a query alike: no gradient, so no weight.
+    expect(Math.abs(fit.weights[1]!)).toBeLessThan(fit.weights[0]! / 5)
     expect(fit.lossEnd).toBeLessThan(fit.lossStart * 0.8)
     expect(fit.lossEnd).toBeCloseTo(listwiseLoss(train, unit, fit.weights), 12)
     // Held-out queries: the target comes first far more often than by chance (1 in ~20).
