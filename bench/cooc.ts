@@ -16,7 +16,14 @@
 
 import { spawnSync } from 'node:child_process'
 import { once } from 'node:events'
-import { createWriteStream, existsSync, readdirSync, statSync, type WriteStream } from 'node:fs'
+import {
+  createWriteStream,
+  existsSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  type WriteStream,
+} from 'node:fs'
 import { appendFile, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
@@ -390,7 +397,7 @@ export function sameLinesSorted(a: string, b: string, tmp: string): boolean | nu
   }
   const cmp = spawnSync('cmp', ['-s', sorted[0], sorted[1]])
   for (const path of sorted) {
-    spawnSync('rm', ['-f', path!])
+    rmSync(path!, { force: true })
   }
   return cmp.status === 0 ? true : cmp.status === 1 ? false : null
 }

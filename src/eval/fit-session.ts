@@ -22,7 +22,7 @@ import {
   fitListwiseLinear,
   type ListwiseQuery,
 } from '../offline/blend/listwise'
-import { type BlendLoss, type FittedLoss, lossesOf } from '../offline/blend/options'
+import { type BlendLoss, bestFit, type FittedLoss, lossesOf } from '../offline/blend/options'
 import type { ArtifactLookup } from '../offline/blend/rankers'
 import type { Vocab } from '../offline/vocab'
 import { fitLogistic } from './fit-session-logistic'
@@ -95,7 +95,9 @@ export function fitSession(
   const random = createRandom(options.seed)
   const rows: number[][] = []
   const labels: number[] = []
-  const lists: ListwiseQuery[] = []
+  const losses = lossesOf(options.loss)
+  // Every candidate's features per query, which only the listwise objective reads.
+  const lists: ListwiseQuery[] | null = losses.includes('listwise') ? [] : null
   const { shardCount } = lookup.artifacts.manifest
   for (let i = 0; i < cut; i++) {
     const { query, skip } = queryOf(queries, i, 'session')
@@ -116,11 +118,13 @@ export function fitSession(
     if (t < 0) {
       continue
     }
-    const all = new Float32Array(candidates.length * SESSION_FEATURE_COUNT)
-    for (const [j, c] of candidates.entries()) {
-      all.set(c.features, j * SESSION_FEATURE_COUNT)
+    if (lists) {
+      const all = new Float32Array(candidates.length * SESSION_FEATURE_COUNT)
+      for (const [j, c] of candidates.entries()) {
+        all.set(c.features, j * SESSION_FEATURE_COUNT)
+      }
+      lists.push({ x: all, count: candidates.length, target: t })
     }
-    lists.push({ x: all, count: candidates.length, target: t })
     rows.push(Array.from(candidates[t]!.features))
     labels.push(1)
     const others = candidates.map((_, j) => j).filter((j) => j !== t)
@@ -143,10 +147,10 @@ export function fitSession(
   }
   const y = Float32Array.from(labels)
   // 'auto' fits both objectives and keeps the one that ranks the check part better.
-  const fits = lossesOf(options.loss).map((loss) => {
+  const fits = losses.map((loss) => {
     const model =
       loss === 'listwise'
-        ? fitListwiseLinear(lists, { x, y, rows: rows.length }, SESSION_FEATURE_NAMES, {
+        ? fitListwiseLinear(lists!, { x, y, rows: rows.length }, SESSION_FEATURE_NAMES, {
             ...DEFAULT_LISTWISE_OPTIONS,
             seed: options.seed,
           }).model
@@ -158,8 +162,7 @@ export function fitSession(
       checkHr20: hr20(served.served({ ...blend, session: params }), queries, cut, n, popular),
     }
   })
-  // The first of equals wins: listwise before pointwise.
-  const chosen = fits.reduce((a, b) => (b.checkHr20 > a.checkHr20 ? b : a))
+  const chosen = bestFit(fits, (f) => f.checkHr20)
   const { checkHr20 } = chosen
   const ruleCheckHr20 = hr20(served.served({ ...blend, session: best }), queries, cut, n, popular)
   const kept = checkHr20 > ruleCheckHr20

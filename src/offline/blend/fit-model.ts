@@ -229,12 +229,33 @@ export function fitListwiseModel(
   onEpoch?: (done: number) => void
 ): { model: LinearModel; report: FitReport } | null {
   const started = performance.now()
-  const rows = gatherFitData(data, options)
+  return fitListwiseOnRows(
+    gatherFitData(data, options),
+    listwiseQueries(data),
+    options,
+    listwise,
+    onEpoch,
+    started
+  )
+}
+
+/**
+ * fitListwiseModel on rows already gathered (gatherFitData: the same rows the pointwise fit
+ * trains on) and its queries (listwiseQueries), so a fit of both objectives gathers them once.
+ */
+export function fitListwiseOnRows(
+  rows: TrainingRows,
+  queries: ListwiseQuery[],
+  options: FitOptions = DEFAULT_FIT_OPTIONS,
+  listwise: Omit<ListwiseOptions, 'seed'> = DEFAULT_LISTWISE_OPTIONS,
+  onEpoch?: (done: number) => void,
+  started = performance.now()
+): { model: LinearModel; report: FitReport } | null {
   if (rows.queries < MIN_QUERIES) {
     return null
   }
   const fit = fitListwiseLinear(
-    listwiseQueries(data),
+    queries,
     rows,
     FEATURE_NAMES,
     { ...listwise, seed: options.seed },

@@ -14,13 +14,13 @@ import { prepareFitData, recallAt20, sliceFitData } from './fit-data'
 import {
   DEFAULT_FIT_OPTIONS,
   type FitReport,
-  fitListwiseModel,
+  fitListwiseOnRows,
   fitModelOnRows,
   gatherFitData,
   listwiseQueries,
 } from './fit-model'
 import { DEFAULT_LISTWISE_OPTIONS, listwiseEpochs } from './listwise'
-import { type BlendLoss, type FittedLoss, lossesOf } from './options'
+import { type BlendLoss, bestFit, type FittedLoss, lossesOf } from './options'
 import type { ArtifactLookup } from './rankers'
 import type { Queries } from './task'
 import { type TuneResult, tuneBlend } from './tune'
@@ -63,19 +63,21 @@ export async function fitBlend(
     model: null,
   }
   const fitOptions = { ...DEFAULT_FIT_OPTIONS, seed: options.seed }
+  // Both objectives read the same pointwise rows (the listwise fit standardises and calibrates
+  // on them): gathered once.
+  const rows = gatherFitData(fitPart, fitOptions)
+  const lists = listwiseQueries(fitPart)
   // 'auto' fits both objectives and keeps the one that ranks the check part better.
   const fits = lossesOf(options.loss).flatMap((loss) => {
     const listwise = loss === 'listwise'
     const steps = options.log?.counter('blend', `learned model (${loss})`, {
-      total: listwise
-        ? listwiseEpochs(listwiseQueries(fitPart).length, DEFAULT_LISTWISE_OPTIONS)
-        : fitOptions.steps,
+      total: listwise ? listwiseEpochs(lists.length, DEFAULT_LISTWISE_OPTIONS) : fitOptions.steps,
       unit: listwise ? 'epochs' : 'steps',
     })
     const onStep = (done: number) => steps?.set(done)
     const fitted = listwise
-      ? fitListwiseModel(fitPart, fitOptions, DEFAULT_LISTWISE_OPTIONS, onStep)
-      : fitModelOnRows(gatherFitData(fitPart, fitOptions), fitOptions, onStep)
+      ? fitListwiseOnRows(rows, lists, fitOptions, DEFAULT_LISTWISE_OPTIONS, onStep)
+      : fitModelOnRows(rows, fitOptions, onStep)
     steps?.end(`${(fitted?.report.queries ?? 0).toLocaleString('en')} queries`)
     if (!fitted) {
       return []
@@ -89,8 +91,7 @@ export async function fitBlend(
       report: { validationQueries: queries.query.length, weighted: tuned.hits, model: null },
     }
   }
-  // The first of equals wins: listwise before pointwise.
-  const best = fits.reduce((a, b) => (b.checkRecall20 > a.checkRecall20 ? b : a))
+  const best = bestFit(fits, (f) => f.checkRecall20)
   const { fitted, checkRecall20 } = best
   const withModel: BlendParams = { ...weighted, model: fitted.model }
   const weightedCheckRecall20 = recallAt20(checkPart, { blend: weightedOnFitPart })

@@ -36,6 +36,11 @@ export type FittedLoss = Exclude<BlendLoss, 'auto'>
 export const lossesOf = (loss: BlendLoss): FittedLoss[] =>
   loss === 'auto' ? ['listwise', 'pointwise'] : [loss]
 
+/** The fit with the highest check score; of equals, the first (lossesOf's order) wins. */
+export function bestFit<T>(fits: readonly T[], check: (fit: T) => number): T {
+  return fits.reduce((a, b) => (check(b) > check(a) ? b : a))
+}
+
 export const HOLDOUT_PIN2VEC_MODES = ['continue', 'retrain', 'reuse'] as const
 export type HoldoutPin2Vec = (typeof HOLDOUT_PIN2VEC_MODES)[number]
 
