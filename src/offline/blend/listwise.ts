@@ -252,14 +252,9 @@ export function fitListwiseLinear(
   const features = featureNames.length
   const std = standardisation(pointwise.x, pointwise.rows, features)
   const fit = trainListwise(queries, std, options, onEpoch)
+  // The listwise scores of the pointwise rows, as one list: the same arithmetic as training's.
   const raw = new Float64Array(pointwise.rows)
-  for (let i = 0; i < pointwise.rows; i++) {
-    let s = 0
-    for (let f = 0; f < features; f++) {
-      s += fit.weights[f]! * ((pointwise.x[i * features + f]! - std.mean[f]!) / std.scale[f]!)
-    }
-    raw[i] = s
-  }
+  scoreRows({ x: pointwise.x, count: pointwise.rows, target: 0 }, std, fit.weights, raw)
   const { a, b } = plattScale(raw, pointwise.y)
   return {
     model: {
