@@ -236,16 +236,13 @@ export async function fitBlendOnSources(
   })
   const fitDone = performance.now()
   const model = fitted.report.model
+  const byLoss = Object.entries(model?.lossCheckRecall20 ?? {})
+    .map(([loss, r]) => `${loss} ${r.toFixed(4)}`)
+    .join(', ')
   log.info(
     `[blend] ${queries.query.length.toLocaleString('en')} held-out queries; sources ${artifacts.manifest.sources.join(', ')}; weights ${JSON.stringify(fitted.blend.weights)}; learned model ${
       model
-        ? `${model.loss} recall@20 ${model.checkRecall20.toFixed(4)} (${Object.entries(
-            model.lossCheckRecall20
-          )
-            .map(([loss, r]) => `${loss} ${r.toFixed(4)}`)
-            .join(
-              ', '
-            )}) vs weights ${model.weightedCheckRecall20.toFixed(4)}: ${model.kept ? 'kept' : 'not kept'}`
+        ? `${model.loss} recall@20 ${model.checkRecall20.toFixed(4)} (${byLoss}) vs weights ${model.weightedCheckRecall20.toFixed(4)}: ${model.kept ? 'kept' : 'not kept'}`
         : 'not fitted (too few queries)'
     }`
   )
